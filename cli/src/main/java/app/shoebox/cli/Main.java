@@ -1,0 +1,41 @@
+package app.shoebox.cli;
+
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+
+/** The {@code shoebox} program: one binary, one subcommand per role. */
+@Command(name = "shoebox",
+        mixinStandardHelpOptions = true,
+        versionProvider = Main.Version.class,
+        description = "Self-hosted photo and video library.",
+        subcommands = {
+                CommandLine.HelpCommand.class,
+                app.shoebox.cli.bench.BenchCommand.class,
+        })
+public final class Main implements Runnable {
+
+    @CommandLine.Spec
+    CommandLine.Model.CommandSpec spec;
+
+    public static void main(String[] args) {
+        System.exit(commandLine().execute(args));
+    }
+
+    /** The command tree, for tests and for {@link #main}. */
+    public static CommandLine commandLine() {
+        return new CommandLine(new Main()).setCaseInsensitiveEnumValuesAllowed(true);
+    }
+
+    @Override
+    public void run() {
+        spec.commandLine().usage(System.out);
+    }
+
+    static final class Version implements CommandLine.IVersionProvider {
+        @Override
+        public String[] getVersion() {
+            String v = Main.class.getPackage().getImplementationVersion();
+            return new String[] {"shoebox " + (v == null ? "dev" : v)};
+        }
+    }
+}

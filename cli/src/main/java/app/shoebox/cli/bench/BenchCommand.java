@@ -1,0 +1,20 @@
+package app.shoebox.cli.bench;
+
+import picocli.CommandLine.Command;
+
+/**
+ * {@code shoebox bench ...}: benchmark commands. Each prints what it measures as it goes and ends
+ * with one {@code name=value} line per figure, so scripts can read the results.
+ */
+@Command(name = "bench",
+        description = "Measure the job engine and the media pipeline on this machine.",
+        subcommands = {})
+public final class BenchCommand implements Runnable {
+    @picocli.CommandLine.Spec
+    picocli.CommandLine.Model.CommandSpec spec;
+
+    @Override
+    public void run() {
+        spec.commandLine().usage(System.out);
+    }
+}

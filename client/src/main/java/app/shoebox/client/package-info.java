@@ -1,0 +1,2 @@
+/** Module client. */
+package app.shoebox.client;

@@ -1,0 +1,2 @@
+/** Module media. */
+package app.shoebox.media;

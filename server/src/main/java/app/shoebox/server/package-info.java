@@ -1,0 +1,2 @@
+/** Module server. */
+package app.shoebox.server;
