@@ -10,6 +10,9 @@ import picocli.CommandLine.Command;
         description = "Self-hosted photo and video library.",
         subcommands = {
                 CommandLine.HelpCommand.class,
+                app.shoebox.cli.serve.ServeCommand.class,
+                app.shoebox.cli.admin.UsersCommand.class,
+                app.shoebox.cli.admin.ApiKeysCommand.class,
                 app.shoebox.cli.bench.BenchCommand.class,
         })
 public final class Main implements Runnable {

@@ -1,0 +1,66 @@
+package app.shoebox.server;
+
+import app.shoebox.server.db.Database;
+import app.shoebox.server.db.DatabaseUrl;
+
+import java.nio.file.Path;
+import java.util.Optional;
+
+/**
+ * Everything {@code shoebox serve} is told, already validated.
+ *
+ * @param library        folder holding originals, thumbnails and (by default) the embedded database
+ * @param databaseUrl    an external PostgreSQL; empty means the embedded one in {@code library/postgres}
+ * @param maxUploadBytes largest accepted upload body
+ * @param firstAdmin     credentials for the first admin, used only when the catalogue has no user yet
+ */
+public record ServerConfig(String bindAddress, int port, Path library, Optional<DatabaseUrl> databaseUrl,
+                           long maxUploadBytes, Database.PoolSettings pool, FirstAdmin firstAdmin) {
+
+    public static final int DEFAULT_PORT = 2283;
+    public static final long DEFAULT_MAX_UPLOAD_BYTES = 50L * 1024 * 1024 * 1024;
+
+    /** First-start credentials from the environment; anything empty is generated. */
+    public record FirstAdmin(Optional<String> email, Optional<String> password, Optional<String> apiKey) {
+        public static FirstAdmin generated() {
+            return new FirstAdmin(Optional.empty(), Optional.empty(), Optional.empty());
+        }
+    }
+
+    public ServerConfig {
+        if (port < 0 || port > 65535) {
+            throw new IllegalArgumentException("port must be between 0 and 65535, got " + port);
+        }
+        if (maxUploadBytes <= 0) {
+            throw new IllegalArgumentException("the upload size limit must be positive, got " + maxUploadBytes);
+        }
+        library = library.toAbsolutePath().normalize();
+    }
+
+    /** Defaults for everything but the library folder: port 2283 on all interfaces, embedded database. */
+    public static ServerConfig defaults(Path library) {
+        return new ServerConfig("0.0.0.0", DEFAULT_PORT, library, Optional.empty(), DEFAULT_MAX_UPLOAD_BYTES,
+                Database.PoolSettings.defaults(), FirstAdmin.generated());
+    }
+
+    public ServerConfig withBind(String bind, int newPort) {
+        return new ServerConfig(bind, newPort, library, databaseUrl, maxUploadBytes, pool, firstAdmin);
+    }
+
+    public ServerConfig withDatabaseUrl(Optional<DatabaseUrl> url) {
+        return new ServerConfig(bindAddress, port, library, url, maxUploadBytes, pool, firstAdmin);
+    }
+
+    public ServerConfig withMaxUploadBytes(long bytes) {
+        return new ServerConfig(bindAddress, port, library, databaseUrl, bytes, pool, firstAdmin);
+    }
+
+    public ServerConfig withFirstAdmin(FirstAdmin admin) {
+        return new ServerConfig(bindAddress, port, library, databaseUrl, maxUploadBytes, pool, admin);
+    }
+
+    public Database.Location databaseLocation() {
+        return databaseUrl.<Database.Location>map(Database.Location.External::new)
+                .orElseGet(() -> new Database.Location.Embedded(library.resolve("postgres")));
+    }
+}

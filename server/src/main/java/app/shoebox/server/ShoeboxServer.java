@@ -1,0 +1,108 @@
+package app.shoebox.server;
+
+import app.shoebox.server.auth.ApiKeyService;
+import app.shoebox.server.auth.AuthRoutes;
+import app.shoebox.server.auth.Authenticator;
+import app.shoebox.server.auth.SessionService;
+import app.shoebox.server.db.Database;
+import app.shoebox.server.http.Api;
+import app.shoebox.server.http.HttpServer;
+import app.shoebox.server.http.Json;
+import app.shoebox.server.serverinfo.ServerInfoRoutes;
+import app.shoebox.server.users.FirstStart;
+import app.shoebox.server.users.UserRoutes;
+import app.shoebox.server.users.UserService;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Optional;
+
+/**
+ * The one place that builds the server's parts and starts them, in order: library folder,
+ * database (migrated), services, HTTP. Closing stops them in reverse.
+ */
+public final class ShoeboxServer implements AutoCloseable {
+
+    private static final Logger log = LoggerFactory.getLogger(ShoeboxServer.class);
+
+    private final ServerConfig config;
+    private final Database database;
+    private final HttpServer http;
+    private final Optional<FirstStart.Admin> firstStart;
+
+    private ShoeboxServer(ServerConfig config, Database database, HttpServer http, Optional<FirstStart.Admin> firstStart) {
+        this.config = config;
+        this.database = database;
+        this.http = http;
+        this.firstStart = firstStart;
+    }
+
+    public static ShoeboxServer start(ServerConfig config) {
+        Library library = Library.open(config.library());
+        Database database = Database.open(config.databaseLocation(), config.pool());
+        try {
+            ObjectMapper mapper = Json.mapper();
+            UserService users = new UserService(database.jdbi());
+            ApiKeyService apiKeys = new ApiKeyService(database.jdbi());
+            SessionService sessions = new SessionService(database.jdbi(), users);
+            Authenticator authenticator = new Authenticator(database.jdbi());
+            Optional<FirstStart.Admin> firstStart = FirstStart.createAdminIfNone(users, apiKeys, config.firstAdmin());
+
+            List<Api.Routes> features = List.of(
+                    new ServerInfoRoutes(MediaSupport.mediaTypes(), ServerInfoRoutes.defaultFeatures(),
+                            MediaSupport.libvipsVersion(), MediaSupport.ffmpegVersion()),
+                    new AuthRoutes(sessions, apiKeys),
+                    new UserRoutes(users));
+            HttpServer http = new HttpServer(
+                    new HttpServer.Settings(config.bindAddress(), config.port(), config.maxUploadBytes()),
+                    mapper, authenticator, features).start();
+            log.info("library folder: {}", library.root());
+            log.info("listening on http://{}:{} (Immich-compatible API under /api)", config.bindAddress(), http.port());
+            return new ShoeboxServer(config, database, http, firstStart);
+        } catch (RuntimeException e) {
+            database.close();
+            throw e;
+        }
+    }
+
+    public int port() {
+        return http.port();
+    }
+
+    public ServerConfig config() {
+        return config;
+    }
+
+    public Database database() {
+        return database;
+    }
+
+    /** Present only on the start that created the first admin. */
+    public Optional<FirstStart.Admin> firstStart() {
+        return firstStart;
+    }
+
+    @Override
+    public void close() {
+        http.close();
+        database.close();
+    }
+
+    /** The library folder's layout. */
+    public record Library(Path root) {
+        static Library open(Path root) {
+            try {
+                Files.createDirectories(root);
+                return new Library(root);
+            } catch (IOException e) {
+                throw new UncheckedIOException("cannot create the library folder " + root + ": " + e.getMessage(), e);
+            }
+        }
+    }
+}

@@ -1,0 +1,90 @@
+package app.shoebox.server.auth;
+
+import app.shoebox.server.http.ApiException;
+import io.javalin.http.Context;
+import org.jdbi.v3.core.Jdbi;
+
+import java.util.EnumSet;
+import java.util.Optional;
+import java.util.Set;
+import java.util.UUID;
+
+/**
+ * Finds who a request acts for, from the credentials Immich's clients send: the {@code x-api-key}
+ * header or {@code apiKey} query parameter, or a session token as {@code Authorization: Bearer},
+ * the {@code x-immich-user-token} header or the {@code immich_access_token} cookie. Only SHA-256
+ * digests are compared; the secrets themselves are never stored.
+ */
+public final class Authenticator {
+
+    public static final String SESSION_COOKIE = "immich_access_token";
+
+    private final Jdbi jdbi;
+
+    public Authenticator(Jdbi jdbi) {
+        this.jdbi = jdbi;
+    }
+
+    /** The caller, or 401 with what was missing or wrong. */
+    public AuthUser required(Context ctx) {
+        String apiKey = firstNonBlank(ctx.header("x-api-key"), ctx.queryParam("apiKey"));
+        if (apiKey != null) {
+            return byApiKey(apiKey).orElseThrow(() -> ApiException.unauthorized("Invalid API key"));
+        }
+        String token = sessionToken(ctx);
+        if (token != null) {
+            return bySessionToken(token).orElseThrow(() -> ApiException.unauthorized("Invalid user token"));
+        }
+        throw ApiException.unauthorized("Authentication required: send an API key in the x-api-key header, "
+                + "or log in and send the session token");
+    }
+
+    private static String sessionToken(Context ctx) {
+        String authorization = ctx.header("Authorization");
+        if (authorization != null && authorization.regionMatches(true, 0, "Bearer ", 0, 7)) {
+            return authorization.substring(7).trim();
+        }
+        return firstNonBlank(ctx.header("x-immich-user-token"), ctx.cookie(SESSION_COOKIE));
+    }
+
+    public Optional<AuthUser> byApiKey(String key) {
+        return jdbi.withHandle(h -> h.createQuery("""
+                        SELECT u.id, u.email, u.name, u.is_admin, k.id AS key_id, k.permissions
+                        FROM api_keys k JOIN users u ON u.id = k.user_id
+                        WHERE k.key_hash = :hash AND u.deleted_at IS NULL""")
+                .bind("hash", Secrets.sha256(key))
+                .map((rs, c) -> new AuthUser(
+                        rs.getObject("id", UUID.class), rs.getString("email"), rs.getString("name"), rs.getBoolean("is_admin"),
+                        new AuthUser.Credential.ApiKey(rs.getObject("key_id", UUID.class),
+                                permissions((String[]) rs.getArray("permissions").getArray()))))
+                .findOne());
+    }
+
+    public Optional<AuthUser> bySessionToken(String token) {
+        return jdbi.withHandle(h -> h.createQuery("""
+                        SELECT u.id, u.email, u.name, u.is_admin, s.id AS session_id
+                        FROM sessions s JOIN users u ON u.id = s.user_id
+                        WHERE s.token_hash = :hash AND u.deleted_at IS NULL
+                          AND (s.expires_at IS NULL OR s.expires_at > now())""")
+                .bind("hash", Secrets.sha256(token))
+                .map((rs, c) -> new AuthUser(
+                        rs.getObject("id", UUID.class), rs.getString("email"), rs.getString("name"), rs.getBoolean("is_admin"),
+                        new AuthUser.Credential.Session(rs.getObject("session_id", UUID.class))))
+                .findOne());
+    }
+
+    static Set<Permission> permissions(String[] names) {
+        Set<Permission> set = EnumSet.noneOf(Permission.class);
+        for (String n : names) {
+            Permission.fromWireName(n).ifPresent(set::add);
+        }
+        return set;
+    }
+
+    private static String firstNonBlank(String a, String b) {
+        if (a != null && !a.isBlank()) {
+            return a.trim();
+        }
+        return b != null && !b.isBlank() ? b.trim() : null;
+    }
+}

@@ -1,0 +1,30 @@
+package app.shoebox.server.auth;
+
+import at.favre.lib.crypto.bcrypt.BCrypt;
+
+import java.nio.charset.StandardCharsets;
+
+/** bcrypt password hashes (cost 10, as Immich uses). */
+public final class Passwords {
+
+    private static final int COST = 10;
+    /** bcrypt reads at most 72 bytes; longer passwords are refused rather than silently cut. */
+    private static final int MAX_BYTES = 72;
+
+    private Passwords() {
+    }
+
+    public static String hash(String password) {
+        byte[] bytes = password.getBytes(StandardCharsets.UTF_8);
+        if (bytes.length > MAX_BYTES) {
+            throw new IllegalArgumentException("password is longer than " + MAX_BYTES + " bytes; choose a shorter one");
+        }
+        return BCrypt.withDefaults().hashToString(COST, password.toCharArray());
+    }
+
+    public static boolean matches(String password, String hash) {
+        byte[] bytes = password.getBytes(StandardCharsets.UTF_8);
+        return bytes.length <= MAX_BYTES
+                && BCrypt.verifyer().verify(password.toCharArray(), hash.toCharArray()).verified;
+    }
+}
