@@ -1,5 +1,7 @@
 package app.shoebox.server;
 
+import app.shoebox.media.FileType;
+import app.shoebox.media.MediaKind;
 import app.shoebox.server.serverinfo.ServerInfoRoutes;
 
 import java.util.List;
@@ -11,14 +13,8 @@ final class MediaSupport {
     }
 
     static ServerInfoRoutes.MediaTypes mediaTypes() {
-        return new ServerInfoRoutes.MediaTypes(
-                List.of(".3fr", ".ari", ".arw", ".avif", ".bmp", ".cap", ".cin", ".cr2", ".cr3", ".crw", ".dcr", ".dng",
-                        ".erf", ".fff", ".gif", ".heic", ".heif", ".hif", ".iiq", ".insp", ".jp2", ".jpe", ".jpeg", ".jpg",
-                        ".jxl", ".k25", ".kdc", ".mrw", ".nef", ".nrw", ".orf", ".ori", ".pef", ".png", ".psd", ".raf",
-                        ".raw", ".rw2", ".rwl", ".sr2", ".srf", ".srw", ".svg", ".tif", ".tiff", ".webp", ".x3f"),
-                List.of(".3gp", ".3gpp", ".avi", ".flv", ".insv", ".m2t", ".m2ts", ".m4v", ".mkv", ".mov", ".mp4",
-                        ".mpe", ".mpeg", ".mpg", ".mts", ".vob", ".webm", ".wmv"),
-                List.of(".xmp"));
+        return new ServerInfoRoutes.MediaTypes(FileType.extensionsOf(MediaKind.IMAGE),
+                FileType.extensionsOf(MediaKind.VIDEO), List.of(".xmp"));
     }
 
     static String libvipsVersion() {
