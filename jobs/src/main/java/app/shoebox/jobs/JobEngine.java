@@ -1,0 +1,386 @@
+package app.shoebox.jobs;
+
+import com.zaxxer.hikari.HikariConfig;
+import com.zaxxer.hikari.HikariDataSource;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import javax.sql.DataSource;
+import java.net.InetAddress;
+import java.sql.DriverManager;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.UUID;
+
+/**
+ * A job node: claims jobs of its queues and runs their handlers on virtual threads.
+ *
+ * <p>Guarantees: the node uses a fixed number of database connections (its pool, by default 4, plus
+ * one listener connection) however many jobs run; its heartbeat renews the lease of all its jobs,
+ * and if the node dies they are rescued by any other node within two heartbeat periods; every
+ * outcome it writes is fenced on the attempt and its lease; {@link #stop} stops claiming, lets
+ * running jobs finish within a bound and hands the rest back.
+ */
+public final class JobEngine implements AutoCloseable {
+    private static final Logger log = LoggerFactory.getLogger(JobEngine.class);
+
+    private final String nodeId;
+    private final JobSchema schema;
+    private final Db db;
+    private final Optional<HikariDataSource> ownedPool;
+    private final JobStore store;
+    private final NodeCounters counters = new NodeCounters();
+    private final Completer completer;
+    private final Worker worker;
+    private final Listener listener;
+    private final Rescuer rescuer;
+    private final Pruner pruner;
+    private final PeriodicScheduler periodic;
+    private final PauseLeaseReaper pauseReaper;
+    private final boolean runMaintenance;
+    private final JobClient client;
+    private final QueueAdmin admin;
+    private Maintenance maintenance;
+    private boolean started;
+    private boolean stopped;
+
+    private JobEngine(Builder b) {
+        this.nodeId = b.nodeId;
+        this.schema = b.schema;
+        this.store = new JobStore(schema);
+        this.ownedPool = b.dataSource == null ? Optional.of(pool(b)) : Optional.empty();
+        DataSource ds = b.dataSource != null ? b.dataSource : ownedPool.orElseThrow();
+        this.db = new Db(ds);
+        this.client = new DefaultJobClient(store, ds);
+        this.admin = new DefaultQueueAdmin(store, ds);
+        this.completer = new Completer(store, db, nodeId, b.completionBatch, b.asyncCompletionCommit, counters);
+        Map<String, Integer> queues = b.queues.isEmpty() ? Map.of(JobRequest.DEFAULT_QUEUE, 10) : b.queues;
+        this.worker = new Worker(new Worker.Config(queues, b.globalConcurrency, b.claimBatch, b.pollInterval,
+                b.claimCoalesce, b.settingsRefresh, b.handlers, b.policies, b.defaultPolicy), store, db, nodeId,
+                counters, completer);
+        Listener.ConnectionFactory listenerConnection = b.jdbcUrl != null
+                ? () -> DriverManager.getConnection(b.jdbcUrl, b.user, b.password)
+                : ds::getConnection;
+        this.listener = new Listener(listenerConnection, store, nodeId, host(), b.heartbeat, worker::onNotification,
+                worker::cancel, worker::poll);
+        this.rescuer = new Rescuer(Rescuer.Config.forHeartbeat(b.heartbeat, b.poisonLimit), store, db, nodeId, counters);
+        this.pruner = new Pruner(b.pruner, store, db);
+        this.periodic = new PeriodicScheduler(PeriodicScheduler.Config.defaults(), store, db, nodeId, b.periodic);
+        this.pauseReaper = new PauseLeaseReaper(PauseLeaseReaper.Config.defaults(), store, db);
+        this.runMaintenance = b.maintenance;
+    }
+
+    private static HikariDataSource pool(Builder b) {
+        HikariConfig h = new HikariConfig();
+        h.setJdbcUrl(b.jdbcUrl);
+        h.setUsername(b.user);
+        h.setPassword(b.password);
+        h.setPoolName("jobs-" + b.nodeId);
+        h.setMaximumPoolSize(b.poolSize);
+        h.setMinimumIdle(b.poolSize);
+        h.setConnectionTimeout(b.connectionTimeout.toMillis());
+        // the pool is created before the database may be up (restarts): connect lazily
+        h.setInitializationFailTimeout(-1);
+        return new HikariDataSource(h);
+    }
+
+    private static String host() {
+        try {
+            return InetAddress.getLocalHost().getHostName();
+        } catch (Exception e) {
+            return "unknown";
+        }
+    }
+
+    public static Builder builder() {
+        return new Builder();
+    }
+
+    /** Migrates the schema, registers the node, and starts claiming and the maintenance services. */
+    public synchronized JobEngine start() {
+        if (started) {
+            throw new IllegalStateException("job node " + nodeId + " was already started");
+        }
+        started = true;
+        schema.migrate(db.dataSource());
+        listener.start();
+        completer.start();
+        worker.start();
+        if (runMaintenance) {
+            maintenance = new Maintenance();
+            maintenance.every("rescuer", rescuer.config().interval(), rescuer::runOnce);
+            maintenance.every("pruner", pruner.config().interval(), pruner::runOnce);
+            maintenance.every("periodic scheduler", periodic.config().interval(), periodic::runOnce);
+            maintenance.every("pause lease reaper", pauseReaper.config().interval(), pauseReaper::runOnce);
+        }
+        log.info("job node {} started on schema {}", nodeId, schema.name());
+        return this;
+    }
+
+    /**
+     * Graceful shutdown: stops claiming, waits up to {@code bound} for running jobs, hands the rest
+     * back to the queue, writes pending completions, and leaves. Returns the number handed back.
+     */
+    public synchronized int stop(Duration bound) {
+        if (!started || stopped) {
+            return 0;
+        }
+        stopped = true;
+        if (maintenance != null) {
+            maintenance.close();
+        }
+        int handedBack = worker.stop(bound);
+        completer.stop(Math.max(1000, bound.toMillis()));
+        try {
+            periodic.resign();
+            db.auto("deregister node " + nodeId, c -> {
+                store.deregister(c, nodeId);
+                return null;
+            });
+        } catch (JobStoreException e) {
+            log.warn("job node {} could not deregister; it will be seen as dead: {}", nodeId, e.getMessage());
+        }
+        listener.stop();
+        ownedPool.ifPresent(HikariDataSource::close);
+        log.info("job node {} stopped, {} jobs handed back", nodeId, handedBack);
+        return handedBack;
+    }
+
+    @Override
+    public void close() {
+        stop(Duration.ofSeconds(30));
+    }
+
+    public String nodeId() {
+        return nodeId;
+    }
+
+    public JobSchema schema() {
+        return schema;
+    }
+
+    /** A client on this node's pool. */
+    public JobClient client() {
+        return client;
+    }
+
+    public QueueAdmin admin() {
+        return admin;
+    }
+
+    /** This node's counters, to publish as metrics. */
+    public JobMetrics metrics() {
+        return counters.snapshot(nodeId, worker.running());
+    }
+
+    /** Milliseconds since the node last renewed its heartbeat (a health check can alert on it). */
+    public long millisSinceHeartbeat() {
+        return listener.millisSinceHeartbeat();
+    }
+
+    // package-private: tests run the maintenance services directly
+    Rescuer rescuer() {
+        return rescuer;
+    }
+
+    Pruner pruner() {
+        return pruner;
+    }
+
+    PeriodicScheduler periodicScheduler() {
+        return periodic;
+    }
+
+    PauseLeaseReaper pauseLeaseReaper() {
+        return pauseReaper;
+    }
+
+    /** Configures a {@link JobEngine}; every value has a default except the database. */
+    public static final class Builder {
+        private DataSource dataSource;
+        private String jdbcUrl;
+        private String user;
+        private String password;
+        private JobSchema schema = JobSchema.DEFAULT;
+        private String nodeId = host() + "-" + ProcessHandle.current().pid() + "-" + UUID.randomUUID().toString().substring(0, 8);
+        private final Map<String, Integer> queues = new LinkedHashMap<>();
+        private final Map<String, JobHandler> handlers = new LinkedHashMap<>();
+        private final Map<String, RetryPolicy> policies = new LinkedHashMap<>();
+        private RetryPolicy defaultPolicy = RetryPolicy.DEFAULT;
+        private final List<PeriodicJob> periodic = new ArrayList<>();
+        private int globalConcurrency = 100;
+        private int claimBatch = 200;
+        private int completionBatch = 1000;
+        private int poolSize = 4;
+        private Duration connectionTimeout = Duration.ofSeconds(5);
+        private Duration pollInterval = Duration.ofSeconds(1);
+        private Duration claimCoalesce = Duration.ofMillis(2);
+        private Duration settingsRefresh = Duration.ofSeconds(5);
+        private Duration heartbeat = Duration.ofSeconds(10);
+        private int poisonLimit = 3;
+        private Pruner.Config pruner = Pruner.Config.defaults();
+        private boolean asyncCompletionCommit;
+        private boolean maintenance = true;
+
+        private Builder() {
+        }
+
+        /** The node creates its own fixed pool of {@link #poolSize} connections plus one listener connection. */
+        public Builder database(String jdbcUrl, String user, String password) {
+            this.jdbcUrl = Objects.requireNonNull(jdbcUrl, "jdbcUrl");
+            this.user = user;
+            this.password = password;
+            return this;
+        }
+
+        /**
+         * Uses the caller's pool (its size and timeout then set the budget); unless {@link #database}
+         * is also given, the listener holds one of its connections for the node's lifetime.
+         */
+        public Builder dataSource(DataSource dataSource) {
+            this.dataSource = Objects.requireNonNull(dataSource, "dataSource");
+            return this;
+        }
+
+        public Builder schema(String name) {
+            this.schema = new JobSchema(name);
+            return this;
+        }
+
+        public Builder nodeId(String nodeId) {
+            if (nodeId == null || nodeId.isBlank() || nodeId.length() > 200) {
+                throw new IllegalArgumentException("node id '" + nodeId + "' is not usable: give 1 to 200 characters");
+            }
+            this.nodeId = nodeId;
+            return this;
+        }
+
+        /** Works {@code queue}, at most {@code concurrency} jobs at once unless a persisted setting overrides it. */
+        public Builder queue(String queue, int concurrency) {
+            if (queue == null || queue.isBlank() || queue.equals(QueueAdmin.ALL_QUEUES) || concurrency < 0) {
+                throw new IllegalArgumentException("queue '" + queue + "' with concurrency " + concurrency + " is not usable");
+            }
+            queues.put(queue, concurrency);
+            return this;
+        }
+
+        public Builder handler(String kind, JobHandler handler) {
+            handlers.put(Objects.requireNonNull(kind, "kind"), Objects.requireNonNull(handler, "handler"));
+            return this;
+        }
+
+        public Builder handler(String kind, JobHandler handler, RetryPolicy policy) {
+            handler(kind, handler);
+            policies.put(kind, Objects.requireNonNull(policy, "policy"));
+            return this;
+        }
+
+        /** The policy of kinds registered without one. */
+        public Builder defaultRetryPolicy(RetryPolicy policy) {
+            this.defaultPolicy = Objects.requireNonNull(policy, "policy");
+            return this;
+        }
+
+        public Builder periodic(PeriodicJob job) {
+            periodic.add(Objects.requireNonNull(job, "job"));
+            return this;
+        }
+
+        /** The most jobs this node runs at once over all its queues. */
+        public Builder globalConcurrency(int limit) {
+            this.globalConcurrency = positive("global concurrency", limit);
+            return this;
+        }
+
+        /** The most jobs one claim statement takes. */
+        public Builder claimBatch(int size) {
+            this.claimBatch = positive("claim batch", size);
+            return this;
+        }
+
+        public Builder completionBatch(int size) {
+            this.completionBatch = positive("completion batch", size);
+            return this;
+        }
+
+        public Builder poolSize(int size) {
+            this.poolSize = positive("pool size", size);
+            return this;
+        }
+
+        /** How long a caller waits for a pooled connection before a {@link JobStoreException}. */
+        public Builder connectionTimeout(Duration timeout) {
+            if (timeout.toMillis() < 250) {
+                throw new IllegalArgumentException("connection timeout must be at least 250 ms");
+            }
+            this.connectionTimeout = timeout;
+            return this;
+        }
+
+        /** The polling fallback when no notification arrives (delayed jobs, lost notifications). */
+        public Builder pollInterval(Duration interval) {
+            this.pollInterval = positive("poll interval", interval);
+            return this;
+        }
+
+        /** How often the node renews its lease; its jobs are rescued within two periods after it dies. */
+        public Builder heartbeat(Duration period) {
+            this.heartbeat = positive("heartbeat", period);
+            return this;
+        }
+
+        /** Worker deaths after which a job is quarantined. */
+        public Builder poisonLimit(int deaths) {
+            this.poisonLimit = positive("poison limit", deaths);
+            return this;
+        }
+
+        public Builder retention(Duration completed, Duration failed) {
+            this.pruner = new Pruner.Config(pruner.interval(), completed, failed, pruner.batchSize(), pruner.maxBatches());
+            return this;
+        }
+
+        /** Opt-in: completions committed with {@code synchronous_commit = off}; a crash may re-run a few jobs. */
+        public Builder asyncCompletionCommit(boolean enabled) {
+            this.asyncCompletionCommit = enabled;
+            return this;
+        }
+
+        /** Whether this node runs the maintenance loops (rescue, prune, periodic, pause expiry); on by default. */
+        public Builder maintenance(boolean enabled) {
+            this.maintenance = enabled;
+            return this;
+        }
+
+        public JobEngine build() {
+            if (dataSource == null && jdbcUrl == null) {
+                throw new IllegalStateException("job engine needs a database: call database(url, user, password) or dataSource(ds)");
+            }
+            for (String kind : policies.keySet()) {
+                if (!handlers.containsKey(kind)) {
+                    throw new IllegalStateException("retry policy for kind '" + kind + "' has no handler");
+                }
+            }
+            return new JobEngine(this);
+        }
+
+        private static int positive(String what, int value) {
+            if (value < 1) {
+                throw new IllegalArgumentException(what + " must be at least 1, got " + value);
+            }
+            return value;
+        }
+
+        private static Duration positive(String what, Duration value) {
+            if (value == null || value.toMillis() < 1) {
+                throw new IllegalArgumentException(what + " must be at least 1 ms, got " + value);
+            }
+            return value;
+        }
+    }
+}

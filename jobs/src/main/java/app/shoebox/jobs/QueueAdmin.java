@@ -1,0 +1,50 @@
+package app.shoebox.jobs;
+
+import javax.sql.DataSource;
+import java.time.Duration;
+import java.util.List;
+
+/**
+ * Pausing, concurrency and counts per queue; every change is persisted and seen by every node.
+ *
+ * <p>Guarantees: a queue is paused while any plain pause or any unexpired pause lease holds it or
+ * {@link #ALL_QUEUES}; releasing one holder's pause never ends a pause another holder has; a lease
+ * that is not renewed within its time to live ends by itself, even if its holder crashed.
+ * A pause stops new claims; jobs already running finish.
+ */
+public interface QueueAdmin {
+
+    /** The queue name that stands for every queue in pause calls. */
+    String ALL_QUEUES = "*";
+
+    /** The holder name of plain (non-lease) pauses. */
+    String ADMIN_HOLDER = "admin";
+
+    static QueueAdmin create(DataSource dataSource, JobSchema schema) {
+        return new DefaultQueueAdmin(new JobStore(schema), dataSource);
+    }
+
+    /** Pauses until {@link #resume}; {@code queue} may be {@link #ALL_QUEUES}. */
+    void pause(String queue);
+
+    /** Ends the plain pause of {@code queue}; pause leases of other holders stay. */
+    void resume(String queue);
+
+    /** Takes or refreshes a pause held by {@code holder} that ends by itself after {@code ttl}. */
+    void pauseLease(String queue, String holder, Duration ttl);
+
+    /** Extends a holder's lease; false if it had already expired or was released (then it is not re-taken). */
+    boolean renewPauseLease(String queue, String holder, Duration ttl);
+
+    /** Ends the pause held by {@code holder} only. */
+    boolean releasePause(String queue, String holder);
+
+    /** True while any pause holds the queue (or all queues). */
+    boolean isPaused(String queue);
+
+    /** Sets how many jobs of {@code queue} each node runs at once (0 stops it without pausing). */
+    void setConcurrency(String queue, int concurrency);
+
+    /** Counts for every queue that has jobs or settings. */
+    List<QueueCounts> counts();
+}

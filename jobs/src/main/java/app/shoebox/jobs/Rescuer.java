@@ -1,0 +1,63 @@
+package app.shoebox.jobs;
+
+import java.time.Duration;
+
+/**
+ * Returns the jobs of dead nodes. A node is dead when its heartbeat is older than
+ * {@code deadAfter}; running every {@code interval}, a dead node's jobs are back within
+ * {@code deadAfter + interval}. Each rescue counts a worker death on the job; at
+ * {@code poisonLimit} deaths the job is quarantined instead of crashing the next worker.
+ */
+final class Rescuer {
+
+    record Config(Duration interval, Duration deadAfter, int poisonLimit, int batchSize) {
+        Config {
+            if (interval.toMillis() < 1 || deadAfter.toMillis() < 1) {
+                throw new IllegalArgumentException("rescuer interval and dead-after must be positive");
+            }
+            if (poisonLimit < 1 || batchSize < 1) {
+                throw new IllegalArgumentException("rescuer poison limit and batch size must be at least 1");
+            }
+        }
+
+        /** With heartbeat period h: dead after 1.5 h, swept every h/2, so rescued within 2 h. */
+        static Config forHeartbeat(Duration heartbeat, int poisonLimit) {
+            return new Config(heartbeat.dividedBy(2), heartbeat.multipliedBy(3).dividedBy(2), poisonLimit, 1000);
+        }
+    }
+
+    private final Config config;
+    private final JobStore store;
+    private final Db db;
+    private final String nodeId;
+    private final NodeCounters counters;
+
+    Rescuer(Config config, JobStore store, Db db, String nodeId, NodeCounters counters) {
+        this.config = config;
+        this.store = store;
+        this.db = db;
+        this.nodeId = nodeId;
+        this.counters = counters;
+    }
+
+    Config config() {
+        return config;
+    }
+
+    JobStore.RescueCounts runOnce() {
+        int available = 0, quarantined = 0, cancelled = 0;
+        while (true) {
+            JobStore.RescueCounts r = db.auto("rescue jobs of dead nodes",
+                    c -> store.rescue(c, nodeId, config.deadAfter(), config.poisonLimit(), config.batchSize()));
+            available += r.available();
+            quarantined += r.quarantined();
+            cancelled += r.cancelled();
+            if (r.total() < config.batchSize()) {
+                break;
+            }
+        }
+        counters.rescued.add(available + quarantined + cancelled);
+        counters.quarantined.add(quarantined);
+        return new JobStore.RescueCounts(available, quarantined, cancelled);
+    }
+}
