@@ -139,6 +139,19 @@ public enum FileType {
                 + "; supported are common image, raw and video formats (see GET /api/server/media-types)");
     }
 
+    /**
+     * Whether the first bytes of a file agree with this type (the same rule as {@link #detect}, for a
+     * file whose type is already known, e.g. stored under a name without its original extension).
+     */
+    public boolean contentMatches(byte[] head) {
+        return family == Family.ANY || Family.sniff(head).filter(f -> compatible(family, f)).isPresent();
+    }
+
+    /** What the first bytes look like, in words ("a PNG image"), for error messages. */
+    public static String describeContent(byte[] head) {
+        return Family.sniff(head).map(Family::description).orElse("not a recognised image or video");
+    }
+
     private String describe() {
         return (kind == MediaKind.IMAGE ? "an image" : "a video") + " (" + extensions.getFirst() + ")";
     }

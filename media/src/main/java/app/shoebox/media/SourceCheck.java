@@ -1,0 +1,48 @@
+package app.shoebox.media;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.file.AccessDeniedException;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+
+/**
+ * The checks every operation makes before a decoder sees a file: it exists, it is not empty, and
+ * its first bytes are what its type claims. Cheap, and it turns the commonest bad inputs into
+ * permanent failures with a clear reason before any native code runs.
+ */
+public final class SourceCheck {
+
+    private SourceCheck() {
+    }
+
+    /** Returns the file's size in bytes, or throws a permanent failure naming the file. */
+    public static long check(Path file, FileType type) throws MediaException {
+        long size;
+        byte[] head;
+        try (InputStream in = Files.newInputStream(file)) {
+            size = Files.size(file);
+            head = in.readNBytes(FileType.HEAD_BYTES);
+        } catch (NoSuchFileException e) {
+            throw new MediaException(MediaException.Reason.NOT_FOUND, file, file + " does not exist (was it moved or deleted?)", e);
+        } catch (AccessDeniedException e) {
+            throw new MediaException(MediaException.Reason.IO, file, file + " cannot be read: permission denied", e);
+        } catch (IOException e) {
+            throw io(file, "reading", e);
+        }
+        if (size == 0 || head.length == 0) {
+            throw new MediaException(MediaException.Reason.EMPTY, file, file + " is empty (0 bytes); there is nothing to decode");
+        }
+        if (!type.contentMatches(head)) {
+            throw new MediaException(MediaException.Reason.MISLABELLED, file, file + " should be " + type.mimeType()
+                    + " but its content is " + FileType.describeContent(head) + "; the file is corrupt or mislabelled");
+        }
+        return size;
+    }
+
+    /** A transient I/O failure on {@code file}. */
+    public static MediaException io(Path file, String doing, IOException e) {
+        return new MediaException(MediaException.Reason.IO, file, "I/O error " + doing + " " + file + ": " + e, e);
+    }
+}

@@ -1,0 +1,100 @@
+package app.shoebox.media.thumbnails;
+
+import app.shoebox.media.Dimensions;
+import app.shoebox.media.FileType;
+import app.shoebox.media.ImageHeader;
+import app.shoebox.media.MediaException;
+import app.shoebox.media.MediaKind;
+
+import java.nio.file.Path;
+
+/**
+ * libvips in this process, through {@link LibVips}. The fastest path: one shrink-on-load decode,
+ * rendered once into memory, from which both outputs are written; no process start-up.
+ *
+ * <p>A crash inside libvips (a decoder bug on a hostile file) takes the JVM with it, which is why
+ * the server runs media jobs in a worker process. Failures libvips reports are exceptions here.
+ */
+final class FfmThumbnailer implements Thumbnailer {
+
+    private final LibVips vips;
+    private final long pixelLimit;
+
+    FfmThumbnailer(LibVips vips, long pixelLimit) {
+        this.vips = vips;
+        this.pixelLimit = pixelLimit;
+    }
+
+    @Override
+    public String describe() {
+        return "thumbnails: libvips " + vips.version() + " in-process (FFM), WebP thumbnails, JPEG previews";
+    }
+
+    @Override
+    public boolean canDecode(FileType type) {
+        return type.kind() == MediaKind.IMAGE;
+    }
+
+    @Override
+    public Thumbnails generate(Path source, FileType type, Path outDir, String baseName) throws MediaException {
+        Prepared p = Prepared.check(source, type, outDir, baseName, ThumbnailFormat.WEBP, pixelLimit);
+        try {
+            Dimensions stored = p.stored().isPresent() ? p.stored().get() : headerSize(p);
+            // The preview is rendered into memory first: writing it and then thumbnailing the lazy
+            // pipeline again would decode the source twice.
+            try (var lazy = vips.thumbnail(p.decodable().toString(), PREVIEW_SIZE);
+                 var preview = vips.copyMemory(lazy)) {
+                write(preview, p.preview() + "[Q=80,optimize_coding,strip]", source);
+                try (var small = vips.thumbnail(preview, THUMBNAIL_SIZE)) {
+                    write(small, p.thumbnail() + "[Q=80,strip]", source);
+                    Dimensions previewSize = new Dimensions(preview.width(), preview.height());
+                    Dimensions upright = Prepared.displayed(stored, p.orientation());
+                    if (p.orientation().isEmpty() && previewSize.width() < previewSize.height() != upright.width() < upright.height()) {
+                        upright = upright.transposed();
+                    }
+                    return new Thumbnails(p.thumbnail(), p.preview(), upright.width(), upright.height(),
+                            new Dimensions(small.width(), small.height()), previewSize, ThumbnailFormat.WEBP);
+                }
+            }
+        } catch (LibVips.VipsError e) {
+            throw new MediaException(MediaException.Reason.CORRUPT, source,
+                    source + " could not be decoded by libvips: " + e.getMessage() + "; the file is corrupt or truncated", e);
+        } catch (WriteFailed e) {
+            throw e.failure;
+        } catch (Throwable e) {
+            throw new MediaException(MediaException.Reason.IO, source, "libvips call failed on " + source + ": " + e, e);
+        } finally {
+            p.cleanUp();
+        }
+    }
+
+    private Dimensions headerSize(Prepared p) throws Throwable {
+        try (var header = vips.open(p.decodable().toString())) {
+            Dimensions d = new Dimensions(header.width(), header.height());
+            if (d.pixels() > pixelLimit) {
+                throw new WriteFailed(ImageHeader.tooLarge(p.source(), d, pixelLimit));
+            }
+            return d;
+        }
+    }
+
+    private void write(LibVips.Image image, String target, Path source) throws Throwable {
+        try {
+            vips.write(image, target);
+        } catch (LibVips.VipsError e) {
+            // The source decoded; writing failed (disk full, permissions): worth retrying later.
+            throw new WriteFailed(new MediaException(MediaException.Reason.IO, source,
+                    "writing " + target + " for " + source + " failed: " + e.getMessage(), e));
+        }
+    }
+
+    /** Carries a finished {@link MediaException} through the Throwable-typed native calls. */
+    private static final class WriteFailed extends Exception {
+        final MediaException failure;
+
+        WriteFailed(MediaException failure) {
+            super(failure.getMessage(), failure, false, false);
+            this.failure = failure;
+        }
+    }
+}

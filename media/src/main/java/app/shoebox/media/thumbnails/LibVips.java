@@ -1,0 +1,203 @@
+package app.shoebox.media.thumbnails;
+
+import java.lang.foreign.Arena;
+import java.lang.foreign.FunctionDescriptor;
+import java.lang.foreign.Linker;
+import java.lang.foreign.MemorySegment;
+import java.lang.foreign.SymbolLookup;
+import java.lang.invoke.MethodHandle;
+import java.util.Optional;
+
+import static java.lang.foreign.ValueLayout.ADDRESS;
+import static java.lang.foreign.ValueLayout.JAVA_INT;
+
+/**
+ * The few libvips functions Shoebox calls, bound through the FFM API. Every call that can fail
+ * returns a status that is checked, and the message is taken from libvips' error buffer.
+ *
+ * <p>The error buffer is process-wide: when two threads fail at the same moment, a message may
+ * carry text from the other failure. The status codes stay exact, which is what decides success.
+ */
+final class LibVips {
+
+    static final String LIBRARY = "libvips.so.42";
+
+    // VipsSize and VipsFailOn enum values (vips/resample.h, vips/image.h), passed as C varargs ints.
+    static final int SIZE_DOWN = 2;
+    static final int FAIL_ON_TRUNCATED = 1;
+
+    private static final Linker LINKER = Linker.nativeLinker();
+
+    private final MethodHandle thumbnail;
+    private final MethodHandle thumbnailImage;
+    private final MethodHandle newFromFile;
+    private final MethodHandle writeToFile;
+    private final MethodHandle copyMemory;
+    private final MethodHandle getWidth;
+    private final MethodHandle getHeight;
+    private final MethodHandle unref;
+    private final MethodHandle errorBuffer;
+    private final MethodHandle errorClear;
+    private final String version;
+
+    private LibVips(SymbolLookup lib) throws Throwable {
+        MethodHandle init = handle(lib, "vips_init", FunctionDescriptor.of(JAVA_INT, ADDRESS));
+        MethodHandle versionOf = handle(lib, "vips_version", FunctionDescriptor.of(JAVA_INT, JAVA_INT));
+        MethodHandle cacheSetMax = handle(lib, "vips_cache_set_max", FunctionDescriptor.ofVoid(JAVA_INT));
+        // int vips_thumbnail(const char *filename, VipsImage **out, int width,
+        //                    "size", VipsSize, "fail_on", VipsFailOn, "export_profile", const char *, NULL)
+        thumbnail = variadic(lib, "vips_thumbnail", FunctionDescriptor.of(JAVA_INT, ADDRESS, ADDRESS, JAVA_INT,
+                ADDRESS, JAVA_INT, ADDRESS, JAVA_INT, ADDRESS, ADDRESS, ADDRESS), 3);
+        // int vips_thumbnail_image(VipsImage *in, VipsImage **out, int width, "size", VipsSize, "no_rotate", gboolean, NULL)
+        thumbnailImage = variadic(lib, "vips_thumbnail_image", FunctionDescriptor.of(JAVA_INT, ADDRESS, ADDRESS, JAVA_INT,
+                ADDRESS, JAVA_INT, ADDRESS, JAVA_INT, ADDRESS), 3);
+        // VipsImage *vips_image_new_from_file(const char *name, NULL): opens lazily, reads the header only.
+        newFromFile = variadic(lib, "vips_image_new_from_file", FunctionDescriptor.of(ADDRESS, ADDRESS, ADDRESS), 1);
+        // int vips_image_write_to_file(VipsImage *image, const char *name, NULL); options go in "name[Q=80]".
+        writeToFile = variadic(lib, "vips_image_write_to_file", FunctionDescriptor.of(JAVA_INT, ADDRESS, ADDRESS, ADDRESS), 2);
+        copyMemory = handle(lib, "vips_image_copy_memory", FunctionDescriptor.of(ADDRESS, ADDRESS));
+        getWidth = handle(lib, "vips_image_get_width", FunctionDescriptor.of(JAVA_INT, ADDRESS));
+        getHeight = handle(lib, "vips_image_get_height", FunctionDescriptor.of(JAVA_INT, ADDRESS));
+        unref = handle(lib, "g_object_unref", FunctionDescriptor.ofVoid(ADDRESS));
+        errorBuffer = handle(lib, "vips_error_buffer", FunctionDescriptor.of(ADDRESS));
+        errorClear = handle(lib, "vips_error_clear", FunctionDescriptor.ofVoid());
+        try (Arena arena = Arena.ofConfined()) {
+            if ((int) init.invokeExact(arena.allocateFrom("shoebox")) != 0) {
+                throw new IllegalStateException("vips_init failed: " + takeError());
+            }
+        }
+        // The operation cache would keep decoded images of files we never open again, and serve a
+        // stale result if a file were replaced under the same name.
+        cacheSetMax.invokeExact(0);
+        version = (int) versionOf.invokeExact(0) + "." + (int) versionOf.invokeExact(1) + "." + (int) versionOf.invokeExact(2);
+    }
+
+    /** Loads and initialises libvips, or says why it could not. */
+    static Result load() {
+        try {
+            SymbolLookup lib = SymbolLookup.libraryLookup(LIBRARY, Arena.global());
+            return new Result(Optional.of(new LibVips(lib)), "");
+        } catch (Throwable e) {
+            return new Result(Optional.empty(), LIBRARY + " not usable (" + e.getMessage() + ")");
+        }
+    }
+
+    record Result(Optional<LibVips> vips, String whyNot) {}
+
+    String version() {
+        return version;
+    }
+
+    /** A VipsImage pointer that is released when closed. */
+    final class Image implements AutoCloseable {
+        final MemorySegment pointer;
+
+        Image(MemorySegment pointer) {
+            this.pointer = pointer;
+        }
+
+        int width() throws Throwable {
+            return (int) getWidth.invokeExact(pointer);
+        }
+
+        int height() throws Throwable {
+            return (int) getHeight.invokeExact(pointer);
+        }
+
+        @Override
+        public void close() {
+            try {
+                unref.invokeExact(pointer);
+            } catch (Throwable e) {
+                throw new IllegalStateException("g_object_unref failed", e);
+            }
+        }
+    }
+
+    /** The header of {@code file}, without decoding pixels. */
+    Image open(String file) throws VipsError, Throwable {
+        try (Arena arena = Arena.ofConfined()) {
+            MemorySegment image = (MemorySegment) newFromFile.invokeExact(arena.allocateFrom(file), MemorySegment.NULL);
+            if (image.equals(MemorySegment.NULL)) {
+                throw new VipsError(takeError());
+            }
+            return new Image(image);
+        }
+    }
+
+    /** Shrink-on-load thumbnail of a file: upright, never enlarged, fails on a truncated file, sRGB out. */
+    Image thumbnail(String file, int size) throws VipsError, Throwable {
+        try (Arena arena = Arena.ofConfined()) {
+            MemorySegment out = arena.allocate(ADDRESS);
+            int status = (int) thumbnail.invokeExact(arena.allocateFrom(file), out, size,
+                    arena.allocateFrom("size"), SIZE_DOWN, arena.allocateFrom("fail_on"), FAIL_ON_TRUNCATED,
+                    arena.allocateFrom("export_profile"), arena.allocateFrom("srgb"), MemorySegment.NULL);
+            return checked(status, out);
+        }
+    }
+
+    /** A smaller copy of an image already upright in memory. */
+    Image thumbnail(Image in, int size) throws VipsError, Throwable {
+        try (Arena arena = Arena.ofConfined()) {
+            MemorySegment out = arena.allocate(ADDRESS);
+            int status = (int) thumbnailImage.invokeExact(in.pointer, out, size,
+                    arena.allocateFrom("size"), SIZE_DOWN, arena.allocateFrom("no_rotate"), 1, MemorySegment.NULL);
+            return checked(status, out);
+        }
+    }
+
+    /** Renders the whole pipeline into memory, so two outputs do not decode the source twice. */
+    Image copyMemory(Image in) throws VipsError, Throwable {
+        MemorySegment image = (MemorySegment) copyMemory.invokeExact(in.pointer);
+        if (image.equals(MemorySegment.NULL)) {
+            throw new VipsError(takeError());
+        }
+        return new Image(image);
+    }
+
+    /** Writes {@code image} to {@code fileWithOptions}, e.g. {@code /x/preview.jpeg[Q=80,strip]}. */
+    void write(Image image, String fileWithOptions) throws VipsError, Throwable {
+        try (Arena arena = Arena.ofConfined()) {
+            int status = (int) writeToFile.invokeExact(image.pointer, arena.allocateFrom(fileWithOptions), MemorySegment.NULL);
+            if (status != 0) {
+                throw new VipsError(takeError());
+            }
+        }
+    }
+
+    private Image checked(int status, MemorySegment out) throws VipsError {
+        MemorySegment image = out.get(ADDRESS, 0);
+        if (status != 0 || image.equals(MemorySegment.NULL)) {
+            // On failure libvips does not promise to have set *out: leave it alone rather than
+            // risk releasing garbage.
+            throw new VipsError(takeError());
+        }
+        return new Image(image);
+    }
+
+    private String takeError() {
+        try {
+            MemorySegment buffer = (MemorySegment) errorBuffer.invokeExact();
+            String message = buffer.equals(MemorySegment.NULL) ? "" : buffer.reinterpret(Integer.MAX_VALUE).getString(0).strip();
+            errorClear.invokeExact();
+            return message.isEmpty() ? "libvips reported a failure without a message" : message;
+        } catch (Throwable e) {
+            return "libvips failed and its error buffer could not be read: " + e;
+        }
+    }
+
+    /** A failure libvips reported, with its message. */
+    static final class VipsError extends Exception {
+        VipsError(String message) {
+            super(message);
+        }
+    }
+
+    private static MethodHandle handle(SymbolLookup lib, String name, FunctionDescriptor fd) {
+        return LINKER.downcallHandle(lib.findOrThrow(name), fd);
+    }
+
+    private static MethodHandle variadic(SymbolLookup lib, String name, FunctionDescriptor fd, int firstVariadic) {
+        return LINKER.downcallHandle(lib.findOrThrow(name), fd, Linker.Option.firstVariadicArg(firstVariadic));
+    }
+}

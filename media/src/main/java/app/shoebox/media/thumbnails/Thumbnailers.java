@@ -1,0 +1,73 @@
+package app.shoebox.media.thumbnails;
+
+import app.shoebox.media.ImageHeader;
+import app.shoebox.media.NativeTools;
+
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+
+/**
+ * Finds the thumbnail paths this machine offers and picks the best: libvips in-process, then the
+ * {@code vipsthumbnail} process, then pure Java. Say {@link Thumbnailer#describe()} in the start-up log.
+ */
+public final class Thumbnailers {
+
+    /** Per process (vipsthumbnail, vipsheader): a 12 MP photo takes well under a second. */
+    public static final Duration DEFAULT_PROCESS_TIMEOUT = Duration.ofSeconds(60);
+
+    private static volatile LibVips.Result libvips;
+
+    private Thumbnailers() {
+    }
+
+    /** The fastest path available here. Pure Java is always available. */
+    public static Thumbnailer best() {
+        return ffm().or(Thumbnailers::vipsthumbnail).orElseGet(Thumbnailers::imageIo);
+    }
+
+    /** Every path available here, fastest first (for tests and the benchmark). */
+    public static List<Thumbnailer> available() {
+        List<Thumbnailer> all = new ArrayList<>();
+        ffm().ifPresent(all::add);
+        vipsthumbnail().ifPresent(all::add);
+        all.add(imageIo());
+        return all;
+    }
+
+    /** libvips through FFM, when {@code libvips.so.42} loads and initialises. */
+    public static Optional<Thumbnailer> ffm() {
+        return loadLibVips().vips().map(v -> new FfmThumbnailer(v, ImageHeader.DEFAULT_PIXEL_LIMIT));
+    }
+
+    /** Why the in-process path is not available, or empty when it is. */
+    public static Optional<String> whyNoFfm() {
+        LibVips.Result r = loadLibVips();
+        return r.vips().isPresent() ? Optional.empty() : Optional.of(r.whyNot());
+    }
+
+    /** The vipsthumbnail process, when it is on the PATH. */
+    public static Optional<Thumbnailer> vipsthumbnail() {
+        return NativeTools.find("vipsthumbnail").map(p -> new VipsThumbnailProcess(p, NativeTools.find("vipsheader"),
+                ImageHeader.DEFAULT_PIXEL_LIMIT, DEFAULT_PROCESS_TIMEOUT));
+    }
+
+    /** Pure Java; JPEG output. */
+    public static Thumbnailer imageIo() {
+        return new ImageIoThumbnailer(ImageHeader.DEFAULT_PIXEL_LIMIT);
+    }
+
+    /** Peak resident memory of the last vipsthumbnail run of {@code t} in KiB, 0 for other paths. */
+    public static long lastProcessPeakRssKiB(Thumbnailer t) {
+        return t instanceof VipsThumbnailProcess p ? p.lastPeakRssKiB() : 0;
+    }
+
+    // libvips is initialised once per process; vips_init is not meant to be called again.
+    private static synchronized LibVips.Result loadLibVips() {
+        if (libvips == null) {
+            libvips = LibVips.load();
+        }
+        return libvips;
+    }
+}

@@ -1,0 +1,124 @@
+package app.shoebox.media.thumbnails;
+
+import app.shoebox.media.Dimensions;
+import app.shoebox.media.FileType;
+import app.shoebox.media.ImageHeader;
+import app.shoebox.media.MediaException;
+import app.shoebox.media.MediaKind;
+import app.shoebox.media.ProcessRunner;
+
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.Locale;
+import java.util.Optional;
+
+/**
+ * The {@code vipsthumbnail} command, one process per output: the second path, for machines where
+ * libvips cannot be loaded in-process. The preview is made from the source and the thumbnail from
+ * the preview, so the source is decoded once. Each process is killed after the time limit.
+ */
+final class VipsThumbnailProcess implements Thumbnailer {
+
+    private final Path vipsthumbnail;
+    private final Optional<Path> vipsheader;
+    private final long pixelLimit;
+    private final Duration timeout;
+    private volatile long lastPeakRssKiB;
+
+    VipsThumbnailProcess(Path vipsthumbnail, Optional<Path> vipsheader, long pixelLimit, Duration timeout) {
+        this.vipsthumbnail = vipsthumbnail;
+        this.vipsheader = vipsheader;
+        this.pixelLimit = pixelLimit;
+        this.timeout = timeout;
+    }
+
+    @Override
+    public String describe() {
+        return "thumbnails: vipsthumbnail process (" + vipsthumbnail + "), WebP thumbnails, JPEG previews, "
+                + timeout.toSeconds() + " s limit per process";
+    }
+
+    @Override
+    public boolean canDecode(FileType type) {
+        return type.kind() == MediaKind.IMAGE;
+    }
+
+    /** Peak resident memory of the last vipsthumbnail process, in KiB (sampled; for the benchmark). */
+    long lastPeakRssKiB() {
+        return lastPeakRssKiB;
+    }
+
+    @Override
+    public Thumbnails generate(Path source, FileType type, Path outDir, String baseName) throws MediaException {
+        Prepared p = Prepared.check(source, type, outDir, baseName, ThumbnailFormat.WEBP, pixelLimit);
+        try {
+            Dimensions stored = p.stored().isPresent() ? p.stored().get() : headerSize(p);
+            long peak = run(p.decodable(), PREVIEW_SIZE, p.preview() + "[Q=80,optimize_coding,strip]", source, true);
+            // The preview is upright and has no orientation tag left: thumbnail it as it is.
+            peak = Math.max(peak, run(p.preview(), THUMBNAIL_SIZE, p.thumbnail() + "[Q=80,strip]", source, false));
+            lastPeakRssKiB = peak;
+            Dimensions previewSize = Prepared.sizeOf(p.preview(), source);
+            Dimensions upright = Prepared.displayed(stored, p.orientation());
+            return new Thumbnails(p.thumbnail(), p.preview(), upright.width(), upright.height(),
+                    Prepared.sizeOf(p.thumbnail(), source), previewSize, ThumbnailFormat.WEBP);
+        } finally {
+            p.cleanUp();
+        }
+    }
+
+    private long run(Path in, int size, String out, Path source, boolean fromSource) throws MediaException {
+        var result = ProcessRunner.run(List.of(vipsthumbnail.toString(), in.toString(), "--size", size + "x" + size + ">",
+                "--export-profile", "srgb", "-o", out), timeout, source);
+        String stderr = result.stderr();
+        if (!result.succeeded()) {
+            // A failure on the preview (our own output) is not the source's fault.
+            throw new MediaException(fromSource ? MediaException.Reason.CORRUPT : MediaException.Reason.IO, source,
+                    source + " could not be thumbnailed by vipsthumbnail: " + firstError(stderr));
+        }
+        // vipsthumbnail has no --fail-on: a truncated file "succeeds" with grey where the data
+        // stopped and a warning. The in-process path fails on truncation; do the same here.
+        String lower = stderr.toLowerCase(Locale.ROOT);
+        if (fromSource && (lower.contains("premature end") || lower.contains("truncated"))) {
+            throw new MediaException(MediaException.Reason.CORRUPT, source,
+                    source + " is truncated (" + firstError(stderr) + "); the file is incomplete");
+        }
+        return result.peakRssKiB();
+    }
+
+    private Dimensions headerSize(Prepared p) throws MediaException {
+        if (vipsheader.isEmpty()) {
+            // Without vipsheader the size is unknown before decoding; the time limit still bounds it.
+            return new Dimensions(1, 1);
+        }
+        var result = ProcessRunner.run(List.of(vipsheader.get().toString(), "-f", "width", p.decodable().toString()),
+                timeout, p.source());
+        String[] lines = result.stdout().strip().split("\\s+");
+        if (!result.succeeded() || lines.length < 1) {
+            throw new MediaException(MediaException.Reason.CORRUPT, p.source(),
+                    p.source() + " is not a readable image: " + firstError(result.stderr()));
+        }
+        // vipsheader prints one field per file; ask twice rather than parse its full output.
+        var height = ProcessRunner.run(List.of(vipsheader.get().toString(), "-f", "height", p.decodable().toString()),
+                timeout, p.source());
+        try {
+            Dimensions d = new Dimensions(Integer.parseInt(lines[0]), Integer.parseInt(height.stdout().strip()));
+            if (d.pixels() > pixelLimit) {
+                throw ImageHeader.tooLarge(p.source(), d, pixelLimit);
+            }
+            return d;
+        } catch (IllegalArgumentException e) {
+            throw new MediaException(MediaException.Reason.CORRUPT, p.source(), p.source() + " has no readable size", e);
+        }
+    }
+
+    private static String firstError(String stderr) {
+        for (String line : stderr.strip().split("\n")) {
+            String t = line.strip();
+            if (!t.isEmpty() && !t.startsWith("(vipsthumbnail") && !t.startsWith("read gave")) {
+                return t;
+            }
+        }
+        return stderr.isBlank() ? "no message" : stderr.strip().lines().findFirst().orElse("");
+    }
+}

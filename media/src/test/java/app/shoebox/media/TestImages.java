@@ -1,0 +1,68 @@
+package app.shoebox.media;
+
+import javax.imageio.ImageIO;
+import java.awt.Color;
+import java.awt.Graphics2D;
+import java.awt.image.BufferedImage;
+import java.io.IOException;
+import java.nio.file.Path;
+
+/** Images the tests draw: quadrants of known colours, so orientation can be read back from pixels. */
+public final class TestImages {
+
+    public static final Color RED = new Color(220, 20, 20);
+    public static final Color GREEN = new Color(20, 200, 20);
+    public static final Color BLUE = new Color(20, 20, 220);
+    public static final Color WHITE = new Color(240, 240, 240);
+
+    private TestImages() {
+    }
+
+    /** Red top-left, green top-right, blue bottom-left, white bottom-right (as stored). */
+    public static BufferedImage quadrants(int w, int h) {
+        BufferedImage img = new BufferedImage(w, h, BufferedImage.TYPE_INT_RGB);
+        Graphics2D g = img.createGraphics();
+        g.setColor(RED);
+        g.fillRect(0, 0, w / 2, h / 2);
+        g.setColor(GREEN);
+        g.fillRect(w / 2, 0, w - w / 2, h / 2);
+        g.setColor(BLUE);
+        g.fillRect(0, h / 2, w / 2, h - h / 2);
+        g.setColor(WHITE);
+        g.fillRect(w / 2, h / 2, w - w / 2, h - h / 2);
+        g.dispose();
+        return img;
+    }
+
+    public static Path write(BufferedImage img, String format, Path file) throws IOException {
+        if (!ImageIO.write(img, format, file.toFile())) {
+            throw new IOException("no ImageIO writer for " + format);
+        }
+        return file;
+    }
+
+    /** Which named colour a pixel is closest to. */
+    public static String colourAt(BufferedImage img, int x, int y) {
+        Color c = new Color(img.getRGB(x, y));
+        String best = "?";
+        double bestD = Double.MAX_VALUE;
+        for (var e : java.util.Map.of("red", RED, "green", GREEN, "blue", BLUE, "white", WHITE).entrySet()) {
+            Color k = e.getValue();
+            double d = Math.pow(c.getRed() - k.getRed(), 2) + Math.pow(c.getGreen() - k.getGreen(), 2)
+                    + Math.pow(c.getBlue() - k.getBlue(), 2);
+            if (d < bestD) {
+                bestD = d;
+                best = e.getKey();
+            }
+        }
+        return best;
+    }
+
+    /** The colours at the centres of the four quadrants: top-left, top-right, bottom-left, bottom-right. */
+    public static java.util.List<String> quadrantColours(BufferedImage img) {
+        int w = img.getWidth();
+        int h = img.getHeight();
+        return java.util.List.of(colourAt(img, w / 4, h / 4), colourAt(img, 3 * w / 4, h / 4),
+                colourAt(img, w / 4, 3 * h / 4), colourAt(img, 3 * w / 4, 3 * h / 4));
+    }
+}

@@ -1,0 +1,155 @@
+package app.shoebox.media.thumbnails;
+
+import app.shoebox.media.FileType;
+import app.shoebox.media.NativeToolsForTests;
+import app.shoebox.media.TestImages;
+import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.Arguments;
+import org.junit.jupiter.params.provider.MethodSource;
+import org.junit.jupiter.params.provider.ValueSource;
+
+import javax.imageio.ImageIO;
+import java.awt.image.BufferedImage;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.stream.Stream;
+
+import static app.shoebox.media.NativeToolsForTests.run;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+class ThumbnailerTest {
+
+    @TempDir
+    Path dir;
+
+    static Thumbnailer path(String name) {
+        return switch (name) {
+            case "ffm" -> Thumbnailers.ffm().orElseGet(() -> {
+                NativeToolsForTests.missing("libvips cannot be loaded in-process: " + Thumbnailers.whyNoFfm().orElse(""));
+                return null;
+            });
+            case "vipsthumbnail" -> Thumbnailers.vipsthumbnail().orElseGet(() -> {
+                NativeToolsForTests.missing("vipsthumbnail is not installed");
+                return null;
+            });
+            default -> Thumbnailers.imageIo();
+        };
+    }
+
+    /** Where the stored quadrants (red TL, green TR, blue BL, white BR) land once displayed upright. */
+    static Stream<Arguments> orientations() {
+        List<List<String>> expected = List.of(
+                List.of("red", "green", "blue", "white"),
+                List.of("green", "red", "white", "blue"),
+                List.of("white", "blue", "green", "red"),
+                List.of("blue", "white", "red", "green"),
+                List.of("red", "blue", "green", "white"),
+                List.of("blue", "red", "white", "green"),
+                List.of("white", "green", "blue", "red"),
+                List.of("green", "white", "red", "blue"));
+        return Stream.of("ffm", "vipsthumbnail", "imageio").flatMap(p -> Stream.iterate(1, i -> i <= 8, i -> i + 1)
+                .map(o -> Arguments.of(p, o, expected.get(o - 1))));
+    }
+
+    @ParameterizedTest(name = "{0} orientation {1}")
+    @MethodSource("orientations")
+    void appliesTheExifOrientation(String pathName, int orientation, List<String> expected) throws Exception {
+        Thumbnailer thumbnailer = path(pathName);
+        String exiftool = NativeToolsForTests.require("exiftool").toString();
+        Path photo = TestImages.write(TestImages.quadrants(1600, 1200), "jpg", dir.resolve("o" + orientation + ".jpg"));
+        run(exiftool, "-q", "-overwrite_original", "-Orientation#=" + orientation, photo.toString());
+
+        Thumbnails t = thumbnailer.generate(photo, FileType.JPEG, dir.resolve("out"));
+
+        boolean turned = orientation >= 5;
+        assertThat(t.width()).isEqualTo(turned ? 1200 : 1600);
+        assertThat(t.height()).isEqualTo(turned ? 1600 : 1200);
+        BufferedImage preview = ImageIO.read(t.previewPath().toFile());
+        BufferedImage small = ImageIO.read(t.thumbnailPath().toFile());
+        assertThat(preview.getWidth()).isEqualTo(turned ? 1080 : 1440);
+        assertThat(TestImages.quadrantColours(preview)).as("preview quadrants").isEqualTo(expected);
+        assertThat(TestImages.quadrantColours(small)).as("thumbnail quadrants").isEqualTo(expected);
+        assertThat(Math.max(small.getWidth(), small.getHeight())).isBetween(249, 250);
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"ffm", "vipsthumbnail", "imageio"})
+    void makesAPreviewOfAtMost1440AndAThumbnailOf250(String pathName) throws Exception {
+        Thumbnailer thumbnailer = path(pathName);
+        Path photo = TestImages.write(TestImages.quadrants(3000, 2000), "jpg", dir.resolve("big.jpg"));
+
+        Thumbnails t = thumbnailer.generate(photo, FileType.JPEG, dir.resolve("out"), "asset-1");
+
+        assertThat(t.previewPath()).isEqualTo(dir.resolve("out/asset-1-preview.jpeg").toAbsolutePath());
+        assertThat(t.previewSize().longEdge()).isEqualTo(1440);
+        assertThat(t.previewSize().height()).isBetween(959, 961);
+        assertThat(t.thumbnailSize().longEdge()).isEqualTo(250);
+        BufferedImage preview = ImageIO.read(t.previewPath().toFile());
+        assertThat(preview.getWidth()).isEqualTo(t.previewSize().width());
+        BufferedImage small = ImageIO.read(t.thumbnailPath().toFile());
+        assertThat(small.getWidth()).isEqualTo(t.thumbnailSize().width());
+        assertThat(t.thumbnailPath().getFileName().toString()).endsWith("." + t.thumbnailFormat().extension());
+        assertThat(t.thumbnailFormat()).isEqualTo(pathName.equals("imageio") ? ThumbnailFormat.JPEG : ThumbnailFormat.WEBP);
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"ffm", "vipsthumbnail", "imageio"})
+    void neverEnlargesASmallImage(String pathName) throws Exception {
+        Thumbnailer thumbnailer = path(pathName);
+        Path photo = TestImages.write(TestImages.quadrants(200, 100), "png", dir.resolve("small.png"));
+
+        Thumbnails t = thumbnailer.generate(photo, FileType.PNG, dir.resolve("out"));
+
+        assertThat(t.previewSize()).isEqualTo(new app.shoebox.media.Dimensions(200, 100));
+        assertThat(t.thumbnailSize()).isEqualTo(new app.shoebox.media.Dimensions(200, 100));
+        assertThat(TestImages.quadrantColours(ImageIO.read(t.previewPath().toFile())))
+                .containsExactly("red", "green", "blue", "white");
+    }
+
+    static Stream<Arguments> formats() {
+        return Stream.of("ffm", "vipsthumbnail", "imageio").flatMap(p -> Stream.of(
+                Arguments.of(p, FileType.PNG, "png"), Arguments.of(p, FileType.GIF, "gif"),
+                Arguments.of(p, FileType.TIFF, "tif"), Arguments.of(p, FileType.BMP, "bmp"),
+                Arguments.of(p, FileType.WEBP, "webp"), Arguments.of(p, FileType.HEIC, "heic")));
+    }
+
+    @ParameterizedTest(name = "{0} {1}")
+    @MethodSource("formats")
+    void readsTheCommonFormats(String pathName, FileType type, String extension) throws Exception {
+        Thumbnailer thumbnailer = path(pathName);
+        Path png = TestImages.write(TestImages.quadrants(800, 600), "png", dir.resolve("q.png"));
+        Path file = dir.resolve("photo." + extension);
+        if (type == FileType.WEBP || type == FileType.HEIC) {
+            // ImageIO writes neither; libvips' command line does.
+            run(NativeToolsForTests.require("vips").toString(), "copy", png.toString(), file.toString());
+        } else if (type == FileType.PNG) {
+            Files.copy(png, file);
+        } else {
+            TestImages.write(TestImages.quadrants(800, 600), extension.equals("tif") ? "tiff" : extension, file);
+        }
+
+        if (!thumbnailer.canDecode(type)) {
+            assertThatThrownBy(() -> thumbnailer.generate(file, type, dir.resolve("out")))
+                    .isInstanceOfSatisfying(app.shoebox.media.MediaException.class, e -> {
+                        assertThat(e.permanent()).isTrue();
+                        assertThat(e.getMessage()).contains(file.toString()).contains("libvips");
+                    });
+            return;
+        }
+        Thumbnails t = thumbnailer.generate(file, type, dir.resolve("out"));
+
+        assertThat(t.previewSize()).isEqualTo(new app.shoebox.media.Dimensions(800, 600));
+        assertThat(TestImages.quadrantColours(ImageIO.read(t.thumbnailPath().toFile())))
+                .containsExactly("red", "green", "blue", "white");
+    }
+
+    @org.junit.jupiter.api.Test
+    void theBestPathSaysWhatItIs() {
+        Thumbnailer best = Thumbnailers.best();
+        assertThat(best.describe()).startsWith("thumbnails: ");
+        assertThat(Thumbnailers.available()).isNotEmpty().last().isInstanceOf(ImageIoThumbnailer.class);
+    }
+}
