@@ -72,14 +72,18 @@ CREATE TABLE assets (
     deleted_at          timestamptz,
     is_favorite         boolean     NOT NULL DEFAULT false,
     visibility          text        NOT NULL DEFAULT 'timeline' CHECK (visibility IN ('archive', 'timeline', 'hidden', 'locked')),
-    duration            text,
+    -- Milliseconds, for videos and animations (Immich v3 sends and answers an integer).
+    duration            integer,
     width               integer,
     height              integer,
     thumbhash           bytea,
     live_photo_video_id uuid REFERENCES assets (id) ON DELETE SET NULL,
     stack_id            uuid REFERENCES stacks (id) ON DELETE SET NULL,
     is_offline          boolean     NOT NULL DEFAULT false,
-    is_edited           boolean     NOT NULL DEFAULT false
+    is_edited           boolean     NOT NULL DEFAULT false,
+    -- Derived files, relative to the library folder; set by the media pipeline once generated.
+    thumbnail_path      text,
+    preview_path        text
 );
 -- One copy of the same bytes per user, trashed or not (a re-upload of a trashed file is a duplicate).
 CREATE UNIQUE INDEX assets_owner_checksum_key ON assets (owner_id, checksum);

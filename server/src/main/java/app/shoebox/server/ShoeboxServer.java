@@ -1,5 +1,10 @@
 package app.shoebox.server;
 
+import app.shoebox.server.assets.AssetCreatedHook;
+import app.shoebox.server.assets.AssetFiles;
+import app.shoebox.server.assets.AssetRoutes;
+import app.shoebox.server.assets.AssetService;
+import app.shoebox.server.assets.UploadService;
 import app.shoebox.server.auth.ApiKeyService;
 import app.shoebox.server.auth.AuthRoutes;
 import app.shoebox.server.auth.Authenticator;
@@ -53,12 +58,15 @@ public final class ShoeboxServer implements AutoCloseable {
             SessionService sessions = new SessionService(database.jdbi(), users);
             Authenticator authenticator = new Authenticator(database.jdbi());
             Optional<FirstStart.Admin> firstStart = FirstStart.createAdminIfNone(users, apiKeys, config.firstAdmin());
+            AssetFiles assetFiles = AssetFiles.open(library.root());
 
             List<Api.Routes> features = List.of(
                     new ServerInfoRoutes(MediaSupport.mediaTypes(), ServerInfoRoutes.defaultFeatures(),
                             MediaSupport.libvipsVersion(), MediaSupport.ffmpegVersion()),
                     new AuthRoutes(sessions, apiKeys),
-                    new UserRoutes(users));
+                    new UserRoutes(users),
+                    new AssetRoutes(new UploadService(database.jdbi(), assetFiles, AssetCreatedHook.none(), config.maxUploadBytes()),
+                            new AssetService(database.jdbi(), assetFiles), mapper));
             HttpServer http = new HttpServer(
                     new HttpServer.Settings(config.bindAddress(), config.port(), config.maxUploadBytes()),
                     mapper, authenticator, features).start();
