@@ -1,5 +1,9 @@
 package app.shoebox.server;
 
+import app.shoebox.server.albums.AlbumRoutes;
+import app.shoebox.server.albums.AlbumService;
+import app.shoebox.server.albums.AssetViews;
+import app.shoebox.server.albums.MinimalAssetViews;
 import app.shoebox.server.auth.ApiKeyService;
 import app.shoebox.server.auth.AuthRoutes;
 import app.shoebox.server.auth.Authenticator;
@@ -9,6 +13,10 @@ import app.shoebox.server.http.Api;
 import app.shoebox.server.http.HttpServer;
 import app.shoebox.server.http.Json;
 import app.shoebox.server.serverinfo.ServerInfoRoutes;
+import app.shoebox.server.stacks.StackRoutes;
+import app.shoebox.server.stacks.StackService;
+import app.shoebox.server.tags.TagRoutes;
+import app.shoebox.server.tags.TagService;
 import app.shoebox.server.users.FirstStart;
 import app.shoebox.server.users.UserRoutes;
 import app.shoebox.server.users.UserService;
@@ -52,13 +60,17 @@ public final class ShoeboxServer implements AutoCloseable {
             ApiKeyService apiKeys = new ApiKeyService(database.jdbi());
             SessionService sessions = new SessionService(database.jdbi(), users);
             Authenticator authenticator = new Authenticator(database.jdbi());
+            AssetViews assetViews = new MinimalAssetViews(database.jdbi());
             Optional<FirstStart.Admin> firstStart = FirstStart.createAdminIfNone(users, apiKeys, config.firstAdmin());
 
             List<Api.Routes> features = List.of(
                     new ServerInfoRoutes(MediaSupport.mediaTypes(), ServerInfoRoutes.defaultFeatures(),
                             MediaSupport.libvipsVersion(), MediaSupport.ffmpegVersion()),
                     new AuthRoutes(sessions, apiKeys),
-                    new UserRoutes(users));
+                    new UserRoutes(users),
+                    new AlbumRoutes(new AlbumService(database.jdbi()), users, assetViews),
+                    new TagRoutes(new TagService(database.jdbi())),
+                    new StackRoutes(new StackService(database.jdbi()), assetViews));
             HttpServer http = new HttpServer(
                     new HttpServer.Settings(config.bindAddress(), config.port(), config.maxUploadBytes()),
                     mapper, authenticator, features).start();
