@@ -1,6 +1,5 @@
 package app.shoebox.server.albums;
 
-import com.fasterxml.jackson.annotation.JsonInclude;
 import org.jdbi.v3.core.Jdbi;
 import org.jdbi.v3.core.mapper.RowMapper;
 
@@ -20,15 +19,17 @@ import java.util.UUID;
  */
 public final class MinimalAssetViews implements AssetViews {
 
-    /** The required fields of {@code AssetResponseDto}, plus the MIME type clients look at. */
+    /**
+     * The required fields of {@code AssetResponseDto} in v3, plus v2's device ids (empty when the
+     * upload carried none) and the MIME type clients look at.
+     */
     public record AssetResponseDto(String id, String ownerId, String type, String originalPath, String originalFileName,
                                    String originalMimeType, String checksum, Instant fileCreatedAt,
                                    Instant fileModifiedAt, Instant localDateTime, Instant createdAt, Instant updatedAt,
                                    boolean isFavorite, boolean isArchived, boolean isTrashed, boolean isOffline,
                                    boolean isEdited, boolean hasMetadata, String visibility, Integer duration,
                                    Integer width, Integer height, String thumbhash, String livePhotoVideoId,
-                                   @JsonInclude(JsonInclude.Include.NON_NULL) String deviceAssetId,
-                                   @JsonInclude(JsonInclude.Include.NON_NULL) String deviceId) {}
+                                   String deviceAssetId, String deviceId) {}
 
     private static final RowMapper<AssetResponseDto> MAPPER = (rs, ctx) -> {
         byte[] thumbhash = rs.getBytes("thumbhash");
@@ -44,7 +45,7 @@ public final class MinimalAssetViews implements AssetViews {
                 (Integer) rs.getObject("width"), (Integer) rs.getObject("height"),
                 thumbhash == null ? null : Base64.getEncoder().encodeToString(thumbhash),
                 rs.getString("live_photo_video_id"),
-                emptyToNull(rs.getString("device_asset_id")), emptyToNull(rs.getString("device_id")));
+                rs.getString("device_asset_id"), rs.getString("device_id"));
     };
 
     private final Jdbi jdbi;
@@ -69,9 +70,5 @@ public final class MinimalAssetViews implements AssetViews {
 
     private static Instant instant(Timestamp t) {
         return t.toInstant();
-    }
-
-    private static String emptyToNull(String s) {
-        return s == null || s.isEmpty() ? null : s;
     }
 }

@@ -9,14 +9,22 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
+import java.net.http.HttpResponse;
 import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
 
 import static app.shoebox.server.ServerFixture.json;
 import static app.shoebox.server.TestCatalogue.bulkResults;
 import static app.shoebox.server.TestCatalogue.ids;
+import static app.shoebox.server.contract.OpenApiContract.assertImmichError;
 import static app.shoebox.server.contract.OpenApiContract.assertValid;
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -155,13 +163,47 @@ class AlbumRoutesTest {
     }
 
     @Test
+    void concurrentAddsOfTheSameAssetsSucceedOnceEach() throws Exception {
+        List<String> assets = new ArrayList<>();
+        for (int i = 0; i < 20; i++) {
+            assets.add(catalogue.asset(alice.id(), "race-" + i + ".jpg").toString());
+        }
+        String album = json(server.postJson("/api/albums", alice.apiKey(), Map.of("albumName", "Race"))).get("id").asText();
+        CountDownLatch go = new CountDownLatch(1);
+        try (ExecutorService pool = Executors.newFixedThreadPool(4)) {
+            List<Future<HttpResponse<String>>> answers = new ArrayList<>();
+            for (int i = 0; i < 4; i++) {
+                answers.add(pool.submit(() -> {
+                    go.await();
+                    return server.putJson("/api/albums/" + album + "/assets", alice.apiKey(), Map.of("ids", assets));
+                }));
+            }
+            go.countDown();
+            Map<String, Integer> successes = new HashMap<>();
+            for (Future<HttpResponse<String>> answer : answers) {
+                HttpResponse<String> r = answer.get();
+                assertThat(r.statusCode()).as(r.body()).isEqualTo(200);
+                json(r).forEach(n -> {
+                    if (n.get("success").asBoolean()) {
+                        successes.merge(n.get("id").asText(), 1, Integer::sum);
+                    } else {
+                        assertThat(n.get("error").asText()).isEqualTo("duplicate");
+                    }
+                });
+            }
+            assertThat(successes).hasSize(assets.size()).allSatisfy((id, n) -> assertThat(n).isEqualTo(1));
+        }
+        assertThat(json(server.get("/api/albums/" + album, alice.apiKey())).get("assetCount").asLong()).isEqualTo(assets.size());
+    }
+
+    @Test
     void anotherUsersAlbumIsNotFoundAndUntouched() {
         UUID asset = catalogue.asset(bob.id(), "mine.jpg");
         String album = json(server.postJson("/api/albums", bob.apiKey(),
                 Map.of("albumName", "Bob's", "assetIds", List.of(asset.toString())))).get("id").asText();
         UUID alicesAsset = catalogue.asset(alice.id(), "alice.jpg");
 
-        assertThat(server.get("/api/albums/" + album, alice.apiKey()).statusCode()).isEqualTo(404);
+        assertImmichError(404, server.get("/api/albums/" + album, alice.apiKey()));
         assertThat(catalogue.patchJson("/api/albums/" + album, alice.apiKey(), Map.of("albumName", "taken")).statusCode()).isEqualTo(404);
         assertThat(server.putJson("/api/albums/" + album + "/assets", alice.apiKey(),
                 Map.of("ids", List.of(alicesAsset.toString()))).statusCode()).isEqualTo(404);
@@ -188,7 +230,7 @@ class AlbumRoutesTest {
     @Test
     void badRequestsSayWhatIsWrong() {
         var noName = server.postJson("/api/albums", alice.apiKey(), Map.of("description", "x"));
-        assertThat(noName.statusCode()).isEqualTo(400);
+        assertImmichError(400, noName);
         assertThat(json(noName).get("message").asText()).contains("albumName");
 
         String album = json(server.postJson("/api/albums", alice.apiKey(), Map.of("albumName", "x"))).get("id").asText();
@@ -208,7 +250,7 @@ class AlbumRoutesTest {
     void permissionsAreThoseOfTheSpec() {
         String readOnly = catalogue.key(alice.id(), List.of(Permission.ALBUM_READ));
         var create = server.postJson("/api/albums", readOnly, Map.of("albumName", "nope"));
-        assertThat(create.statusCode()).isEqualTo(403);
+        assertImmichError(403, create);
         assertThat(json(create).get("message").asText()).contains("album.create");
         assertThat(server.get("/api/albums", readOnly).statusCode()).isEqualTo(200);
 

@@ -39,14 +39,18 @@ import java.util.concurrent.ConcurrentHashMap;
  *
  * <pre>{@code OpenApiContract.assertValid("GET", "/albums/{id}", response);}</pre>
  *
- * <p>The spec is {@code ../shared/immich-openapi/immich-openapi-specs.json} seen from the project
- * root, found by walking up from the working directory; the system property
- * {@code shoebox.openapi.spec} may name another file.
+ * <p>The specs are in {@code ../shared/immich-openapi/} seen from the project root, found by
+ * walking up from the working directory; the system property {@code shoebox.openapi.dir} may
+ * name another folder. {@link #immich()} is v3.1.0, the contract; {@link #immichV2()} is v2.7.5,
+ * for answers v2 clients also read.
  */
 public final class OpenApiContract {
 
     /** The file name of the spec Shoebox follows (Immich v3.1.0). */
     public static final String SPEC_FILE = "immich-openapi-specs.json";
+
+    /** The previous major (Immich v2.7.5), which v2 clients such as older immich-go builds expect. */
+    public static final String V2_SPEC_FILE = "immich-openapi-specs.v2.7.5.json";
 
     // The spec is loaded under a made-up absolute URI so that "#/components/..." references resolve
     // inside the same document; nothing is ever fetched from it.
@@ -98,15 +102,64 @@ public final class OpenApiContract {
         return UnknownKeywordFactory.getInstance().getKeyword(name, context);
     }
 
-    /** The Immich spec, loaded once per test JVM. */
+    /** The Immich v3 spec, loaded once per test JVM. */
     public static OpenApiContract immich() {
-        return LOADED.computeIfAbsent(locateSpec(), OpenApiContract::new);
+        return LOADED.computeIfAbsent(locateSpec(SPEC_FILE), OpenApiContract::new);
     }
 
-    /** Fails the test with every violation when {@code response} breaks the contract of the operation. */
+    /** The Immich v2 spec, loaded once per test JVM. */
+    public static OpenApiContract immichV2() {
+        return LOADED.computeIfAbsent(locateSpec(V2_SPEC_FILE), OpenApiContract::new);
+    }
+
+    /** Fails the test with every violation when {@code response} breaks the v3 contract of the operation. */
     public static void assertValid(String method, String pathTemplate, HttpResponse<String> response) {
-        immich().check(method, pathTemplate, response.statusCode(),
-                response.headers().firstValue("content-type"), response.body());
+        immich().check(method, pathTemplate, response);
+    }
+
+    /** As {@link #assertValid}, against the v2 spec: for answers that v2 clients read too. */
+    public static void assertValidV2(String method, String pathTemplate, HttpResponse<String> response) {
+        immichV2().check(method, pathTemplate, response);
+    }
+
+    /**
+     * Fails unless {@code response} is an error of {@code status} in Immich's shape: JSON with a
+     * string {@code message}, a string {@code error} and {@code statusCode}. The spec leaves error
+     * bodies out, but clients print {@code message}.
+     */
+    public static void assertImmichError(int status, HttpResponse<String> response) {
+        List<String> violations = new ArrayList<>();
+        if (response.statusCode() != status) {
+            violations.add("status is " + response.statusCode() + ", expected " + status);
+        }
+        String type = response.headers().firstValue("content-type").orElse("(none)");
+        if (!type.toLowerCase(Locale.ROOT).startsWith("application/json")) {
+            violations.add("content type is " + type + ", expected application/json");
+        }
+        try {
+            JsonNode body = JSON.readTree(response.body());
+            if (body == null || !body.path("message").isTextual() || body.path("message").asText().isBlank()) {
+                violations.add("$.message: missing or not a non-empty string");
+            }
+            if (body == null || !body.path("error").isTextual()) {
+                violations.add("$.error: missing or not a string");
+            }
+            if (body == null || body.path("statusCode").asInt(-1) != status) {
+                violations.add("$.statusCode: expected " + status);
+            }
+        } catch (JsonProcessingException e) {
+            violations.add("body is not JSON: " + e.getOriginalMessage());
+        }
+        if (!violations.isEmpty()) {
+            throw new AssertionError(response.request().method() + " " + response.uri().getPath()
+                    + " is not an Immich error:\n  - " + String.join("\n  - ", violations)
+                    + "\nbody: " + abbreviate(response.body()));
+        }
+    }
+
+    /** Fails the test with every violation when {@code response} breaks this spec's contract of the operation. */
+    public void check(String method, String pathTemplate, HttpResponse<String> response) {
+        check(method, pathTemplate, response.statusCode(), response.headers().firstValue("content-type"), response.body());
     }
 
     /** As {@link #assertValid(String, String, HttpResponse)}, for a status and body from elsewhere. */
@@ -201,24 +254,27 @@ public final class OpenApiContract {
         return body.length() <= 2000 ? body : body.substring(0, 2000) + "... (" + body.length() + " characters)";
     }
 
-    /** The spec file: the system property, else {@code shared/immich-openapi} in the nearest folder above that has it (the project root's {@code ../shared}). */
-    static Path locateSpec() {
-        String override = System.getProperty("shoebox.openapi.spec");
+    /**
+     * A spec file: in the folder the system property names, else in {@code shared/immich-openapi} of
+     * the nearest folder above the working directory that has it (the project root's {@code ../shared}).
+     */
+    static Path locateSpec(String fileName) {
+        String override = System.getProperty("shoebox.openapi.dir");
         if (override != null && !override.isBlank()) {
-            Path p = Path.of(override).toAbsolutePath();
+            Path p = Path.of(override).resolve(fileName).toAbsolutePath();
             if (!Files.isRegularFile(p)) {
-                throw new IllegalStateException("shoebox.openapi.spec names " + p + ", which is not a file");
+                throw new IllegalStateException("shoebox.openapi.dir has no " + fileName + " (looked for " + p + ")");
             }
             return p;
         }
         Path start = Path.of("").toAbsolutePath();
         for (Path dir = start; dir != null; dir = dir.getParent()) {
-            Path inside = dir.resolve("shared/immich-openapi").resolve(SPEC_FILE);
+            Path inside = dir.resolve("shared/immich-openapi").resolve(fileName);
             if (Files.isRegularFile(inside)) {
                 return inside;
             }
         }
-        throw new IllegalStateException("cannot find shared/immich-openapi/" + SPEC_FILE + " in or beside any folder above "
-                + start + "; put the shared folder beside the project, or set -Dshoebox.openapi.spec=<file>");
+        throw new IllegalStateException("cannot find shared/immich-openapi/" + fileName + " in any folder above "
+                + start + "; put the shared folder beside the project, or set -Dshoebox.openapi.dir=<folder>");
     }
 }
