@@ -45,6 +45,7 @@ CREATE INDEX sessions_user_id_idx ON sessions (user_id);
 CREATE TABLE stacks (
     id               uuid PRIMARY KEY DEFAULT gen_random_uuid(),
     owner_id         uuid        NOT NULL REFERENCES users (id) ON DELETE CASCADE,
+    -- A stack's members are the assets whose stack_id points here; the primary is one of them.
     primary_asset_id uuid        NOT NULL,
     created_at       timestamptz NOT NULL DEFAULT now(),
     updated_at       timestamptz NOT NULL DEFAULT now()
@@ -137,8 +138,7 @@ CREATE TABLE albums (
     is_activity_enabled      boolean     NOT NULL DEFAULT true,
     sort_order               text        NOT NULL DEFAULT 'desc' CHECK (sort_order IN ('asc', 'desc')),
     created_at               timestamptz NOT NULL DEFAULT now(),
-    updated_at               timestamptz NOT NULL DEFAULT now(),
-    deleted_at               timestamptz
+    updated_at               timestamptz NOT NULL DEFAULT now()
 );
 CREATE INDEX albums_owner_id_idx ON albums (owner_id);
 

@@ -1,5 +1,9 @@
 package app.shoebox.server;
 
+import app.shoebox.server.albums.AlbumRoutes;
+import app.shoebox.server.albums.AlbumService;
+import app.shoebox.server.albums.AssetViews;
+import app.shoebox.server.albums.MinimalAssetViews;
 import app.shoebox.server.assets.AssetCreatedHook;
 import app.shoebox.server.assets.AssetFiles;
 import app.shoebox.server.assets.AssetRoutes;
@@ -14,6 +18,10 @@ import app.shoebox.server.http.Api;
 import app.shoebox.server.http.HttpServer;
 import app.shoebox.server.http.Json;
 import app.shoebox.server.serverinfo.ServerInfoRoutes;
+import app.shoebox.server.stacks.StackRoutes;
+import app.shoebox.server.stacks.StackService;
+import app.shoebox.server.tags.TagRoutes;
+import app.shoebox.server.tags.TagService;
 import app.shoebox.server.users.FirstStart;
 import app.shoebox.server.users.UserRoutes;
 import app.shoebox.server.users.UserService;
@@ -57,6 +65,7 @@ public final class ShoeboxServer implements AutoCloseable {
             ApiKeyService apiKeys = new ApiKeyService(database.jdbi());
             SessionService sessions = new SessionService(database.jdbi(), users);
             Authenticator authenticator = new Authenticator(database.jdbi());
+            AssetViews assetViews = new MinimalAssetViews(database.jdbi());
             Optional<FirstStart.Admin> firstStart = FirstStart.createAdminIfNone(users, apiKeys, config.firstAdmin());
             AssetFiles assetFiles = AssetFiles.open(library.root());
 
@@ -66,7 +75,10 @@ public final class ShoeboxServer implements AutoCloseable {
                     new AuthRoutes(sessions, apiKeys),
                     new UserRoutes(users),
                     new AssetRoutes(new UploadService(database.jdbi(), assetFiles, AssetCreatedHook.none(), config.maxUploadBytes()),
-                            new AssetService(database.jdbi(), assetFiles), mapper));
+                            new AssetService(database.jdbi(), assetFiles), mapper),
+                    new AlbumRoutes(new AlbumService(database.jdbi()), users, assetViews),
+                    new TagRoutes(new TagService(database.jdbi())),
+                    new StackRoutes(new StackService(database.jdbi()), assetViews));
             HttpServer http = new HttpServer(
                     new HttpServer.Settings(config.bindAddress(), config.port(), config.maxUploadBytes()),
                     mapper, authenticator, features).start();

@@ -41,6 +41,10 @@ public final class Api {
         add(HandlerType.PUT, path, access, handler);
     }
 
+    public void patch(String path, Access access, AuthenticatedHandler handler) {
+        add(HandlerType.PATCH, path, access, handler);
+    }
+
     public void delete(String path, Access access, AuthenticatedHandler handler) {
         add(HandlerType.DELETE, path, access, handler);
     }
@@ -65,6 +69,7 @@ public final class Api {
             case "GET" -> routes.get(PREFIX + path, wrapped);
             case "POST" -> routes.post(PREFIX + path, wrapped);
             case "PUT" -> routes.put(PREFIX + path, wrapped);
+            case "PATCH" -> routes.patch(PREFIX + path, wrapped);
             case "DELETE" -> routes.delete(PREFIX + path, wrapped);
             default -> throw new IllegalArgumentException("unsupported method " + method);
         }

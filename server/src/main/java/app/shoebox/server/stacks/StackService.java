@@ -1,0 +1,93 @@
+package app.shoebox.server.stacks;
+
+import app.shoebox.server.albums.OwnedAssets;
+import app.shoebox.server.http.ApiException;
+import app.shoebox.server.http.BulkIdResult;
+import org.jdbi.v3.core.Handle;
+import org.jdbi.v3.core.Jdbi;
+
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.Set;
+import java.util.UUID;
+
+/** A user's stacks. Another user's stack or asset is treated as absent. */
+public final class StackService {
+
+    private final Jdbi jdbi;
+
+    public StackService(Jdbi jdbi) {
+        this.jdbi = jdbi;
+    }
+
+    /**
+     * Stacks the assets, the first one primary. As in Immich, a stack whose primary is among them is
+     * merged into the new one, and an asset in another stack moves; a stack left with fewer than two
+     * assets is dissolved.
+     */
+    public Stack create(UUID ownerId, List<UUID> assetIds) {
+        List<UUID> distinct = BulkIdResult.distinct(assetIds);
+        if (distinct.size() < 2) {
+            throw ApiException.badRequest("a stack needs at least 2 different assets, got " + distinct.size());
+        }
+        return jdbi.inTransaction(h -> {
+            Set<UUID> owned = OwnedAssets.among(h, ownerId, distinct);
+            List<UUID> missing = distinct.stream().filter(id -> !owned.contains(id)).toList();
+            if (!missing.isEmpty()) {
+                throw ApiException.badRequest("cannot stack assets that are not yours or do not exist: " + missing);
+            }
+            // Row locks on the assets and the stacks they are in keep concurrent stackings from interleaving.
+            List<UUID> previous = h.createQuery("SELECT stack_id FROM assets WHERE id = ANY(:ids) FOR UPDATE")
+                    .bindArray("ids", UUID.class, distinct).mapTo(UUID.class).list()
+                    .stream().filter(Objects::nonNull).distinct().toList();
+            Set<UUID> members = new LinkedHashSet<>(distinct);
+            members.addAll(h.createQuery("""
+                            SELECT a.id FROM assets a JOIN stacks s ON s.id = a.stack_id
+                            WHERE s.owner_id = :owner AND s.primary_asset_id = ANY(:ids)
+                            ORDER BY a.file_created_at, a.id""")
+                    .bind("owner", ownerId).bindArray("ids", UUID.class, distinct).mapTo(UUID.class).list());
+            UUID stackId = h.createQuery("INSERT INTO stacks (owner_id, primary_asset_id) VALUES (:owner, :primary) RETURNING id")
+                    .bind("owner", ownerId).bind("primary", distinct.getFirst()).mapTo(UUID.class).one();
+            h.createUpdate("UPDATE assets SET stack_id = :stack, updated_at = now() WHERE id = ANY(:ids)")
+                    .bind("stack", stackId).bindArray("ids", UUID.class, List.copyOf(members)).execute();
+            if (!previous.isEmpty()) {
+                h.createUpdate("""
+                                DELETE FROM stacks s WHERE s.id = ANY(:previous)
+                                  AND (SELECT count(*) FROM assets a WHERE a.stack_id = s.id) < 2""")
+                        .bindArray("previous", UUID.class, previous).execute();
+            }
+            return find(h, ownerId, stackId).orElseThrow();
+        });
+    }
+
+    public Optional<Stack> find(UUID ownerId, UUID stackId) {
+        return jdbi.withHandle(h -> find(h, ownerId, stackId));
+    }
+
+    /** The user's stacks, or only the one whose primary is {@code primaryAssetId}. */
+    public List<Stack> list(UUID ownerId, Optional<UUID> primaryAssetId) {
+        return jdbi.withHandle(h -> h.createQuery("""
+                        SELECT id FROM stacks WHERE owner_id = :owner
+                          AND (CAST(:primary AS uuid) IS NULL OR primary_asset_id = :primary)
+                        ORDER BY created_at, id""")
+                .bind("owner", ownerId).bind("primary", primaryAssetId.orElse(null)).mapTo(UUID.class).list()
+                .stream().map(id -> find(h, ownerId, id).orElseThrow()).toList());
+    }
+
+    /** Dissolves stacks (the assets stay); returns how many of the user's stacks went. */
+    public int delete(UUID ownerId, List<UUID> stackIds) {
+        return jdbi.withHandle(h -> h.createUpdate("DELETE FROM stacks WHERE id = ANY(:ids) AND owner_id = :owner")
+                .bindArray("ids", UUID.class, BulkIdResult.distinct(stackIds)).bind("owner", ownerId).execute());
+    }
+
+    private static Optional<Stack> find(Handle h, UUID ownerId, UUID stackId) {
+        return h.createQuery("SELECT primary_asset_id FROM stacks WHERE id = :id AND owner_id = :owner")
+                .bind("id", stackId).bind("owner", ownerId).mapTo(UUID.class).findOne()
+                .map(primary -> new Stack(stackId, primary, h.createQuery("""
+                                SELECT id FROM assets WHERE stack_id = :id
+                                ORDER BY id = :primary DESC, file_created_at, id""")
+                        .bind("id", stackId).bind("primary", primary).mapTo(UUID.class).list()));
+    }
+}
