@@ -1,6 +1,7 @@
 package app.shoebox.server.albums;
 
 import java.time.Instant;
+import java.util.Locale;
 import java.util.Optional;
 import java.util.UUID;
 
@@ -14,7 +15,7 @@ public record Album(UUID id, UUID ownerId, String name, String description, Opti
         ASC, DESC;
 
         public String wireName() {
-            return name().toLowerCase(java.util.Locale.ROOT);
+            return name().toLowerCase(Locale.ROOT);
         }
 
         public static Optional<Order> fromWireName(String name) {

@@ -21,7 +21,13 @@ import java.util.UUID;
 /** {@code /api/albums/*}: thin handlers over {@link AlbumService}. */
 public final class AlbumRoutes implements Api.Routes {
 
-    record CreateAlbumDto(String albumName, String description, List<String> assetIds) {}
+    record CreateAlbumDto(String albumName, String description, List<String> assetIds, List<Object> albumUsers) {}
+
+    record AlbumsAddAssetsDto(List<String> albumIds, List<String> assetIds) {}
+
+    record AlbumsAddAssetsResponseDto(boolean success, @JsonInclude(JsonInclude.Include.NON_NULL) BulkIdResult.Reason error) {}
+
+    record AlbumStatisticsResponseDto(long owned, long shared, long notShared) {}
 
     /** Immich's {@code UserResponseDto}. */
     public record UserResponseDto(String id, String email, String name, String profileImagePath, String avatarColor,
@@ -72,9 +78,23 @@ public final class AlbumRoutes implements Api.Routes {
             if (dto.albumName() == null) {
                 throw ApiException.badRequest("albumName is required to create an album");
             }
+            if (dto.albumUsers() != null && !dto.albumUsers().isEmpty()) {
+                throw ApiException.badRequest("albums cannot be shared with other users yet; create the album without albumUsers");
+            }
             List<UUID> assetIds = dto.assetIds() == null ? List.of() : BulkIdResult.parseIds(dto.assetIds(), "assetIds");
             Album album = albums.create(user.id(), dto.albumName(), dto.description() == null ? "" : dto.description(), assetIds);
             ctx.status(201).json(response(album, owner(user), assetViews.of(albums.assetIds(album))));
+        });
+        // Registered before /albums/{id}, which would otherwise take "statistics" for an id.
+        api.get("/albums/statistics", Access.permission(Permission.ALBUM_STATISTICS), (ctx, user) -> {
+            long owned = albums.count(user.id());
+            ctx.json(new AlbumStatisticsResponseDto(owned, 0, owned));
+        });
+        api.put("/albums/assets", Access.permission(Permission.ALBUM_ASSET_CREATE), (ctx, user) -> {
+            AlbumsAddAssetsDto dto = ctx.bodyAsClass(AlbumsAddAssetsDto.class);
+            AlbumService.BulkAdd result = albums.addAssetsToAlbums(user.id(),
+                    BulkIdResult.parseIds(dto.albumIds(), "albumIds"), BulkIdResult.parseIds(dto.assetIds(), "assetIds"));
+            ctx.json(new AlbumsAddAssetsResponseDto(result.success(), result.error().orElse(null)));
         });
         api.get("/albums/{id}", Access.permission(Permission.ALBUM_READ), (ctx, user) -> {
             Album album = albums.find(user.id(), albumId(ctx)).orElseThrow(() -> notFound(ctx));

@@ -160,6 +160,41 @@ public final class AlbumService {
         });
     }
 
+    /**
+     * Adds every asset to every album ({@code PUT /albums/assets}), skipping albums and assets the
+     * user does not own. Immich's answer: success when anything was added; otherwise
+     * {@code no_permission} when no album or no asset was usable, else {@code duplicate}.
+     */
+    public BulkAdd addAssetsToAlbums(UUID ownerId, List<UUID> albumIds, List<UUID> assetIds) {
+        return jdbi.inTransaction(h -> {
+            List<UUID> albums = BulkIdResult.distinct(albumIds).stream().filter(id -> lockOwned(h, ownerId, id)).toList();
+            List<UUID> distinct = BulkIdResult.distinct(assetIds);
+            Set<UUID> owned = OwnedAssets.among(h, ownerId, distinct);
+            if (albums.isEmpty() || owned.isEmpty()) {
+                return new BulkAdd(false, Optional.of(BulkIdResult.Reason.NO_PERMISSION));
+            }
+            List<UUID> usable = distinct.stream().filter(owned::contains).toList();
+            boolean added = false;
+            for (UUID album : albums) {
+                if (!insertAssets(h, album, usable).isEmpty()) {
+                    added = true;
+                    h.createUpdate("UPDATE albums SET updated_at = now() WHERE id = :id").bind("id", album).execute();
+                    refreshThumbnail(h, album);
+                }
+            }
+            return added ? new BulkAdd(true, Optional.empty()) : new BulkAdd(false, Optional.of(BulkIdResult.Reason.DUPLICATE));
+        });
+    }
+
+    /** The outcome of {@link #addAssetsToAlbums}. */
+    public record BulkAdd(boolean success, Optional<BulkIdResult.Reason> error) {}
+
+    /** How many albums the user owns. */
+    public long count(UUID ownerId) {
+        return jdbi.withHandle(h -> h.createQuery("SELECT count(*) FROM albums WHERE owner_id = :owner")
+                .bind("owner", ownerId).mapTo(Long.class).one());
+    }
+
     /** Removes assets (never deletes them); ids not in the album are {@code not_found}. */
     public Optional<List<BulkIdResult>> removeAssets(UUID ownerId, UUID albumId, List<UUID> assetIds) {
         return jdbi.inTransaction(h -> {

@@ -15,6 +15,7 @@ import java.util.Optional;
 import java.util.Set;
 import java.util.UUID;
 import java.util.regex.Pattern;
+import java.util.stream.Collectors;
 
 /**
  * A user's tags, a tree by path, and which assets carry them. Another user's tag or asset is
@@ -106,7 +107,7 @@ public final class TagService {
             List<UUID> distinct = BulkIdResult.distinct(assetIds);
             Set<UUID> owned = OwnedAssets.among(h, userId, distinct);
             Set<UUID> inserted = insertPairs(h, List.of(tagId), distinct.stream().filter(owned::contains).toList())
-                    .stream().map(Pair::assetId).collect(java.util.stream.Collectors.toSet());
+                    .stream().map(Pair::assetId).collect(Collectors.toSet());
             return Optional.of(BulkIdResult.added(assetIds, owned, inserted));
         });
     }

@@ -197,6 +197,38 @@ class AlbumRoutesTest {
     }
 
     @Test
+    void addingAssetsToSeveralAlbumsAtOnce() {
+        TestUser dave = catalogue.newUser("dave@example.com");
+        UUID a = catalogue.asset(dave.id(), "multi-a.jpg");
+        UUID b = catalogue.asset(dave.id(), "multi-b.jpg");
+        String first = json(server.postJson("/api/albums", dave.apiKey(), Map.of("albumName", "One"))).get("id").asText();
+        String second = json(server.postJson("/api/albums", dave.apiKey(),
+                Map.of("albumName", "Two", "assetIds", List.of(a.toString())))).get("id").asText();
+        String bobs = json(server.postJson("/api/albums", bob.apiKey(), Map.of("albumName", "Bob's own"))).get("id").asText();
+        Map<String, List<String>> body = Map.of("albumIds", List.of(first, second, bobs), "assetIds", List.of(a.toString(), b.toString()));
+
+        var r = server.putJson("/api/albums/assets", dave.apiKey(), body);
+        assertValid("PUT", "/albums/assets", r);
+        assertThat(json(r).get("success").asBoolean()).isTrue();
+        assertThat(json(r).has("error")).isFalse();
+        assertThat(json(server.get("/api/albums/" + first, dave.apiKey())).get("assetCount").asLong()).isEqualTo(2);
+        assertThat(json(server.get("/api/albums/" + second, dave.apiKey())).get("assetCount").asLong()).isEqualTo(2);
+        assertThat(json(server.get("/api/albums/" + bobs, bob.apiKey())).get("assetCount").asLong()).isZero();
+
+        var again = server.putJson("/api/albums/assets", dave.apiKey(), body);
+        assertThat(json(again).get("success").asBoolean()).isFalse();
+        assertThat(json(again).get("error").asText()).isEqualTo("duplicate");
+        var foreign = server.putJson("/api/albums/assets", dave.apiKey(), Map.of("albumIds", List.of(bobs), "assetIds", List.of(a.toString())));
+        assertThat(json(foreign).get("error").asText()).isEqualTo("no_permission");
+
+        var stats = server.get("/api/albums/statistics", dave.apiKey());
+        assertValid("GET", "/albums/statistics", stats);
+        assertThat(json(stats).get("owned").asLong()).isEqualTo(2);
+        assertThat(json(stats).get("notShared").asLong()).isEqualTo(2);
+        assertThat(json(stats).get("shared").asLong()).isZero();
+    }
+
+    @Test
     void anotherUsersAlbumIsNotFoundAndUntouched() {
         UUID asset = catalogue.asset(bob.id(), "mine.jpg");
         String album = json(server.postJson("/api/albums", bob.apiKey(),
@@ -232,6 +264,10 @@ class AlbumRoutesTest {
         var noName = server.postJson("/api/albums", alice.apiKey(), Map.of("description", "x"));
         assertImmichError(400, noName);
         assertThat(json(noName).get("message").asText()).contains("albumName");
+        var shared = server.postJson("/api/albums", alice.apiKey(), Map.of("albumName", "shared",
+                "albumUsers", List.of(Map.of("userId", bob.id().toString(), "role", "editor"))));
+        assertImmichError(400, shared);
+        assertThat(json(shared).get("message").asText()).contains("albumUsers");
 
         String album = json(server.postJson("/api/albums", alice.apiKey(), Map.of("albumName", "x"))).get("id").asText();
         var badId = server.putJson("/api/albums/" + album + "/assets", alice.apiKey(), Map.of("ids", List.of("not-a-uuid")));

@@ -63,6 +63,9 @@ class CatalogueContractTest {
         valid("PATCH", "/albums/{id}", catalogue.patchJson("/api/albums/" + id, key, Map.of("description", "d")), 200);
         valid("DELETE", "/albums/{id}/assets", server.deleteJson("/api/albums/" + id + "/assets", key,
                 Map.of("ids", List.of(a.toString(), UUID.randomUUID().toString()))), 200);
+        valid("PUT", "/albums/assets", server.putJson("/api/albums/assets", key,
+                Map.of("albumIds", List.of(id), "assetIds", List.of(a.toString()))), 200);
+        valid("GET", "/albums/statistics", server.get("/api/albums/statistics", key), 200);
         valid("DELETE", "/albums/{id}", catalogue.delete("/api/albums/" + id, key), 204);
     }
 

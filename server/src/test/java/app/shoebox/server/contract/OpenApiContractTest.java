@@ -63,6 +63,24 @@ class OpenApiContractTest {
     }
 
     @Test
+    void aNullableAllOfAcceptsNullButStillChecksAValue() throws Exception {
+        // AssetResponseDto.stack is {"allOf":[{"$ref": AssetStackResponseDto}], "nullable": true}.
+        String asset = """
+                {"id":"0b6a1f1e-4c1d-4f5e-9a7b-3c2d1e0f9a8b","ownerId":"0b6a1f1e-4c1d-4f5e-9a7b-3c2d1e0f9a8b",
+                 "type":"IMAGE","originalPath":"a.jpg","originalFileName":"a.jpg","checksum":"AAAA",
+                 "fileCreatedAt":"2026-01-02T03:04:05Z","fileModifiedAt":"2026-01-02T03:04:05Z",
+                 "localDateTime":"2026-01-02T03:04:05Z","createdAt":"2026-01-02T03:04:05Z",
+                 "updatedAt":"2026-01-02T03:04:05Z","isFavorite":false,"isArchived":false,"isTrashed":false,
+                 "isOffline":false,"isEdited":false,"hasMetadata":false,"visibility":"timeline","duration":null,
+                 "width":null,"height":null,"thumbhash":null,"stack":null}""";
+        ObjectNode node = (ObjectNode) JSON.readTree(asset);
+        assertThat(contract.violationsOfSchema("AssetResponseDto", node)).isEmpty();
+        node.putObject("stack").put("assetCount", "two");
+        assertThat(contract.violationsOfSchema("AssetResponseDto", node))
+                .anySatisfy(v -> assertThat(v).startsWith("$.stack"));
+    }
+
+    @Test
     void refsInsideArraysAreFollowed() {
         String body = "[{\"id\":\"not-a-uuid\",\"success\":true,\"error\":\"bogus\"}]";
         List<String> violations = contract.violations("PUT", "/albums/{id}/assets", 200, JSON_TYPE, body);
