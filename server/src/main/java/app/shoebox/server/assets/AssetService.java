@@ -193,6 +193,9 @@ public final class AssetService {
                 .bind("localDateTime", edit.dateTimeOriginal().map(d -> d.toLocalDateTime().toInstant(ZoneOffset.UTC)).orElse(null))
                 .bind("setLive", setLive).bind("live", live)
                 .bind("ids", idArray).execute();
+        if (live != null) {
+            AssetRepository.hideMotionPart(h, ownerId, live);
+        }
         if (!edit.touchesExif()) {
             return;
         }
