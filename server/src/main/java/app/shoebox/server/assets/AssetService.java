@@ -64,7 +64,7 @@ public final class AssetService {
                 .orElseThrow(() -> ApiException.notFound("thumbnail not generated yet for asset " + id));
         String name = file.getFileName().toString();
         String type = name.endsWith(".webp") ? "image/webp" : "image/jpeg";
-        return new Download(file, type, name, "\"" + Checksums.hex(a.checksum()) + "-" + size.name().toLowerCase() + "\"");
+        return new Download(file, type, name, "\"" + Checksums.hex(a.checksum()) + "-" + size.name().toLowerCase(java.util.Locale.ROOT) + "\"");
     }
 
     /**
