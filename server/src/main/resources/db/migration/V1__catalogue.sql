@@ -88,7 +88,8 @@ CREATE TABLE assets (
 );
 -- One copy of the same bytes per user, trashed or not (a re-upload of a trashed file is a duplicate).
 CREATE UNIQUE INDEX assets_owner_checksum_key ON assets (owner_id, checksum);
-CREATE INDEX assets_owner_time_idx ON assets (owner_id, file_created_at DESC, id);
+-- Serves both orders of (file_created_at, id), the unique key that search pages by.
+CREATE INDEX assets_owner_time_idx ON assets (owner_id, file_created_at, id);
 CREATE INDEX assets_owner_updated_idx ON assets (owner_id, updated_at, id);
 CREATE INDEX assets_stack_id_idx ON assets (stack_id);
 

@@ -116,6 +116,15 @@ final class AssetRepository {
                 .execute();
     }
 
+    /**
+     * Makes {@code videoId} the motion part of a live photo: hidden from the timeline, as Immich
+     * does, so clients that upload the video first and then the still see one asset.
+     */
+    static void hideMotionPart(Handle h, UUID ownerId, UUID videoId) {
+        h.createUpdate("UPDATE assets SET visibility = 'hidden', updated_at = now() WHERE id = :id AND owner_id = :owner")
+                .bind("id", videoId).bind("owner", ownerId).execute();
+    }
+
     /** Which of {@code ids} belong to the owner (trashed included); locks them against concurrent deletion. */
     static List<UUID> lockOwned(Handle h, UUID ownerId, Collection<UUID> ids) {
         return h.createQuery("SELECT id FROM assets WHERE owner_id = :owner AND id = ANY(:ids) AND status <> 'deleted' FOR UPDATE")

@@ -64,7 +64,7 @@ public final class AssetService {
                 .orElseThrow(() -> ApiException.notFound("thumbnail not generated yet for asset " + id));
         String name = file.getFileName().toString();
         String type = name.endsWith(".webp") ? "image/webp" : "image/jpeg";
-        return new Download(file, type, name, "\"" + Checksums.hex(a.checksum()) + "-" + size.name().toLowerCase() + "\"");
+        return new Download(file, type, name, "\"" + Checksums.hex(a.checksum()) + "-" + size.name().toLowerCase(java.util.Locale.ROOT) + "\"");
     }
 
     /**
@@ -193,6 +193,9 @@ public final class AssetService {
                 .bind("localDateTime", edit.dateTimeOriginal().map(d -> d.toLocalDateTime().toInstant(ZoneOffset.UTC)).orElse(null))
                 .bind("setLive", setLive).bind("live", live)
                 .bind("ids", idArray).execute();
+        if (live != null) {
+            AssetRepository.hideMotionPart(h, ownerId, live);
+        }
         if (!edit.touchesExif()) {
             return;
         }

@@ -112,6 +112,7 @@ public final class UploadService {
             }
             jdbi.useTransaction(tx -> {
                 AssetRepository.insert(tx, asset);
+                asset.livePhotoVideoId().ifPresent(v -> AssetRepository.hideMotionPart(tx, ownerId, v));
                 hook.onCreated(tx, asset);
             });
             return new Outcome.Created(id);

@@ -41,6 +41,8 @@ final class UploadStream {
 
     /** Largest text field we keep (a {@code metadata} JSON array is the biggest a client sends). */
     private static final int MAX_FIELD_BYTES = 1 << 20;
+    /** All text fields together: they are held in memory, unlike the files. */
+    private static final int MAX_ALL_FIELDS_BYTES = 4 << 20;
     private static final int READ_BUFFER = 64 * 1024;
 
     /** A file part written to a temp file: the name the client gave it, its size, SHA-1 and first bytes. */
@@ -143,6 +145,7 @@ final class UploadStream {
         private String partName;
         private String partFileName;
         private Sink sink;
+        private long fieldBytes;
 
         Collector(AssetFiles storage) {
             this.storage = storage;
@@ -198,7 +201,7 @@ final class UploadStream {
                 } else if (partFileName != null) {
                     sink = Sink.IGNORE; // an unknown file part: read past it
                 } else {
-                    sink = new FieldSink(partName);
+                    sink = new FieldSink(partName, this);
                 }
             } catch (IOException e) {
                 fail(new IllegalStateException("cannot create a temp file in " + storage.tmpDir() + ": " + e.getMessage(), e));
@@ -324,14 +327,21 @@ final class UploadStream {
         private final String name;
         private final ByteArrayOutputStream bytes = new ByteArrayOutputStream();
 
-        FieldSink(String name) {
+        private final Collector owner;
+
+        FieldSink(String name, Collector owner) {
             this.name = name;
+            this.owner = owner;
         }
 
         @Override
         public void write(ByteBuffer chunk) {
             if (bytes.size() + chunk.remaining() > MAX_FIELD_BYTES) {
                 throw ApiException.badRequest("upload field '" + name + "' is longer than " + MAX_FIELD_BYTES + " bytes");
+            }
+            owner.fieldBytes += chunk.remaining();
+            if (owner.fieldBytes > MAX_ALL_FIELDS_BYTES) {
+                throw ApiException.badRequest("the upload's text fields are longer than " + MAX_ALL_FIELDS_BYTES + " bytes together");
             }
             byte[] b = new byte[chunk.remaining()];
             chunk.duplicate().get(b);

@@ -148,6 +148,37 @@ class AssetUploadTest {
     }
 
     @Test
+    void concurrentUploadsOfTheSameBytesMakeOneAsset() throws Exception {
+        byte[] content = jpeg(400_000);
+        int clients = 6;
+        var start = new java.util.concurrent.CountDownLatch(1);
+        List<java.util.concurrent.Future<HttpResponse<String>>> answers = new java.util.ArrayList<>();
+        try (var pool = java.util.concurrent.Executors.newFixedThreadPool(clients)) {
+            for (int i = 0; i < clients; i++) {
+                String name = "race-" + i + ".jpg";
+                answers.add(pool.submit(() -> {
+                    start.await();
+                    return upload(server, KEY, Multipart.asset(name, content));
+                }));
+            }
+            start.countDown();
+            List<Integer> statuses = new java.util.ArrayList<>();
+            java.util.Set<String> ids = new java.util.HashSet<>();
+            for (var f : answers) {
+                HttpResponse<String> r = f.get();
+                statuses.add(r.statusCode());
+                ids.add(ServerFixture.json(r).get("id").asText());
+            }
+            assertThat(statuses).containsOnly(200, 201);
+            assertThat(statuses.stream().filter(s -> s == 201)).hasSize(1);
+            assertThat(ids).hasSize(1);
+            String id = ids.iterator().next();
+            assertThat(libraryFiles(server).stream().filter(f -> f.contains(id))).hasSize(1);
+            assertThat(libraryFiles(server)).noneMatch(f -> f.startsWith("tmp"));
+        }
+    }
+
+    @Test
     void sidecarIsStoredBesideTheOriginal() throws Exception {
         byte[] xmp = "<x:xmpmeta xmlns:x='adobe:ns:meta/'/>".getBytes(StandardCharsets.UTF_8);
         var form = Multipart.asset("with-sidecar.jpg", jpeg(3000)).file("sidecarData", "with-sidecar.jpg.xmp", xmp)
@@ -193,6 +224,21 @@ class AssetUploadTest {
         JsonNode a = ServerFixture.json(server.get("/api/assets/" + ServerFixture.json(r).get("id").asText(), KEY));
         assertThat(a.get("type").asText()).isEqualTo("VIDEO");
         assertThat(a.get("originalMimeType").asText()).isEqualTo("video/quicktime");
+    }
+
+    @Test
+    void livePhotoStillLinksItsVideoAndHidesIt() {
+        String video = uploadNew(server, KEY, "live.mov", TestFiles.mp4(5000));
+        var still = upload(server, KEY, Multipart.asset("live.heic.jpg", jpeg(5000)).field("livePhotoVideoId", video));
+        assertThat(still.statusCode()).as(still.body()).isEqualTo(201);
+        JsonNode image = ServerFixture.json(server.get("/api/assets/" + ServerFixture.json(still).get("id").asText(), KEY));
+        assertThat(image.get("livePhotoVideoId").asText()).isEqualTo(video);
+        assertThat(ServerFixture.json(server.get("/api/assets/" + video, KEY)).get("visibility").asText()).isEqualTo("hidden");
+
+        List<String> files = libraryFiles(server);
+        long rows = TestFiles.assetRows(server);
+        var unknown = upload(server, KEY, Multipart.asset("orphan.jpg", jpeg(5001)).field("livePhotoVideoId", UUID.randomUUID().toString()));
+        assertRefused(unknown, 400, "livePhotoVideoId", files, rows);
     }
 
     // --- bad input: a clear 400, no file and no row left behind ---
