@@ -27,6 +27,23 @@ public final class NativeToolsForTests {
         Assumptions.abort(what + "; skipped (install it, or set CI=true to make this a failure)");
     }
 
+    /** One thumbnail path by name ("ffm", "vipsthumbnail", "imageio"); skips (or fails on CI) when it is missing. */
+    public static app.shoebox.media.thumbnails.Thumbnailer thumbnailer(String name) {
+        return switch (name) {
+            case "ffm" -> app.shoebox.media.thumbnails.Thumbnailers.ffm().orElseGet(() -> {
+                missing("libvips cannot be loaded in-process: "
+                        + app.shoebox.media.thumbnails.Thumbnailers.whyNoFfm().orElse(""));
+                return null;
+            });
+            case "vipsthumbnail" -> app.shoebox.media.thumbnails.Thumbnailers.vipsthumbnail().orElseGet(() -> {
+                missing("vipsthumbnail is not installed");
+                return null;
+            });
+            case "imageio" -> app.shoebox.media.thumbnails.Thumbnailers.imageIo();
+            default -> throw new IllegalArgumentException(name + " is not a thumbnail path");
+        };
+    }
+
     /** Runs a command that must succeed (test fixtures: exiftool, ffmpeg, vips). */
     public static String run(String... command) throws Exception {
         Process p = new ProcessBuilder(command).redirectErrorStream(true).start();

@@ -82,8 +82,9 @@ final class ImageIoThumbnailer implements Thumbnailer {
     }
 
     /**
-     * Decodes, subsampled while reading when the image is at least twice the preview size: reading
-     * every second pixel of a 12 MP JPEG halves the work, and the preview is scaled smoothly after.
+     * Decodes, subsampled while reading when the image is at least twice the preview size: keeping
+     * every second pixel of a 12 MP JPEG (4000 to 2000 px wide) skips a quarter-size colour conversion
+     * and a 48 MB buffer, and the preview is scaled smoothly from what is left.
      */
     private BufferedImage decode(Path source, Optional<Orientation> orientation) throws MediaException {
         try (ImageInputStream in = ImageIO.createImageInputStream(source.toFile())) {
@@ -104,7 +105,7 @@ final class ImageIoThumbnailer implements Thumbnailer {
                     throw ImageHeader.tooLarge(source, d, pixelLimit);
                 }
                 ImageReadParam param = reader.getDefaultReadParam();
-                int step = Math.max(1, d.longEdge() / (2 * PREVIEW_SIZE));
+                int step = Math.max(1, d.longEdge() / PREVIEW_SIZE);
                 if (step > 1) {
                     param.setSourceSubsampling(step, step, 0, 0);
                 }

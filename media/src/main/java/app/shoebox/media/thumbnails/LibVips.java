@@ -10,6 +10,7 @@ import java.util.Optional;
 
 import static java.lang.foreign.ValueLayout.ADDRESS;
 import static java.lang.foreign.ValueLayout.JAVA_INT;
+import static java.lang.foreign.ValueLayout.JAVA_LONG;
 
 /**
  * The few libvips functions Shoebox calls, bound through the FFM API. Every call that can fail
@@ -38,6 +39,7 @@ final class LibVips {
     private final MethodHandle unref;
     private final MethodHandle errorBuffer;
     private final MethodHandle errorClear;
+    private final MethodHandle memHighwater;
     private final String version;
 
     private LibVips(SymbolLookup lib) throws Throwable {
@@ -61,6 +63,7 @@ final class LibVips {
         unref = handle(lib, "g_object_unref", FunctionDescriptor.ofVoid(ADDRESS));
         errorBuffer = handle(lib, "vips_error_buffer", FunctionDescriptor.of(ADDRESS));
         errorClear = handle(lib, "vips_error_clear", FunctionDescriptor.ofVoid());
+        memHighwater = handle(lib, "vips_tracked_get_mem_highwater", FunctionDescriptor.of(JAVA_LONG));
         try (Arena arena = Arena.ofConfined()) {
             if ((int) init.invokeExact(arena.allocateFrom("shoebox")) != 0) {
                 throw new IllegalStateException("vips_init failed: " + takeError());
@@ -86,6 +89,15 @@ final class LibVips {
 
     String version() {
         return version;
+    }
+
+    /** The most pixel memory libvips has held at once since start-up (its own tracked allocations). */
+    long memoryHighWater() {
+        try {
+            return (long) memHighwater.invokeExact();
+        } catch (Throwable e) {
+            return 0;
+        }
     }
 
     /** A VipsImage pointer that is released when closed. */

@@ -63,6 +63,15 @@ public final class Thumbnailers {
         return t instanceof VipsThumbnailProcess p ? p.lastPeakRssKiB() : 0;
     }
 
+    /**
+     * The most pixel memory in-process libvips has held at once since start-up, in bytes (its tracked
+     * buffers, not the decoders' own small allocations); empty when libvips is not loaded.
+     */
+    public static Optional<Long> libvipsMemoryHighWater() {
+        LibVips.Result r = libvips;
+        return r == null ? Optional.empty() : r.vips().map(LibVips::memoryHighWater);
+    }
+
     // libvips is initialised once per process; vips_init is not meant to be called again.
     private static synchronized LibVips.Result loadLibVips() {
         if (libvips == null) {

@@ -26,17 +26,7 @@ class ThumbnailerTest {
     Path dir;
 
     static Thumbnailer path(String name) {
-        return switch (name) {
-            case "ffm" -> Thumbnailers.ffm().orElseGet(() -> {
-                NativeToolsForTests.missing("libvips cannot be loaded in-process: " + Thumbnailers.whyNoFfm().orElse(""));
-                return null;
-            });
-            case "vipsthumbnail" -> Thumbnailers.vipsthumbnail().orElseGet(() -> {
-                NativeToolsForTests.missing("vipsthumbnail is not installed");
-                return null;
-            });
-            default -> Thumbnailers.imageIo();
-        };
+        return NativeToolsForTests.thumbnailer(name);
     }
 
     /** Where the stored quadrants (red TL, green TR, blue BL, white BR) land once displayed upright. */

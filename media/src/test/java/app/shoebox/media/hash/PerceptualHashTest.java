@@ -1,0 +1,102 @@
+package app.shoebox.media.hash;
+
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import javax.imageio.IIOImage;
+import javax.imageio.ImageIO;
+import javax.imageio.ImageWriteParam;
+import javax.imageio.ImageWriter;
+import javax.imageio.stream.ImageOutputStream;
+import java.awt.Color;
+import java.awt.Graphics2D;
+import java.awt.RenderingHints;
+import java.awt.image.BufferedImage;
+import java.nio.file.Path;
+import java.util.Random;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+class PerceptualHashTest {
+
+    @TempDir
+    Path dir;
+
+    /** A "photo": smooth shapes plus sensor-like noise, different for each seed. */
+    static BufferedImage scene(long seed, int w, int h) {
+        Random r = new Random(seed);
+        BufferedImage img = new BufferedImage(w, h, BufferedImage.TYPE_INT_RGB);
+        Graphics2D g = img.createGraphics();
+        g.setRenderingHint(RenderingHints.KEY_ANTIALIASING, RenderingHints.VALUE_ANTIALIAS_ON);
+        g.setPaint(new java.awt.GradientPaint(0, 0, new Color(r.nextInt(256), r.nextInt(256), r.nextInt(256)), w, h,
+                new Color(r.nextInt(256), r.nextInt(256), r.nextInt(256))));
+        g.fillRect(0, 0, w, h);
+        for (int i = 0; i < 12; i++) {
+            g.setColor(new Color(r.nextInt(256), r.nextInt(256), r.nextInt(256)));
+            g.fillOval(r.nextInt(w), r.nextInt(h), w / 4 + r.nextInt(w / 3), h / 4 + r.nextInt(h / 3));
+        }
+        g.dispose();
+        for (int y = 0; y < h; y++) {
+            for (int x = 0; x < w; x++) {
+                int rgb = img.getRGB(x, y);
+                int n = r.nextInt(21) - 10;
+                int red = Math.clamp((rgb >> 16 & 0xFF) + n, 0, 255);
+                int green = Math.clamp((rgb >> 8 & 0xFF) + n, 0, 255);
+                int blue = Math.clamp((rgb & 0xFF) + n, 0, 255);
+                img.setRGB(x, y, red << 16 | green << 8 | blue);
+            }
+        }
+        return img;
+    }
+
+    static BufferedImage resized(BufferedImage src, int w, int h) {
+        BufferedImage out = new BufferedImage(w, h, BufferedImage.TYPE_INT_RGB);
+        Graphics2D g = out.createGraphics();
+        g.setRenderingHint(RenderingHints.KEY_INTERPOLATION, RenderingHints.VALUE_INTERPOLATION_BILINEAR);
+        g.drawImage(src, 0, 0, w, h, null);
+        g.dispose();
+        return out;
+    }
+
+    Path jpeg(BufferedImage img, String name, float quality) throws Exception {
+        Path file = dir.resolve(name);
+        ImageWriter writer = ImageIO.getImageWritersByFormatName("jpeg").next();
+        try (ImageOutputStream out = ImageIO.createImageOutputStream(file.toFile())) {
+            writer.setOutput(out);
+            ImageWriteParam p = writer.getDefaultWriteParam();
+            p.setCompressionMode(ImageWriteParam.MODE_EXPLICIT);
+            p.setCompressionQuality(quality);
+            writer.write(null, new IIOImage(img, null, null), p);
+        } finally {
+            writer.dispose();
+        }
+        return file;
+    }
+
+    @Test
+    void aResizedReencodedCopyIsNear() throws Exception {
+        BufferedImage original = scene(1, 1200, 900);
+        long a = PerceptualHash.of(jpeg(original, "a.jpg", 0.95f));
+        long b = PerceptualHash.of(jpeg(resized(original, 400, 300), "b.jpg", 0.5f));
+
+        assertThat(PerceptualHash.distance(a, b)).isLessThanOrEqualTo(PerceptualHash.NEAR_DUPLICATE_MAX_DISTANCE);
+        assertThat(PerceptualHash.nearDuplicates(a, b)).isTrue();
+    }
+
+    @Test
+    void differentPhotosAreFar() throws Exception {
+        for (long seed = 2; seed < 8; seed++) {
+            long a = PerceptualHash.of(scene(seed, 400, 300));
+            long b = PerceptualHash.of(scene(seed + 100, 400, 300));
+            assertThat(PerceptualHash.distance(a, b)).as("seeds %d and %d", seed, seed + 100)
+                    .isGreaterThan(PerceptualHash.NEAR_DUPLICATE_MAX_DISTANCE);
+        }
+    }
+
+    @Test
+    void distanceCountsDifferingBits() {
+        assertThat(PerceptualHash.distance(0L, -1L)).isEqualTo(64);
+        assertThat(PerceptualHash.distance(0b1011L, 0b0001L)).isEqualTo(2);
+        assertThat(PerceptualHash.toHex(255L)).isEqualTo("00000000000000ff");
+    }
+}
