@@ -13,7 +13,8 @@ import java.util.UUID;
  * The changes of {@code PUT /assets/{id}} ({@code UpdateAssetDto}) and {@code PUT /assets}
  * ({@code AssetBulkUpdateDto}): only the fields the client sent.
  */
-record AssetEdit(Optional<String> description, Optional<OffsetDateTime> dateTimeOriginal, Optional<String> timeZone,
+record AssetEdit(Optional<String> description, Optional<OffsetDateTime> dateTimeOriginal, Optional<Long> dateTimeRelativeMinutes,
+                 Optional<String> timeZone,
                  Optional<Double> latitude, Optional<Double> longitude, Change<Integer> rating,
                  Optional<Boolean> isFavorite, Optional<Asset.Visibility> visibility, Change<UUID> livePhotoVideoId) {
 
@@ -33,7 +34,9 @@ record AssetEdit(Optional<String> description, Optional<OffsetDateTime> dateTime
     List<String> lockedProperties() {
         List<String> locked = new ArrayList<>();
         description.ifPresent(x -> locked.add("description"));
-        dateTimeOriginal.ifPresent(x -> locked.add("dateTimeOriginal"));
+        if (dateTimeOriginal.isPresent() || dateTimeRelativeMinutes.isPresent()) {
+            locked.add("dateTimeOriginal");
+        }
         timeZone.ifPresent(x -> locked.add("timeZone"));
         latitude.ifPresent(x -> locked.add("latitude"));
         longitude.ifPresent(x -> locked.add("longitude"));
@@ -53,12 +56,20 @@ record AssetEdit(Optional<String> description, Optional<OffsetDateTime> dateTime
         }
         Optional<Double> latitude = number(body, "latitude", -90, 90, request);
         Optional<Double> longitude = number(body, "longitude", -180, 180, request);
+        JsonNode relative = body.get("dateTimeRelative");
+        if (relative != null && !relative.isNull() && (!relative.isIntegralNumber() || !relative.canConvertToInt())) {
+            throw ApiException.badRequest(request + ": dateTimeRelative must be a whole number of minutes, got " + relative);
+        }
+        if (relative != null && !relative.isNull() && body.hasNonNull("dateTimeOriginal")) {
+            throw ApiException.badRequest(request + ": send dateTimeOriginal or dateTimeRelative, not both");
+        }
         if (latitude.isPresent() != longitude.isPresent()) {
             throw ApiException.badRequest(request + ": latitude and longitude must be sent together");
         }
         return new AssetEdit(
                 text(body, "description", request),
                 text(body, "dateTimeOriginal", request).map(v -> UploadService.dateTime(v, "dateTimeOriginal")),
+                relative == null || relative.isNull() ? Optional.empty() : Optional.of(relative.longValue()),
                 text(body, "timeZone", request),
                 latitude, longitude,
                 change(body, "rating", request, n -> {

@@ -23,6 +23,9 @@ import java.util.UUID;
  */
 public final class AssetRoutes implements Api.Routes {
 
+    /** Enough for 100,000 ids in one bulk request; JSON bodies are held in memory whole. */
+    private static final int MAX_JSON_BYTES = 16 * 1024 * 1024;
+
     private final UploadService uploads;
     private final AssetService assets;
     private final ObjectMapper mapper;
@@ -118,7 +121,7 @@ public final class AssetRoutes implements Api.Routes {
         });
 
         api.post("/search/metadata", Access.permission(Permission.ASSET_READ), (ctx, user) -> {
-            MetadataSearch search = MetadataSearch.parse(ctx.body().isBlank() ? null : body(ctx));
+            MetadataSearch search = MetadataSearch.parse(json(ctx).orElse(null));
             AssetService.Page page = assets.search(user.id(), search);
             List<AssetDtos.AssetResponseDto> items = page.items().stream()
                     .map(r -> AssetDtos.AssetResponseDto.of(r, search.withExif())).toList();
@@ -130,12 +133,35 @@ public final class AssetRoutes implements Api.Routes {
     }
 
     private JsonNode body(Context ctx) throws IOException {
-        // ctx.body() is read once and cached by Javalin, within its request size limit.
-        JsonNode node = mapper.readTree(ctx.body());
+        return json(ctx).orElseThrow(() -> ApiException.badRequest(ctx.method() + " " + ctx.path() + " needs a JSON object body"));
+    }
+
+    /**
+     * The JSON object of the body, empty for an empty body. Read with a bound of its own: the
+     * server's request limit is sized for uploads, far too much to hold in memory.
+     */
+    private Optional<JsonNode> json(Context ctx) throws IOException {
+        long declared = ctx.req().getContentLengthLong();
+        if (declared > MAX_JSON_BYTES) {
+            throw ApiException.payloadTooLarge(ctx.method() + " " + ctx.path() + ": a JSON body may have at most "
+                    + MAX_JSON_BYTES + " bytes; split the request");
+        }
+        byte[] raw;
+        try (InputStream in = ctx.req().getInputStream()) {
+            raw = in.readNBytes(MAX_JSON_BYTES + 1);
+        }
+        if (raw.length > MAX_JSON_BYTES) {
+            throw ApiException.payloadTooLarge(ctx.method() + " " + ctx.path() + ": a JSON body may have at most "
+                    + MAX_JSON_BYTES + " bytes; split the request");
+        }
+        if (new String(raw, java.nio.charset.StandardCharsets.UTF_8).isBlank()) {
+            return Optional.empty();
+        }
+        JsonNode node = mapper.readTree(raw);
         if (node == null || !node.isObject()) {
             throw ApiException.badRequest(ctx.method() + " " + ctx.path() + " needs a JSON object body");
         }
-        return node;
+        return Optional.of(node);
     }
 
     private static UUID id(Context ctx) {

@@ -196,6 +196,9 @@ public final class AssetService {
         if (live != null) {
             AssetRepository.hideMotionPart(h, ownerId, live);
         }
+        if (edit.dateTimeRelativeMinutes().isPresent()) {
+            shiftDates(h, idArray, edit.dateTimeRelativeMinutes().get());
+        }
         if (!edit.touchesExif()) {
             return;
         }
@@ -231,6 +234,24 @@ public final class AssetService {
                 .bind("setLocation", edit.latitude().isPresent())
                 .bind("setRating", setRating)
                 .execute();
+    }
+
+    /** Moves capture times by whole minutes (a camera clock that was off), locking the new date. */
+    private static void shiftDates(Handle h, UUID[] ids, long minutes) {
+        h.createUpdate("""
+                        UPDATE assets SET file_created_at = file_created_at + make_interval(mins => :minutes),
+                                          local_date_time = local_date_time + make_interval(mins => :minutes),
+                                          updated_at = now()
+                         WHERE id = ANY(:ids)""")
+                .bind("minutes", Math.toIntExact(minutes)).bind("ids", ids).execute();
+        h.createUpdate("""
+                        INSERT INTO asset_exif AS x (asset_id, date_time_original, locked_properties)
+                        SELECT id, file_created_at, '{dateTimeOriginal}' FROM assets WHERE id = ANY(:ids)
+                        ON CONFLICT (asset_id) DO UPDATE SET
+                            date_time_original = coalesce(x.date_time_original + make_interval(mins => :minutes), EXCLUDED.date_time_original),
+                            locked_properties = ARRAY(SELECT DISTINCT p FROM unnest(x.locked_properties || EXCLUDED.locked_properties) AS p ORDER BY p),
+                            updated_at = now()""")
+                .bind("minutes", Math.toIntExact(minutes)).bind("ids", ids).execute();
     }
 
     private static ApiException notFound(UUID id) {

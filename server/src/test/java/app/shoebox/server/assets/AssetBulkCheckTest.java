@@ -98,5 +98,8 @@ class AssetBulkCheckTest {
         var notJson = server.postJson("/api/assets/bulk-upload-check", KEY, "{not json");
         assertThat(notJson.statusCode()).isEqualTo(400);
         assertThat(notJson.body()).doesNotContain("at com.fasterxml");
+        var huge = server.postJson("/api/assets/bulk-upload-check", KEY, "{\"assets\": \"" + "x".repeat(17 * 1024 * 1024) + "\"}");
+        assertThat(huge.statusCode()).isEqualTo(413);
+        assertThat(ServerFixture.json(huge).get("message").asText()).contains("split the request");
     }
 }

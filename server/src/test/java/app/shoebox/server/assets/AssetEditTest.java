@@ -99,6 +99,18 @@ class AssetEditTest {
     }
 
     @Test
+    void bulkPutShiftsCaptureTimesByMinutes() {
+        String id = uploadNew(server, KEY, "clock-off.jpg", jpeg(1010)); // taken 2024-05-01T10:00Z
+        var r = server.putJson("/api/assets", KEY, Map.of("ids", List.of(id), "dateTimeRelative", -90));
+        assertThat(r.statusCode()).as(r.body()).isEqualTo(204);
+        JsonNode a = ServerFixture.json(server.get("/api/assets/" + id, KEY));
+        assertThat(a.get("fileCreatedAt").asText()).startsWith("2024-05-01T08:30");
+        assertThat(a.at("/exifInfo/dateTimeOriginal").asText()).startsWith("2024-05-01T08:30");
+        assertThat(locked(id)).containsExactly("dateTimeOriginal");
+        assertThat(server.putJson("/api/assets", KEY, Map.of("ids", List.of(id), "dateTimeRelative", 1.5)).statusCode()).isEqualTo(400);
+    }
+
+    @Test
     void deleteTrashesThenForceRemovesRowAndFiles() {
         String id = uploadNew(server, KEY, "delete-me.jpg", jpeg(1005));
         Path file = server.library().resolve(ServerFixture.json(server.get("/api/assets/" + id, KEY)).get("originalPath").asText());

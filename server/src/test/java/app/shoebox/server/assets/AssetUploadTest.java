@@ -102,11 +102,24 @@ class AssetUploadTest {
     }
 
     @Test
-    void thumbnailIsNotThereYet() {
+    void thumbnailIsServedOnceGenerated() throws Exception {
         String id = uploadNew(server, KEY, "thumb.jpg", jpeg(1000));
         var r = server.get("/api/assets/" + id + "/thumbnail?size=preview", KEY);
         assertThat(r.statusCode()).isEqualTo(404);
         assertThat(ServerFixture.json(r).get("message").asText()).contains("thumbnail not generated yet");
+
+        // Once the media pipeline records a path, the same route serves the file.
+        byte[] webp = "RIFF....WEBPVP8 fake".getBytes(StandardCharsets.US_ASCII);
+        String relative = "thumbs/" + id + "-preview.webp";
+        Files.createDirectories(server.library().resolve("thumbs"));
+        Files.write(server.library().resolve(relative), webp);
+        server.server().database().jdbi().useHandle(h -> h.createUpdate(
+                "UPDATE assets SET preview_path = :p WHERE id = CAST(:id AS uuid)").bind("p", relative).bind("id", id).execute());
+        var served = TestFiles.bytes(server.request("/api/assets/" + id + "/thumbnail?size=preview", KEY).GET().build());
+        assertThat(served.statusCode()).isEqualTo(200);
+        assertThat(served.body()).isEqualTo(webp);
+        assertThat(served.headers().firstValue("content-type")).hasValue("image/webp");
+        assertThat(server.get("/api/assets/" + id + "/thumbnail", KEY).statusCode()).isEqualTo(404);
     }
 
     @Test
