@@ -167,7 +167,9 @@ public final class AlbumService {
      */
     public BulkAdd addAssetsToAlbums(UUID ownerId, List<UUID> albumIds, List<UUID> assetIds) {
         return jdbi.inTransaction(h -> {
-            List<UUID> albums = BulkIdResult.distinct(albumIds).stream().filter(id -> lockOwned(h, ownerId, id)).toList();
+            // Locked in id order, so requests naming the same albums in another order cannot deadlock.
+            List<UUID> albums = BulkIdResult.distinct(albumIds).stream().sorted()
+                    .filter(id -> lockOwned(h, ownerId, id)).toList();
             List<UUID> distinct = BulkIdResult.distinct(assetIds);
             Set<UUID> owned = OwnedAssets.among(h, ownerId, distinct);
             if (albums.isEmpty() || owned.isEmpty()) {
@@ -227,9 +229,11 @@ public final class AlbumService {
                 .bind("id", albumId).bind("owner", ownerId).map(MAPPER).findOne();
     }
 
-    // Held until the transaction ends, so a concurrent delete cannot remove the album under an insert.
+    // Changes to one album's assets run one at a time: the lock is held until the transaction ends,
+    // so a concurrent delete cannot remove the album under an insert, and two adds cannot deadlock
+    // (with a shared lock both would wait on each other to update the album row).
     private static boolean lockOwned(Handle h, UUID ownerId, UUID albumId) {
-        return h.createQuery("SELECT id FROM albums WHERE id = :id AND owner_id = :owner FOR SHARE")
+        return h.createQuery("SELECT id FROM albums WHERE id = :id AND owner_id = :owner FOR NO KEY UPDATE")
                 .bind("id", albumId).bind("owner", ownerId).mapTo(UUID.class).findOne().isPresent();
     }
 
@@ -239,7 +243,7 @@ public final class AlbumService {
             return Set.of();
         }
         return new HashSet<>(h.createQuery("""
-                        INSERT INTO album_assets (album_id, asset_id) SELECT :album, unnest(:ids)
+                        INSERT INTO album_assets (album_id, asset_id) SELECT :album, id FROM unnest(:ids) id ORDER BY id
                         ON CONFLICT DO NOTHING RETURNING asset_id""")
                 .bind("album", albumId).bindArray("ids", UUID.class, assetIds).mapTo(UUID.class).list());
     }

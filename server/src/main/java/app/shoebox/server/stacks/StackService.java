@@ -38,8 +38,9 @@ public final class StackService {
             if (!missing.isEmpty()) {
                 throw ApiException.badRequest("cannot stack assets that are not yours or do not exist: " + missing);
             }
-            // Row locks on the assets and the stacks they are in keep concurrent stackings from interleaving.
-            List<UUID> previous = h.createQuery("SELECT stack_id FROM assets WHERE id = ANY(:ids) FOR UPDATE")
+            // Row locks on the assets, taken in id order, keep concurrent stackings from interleaving
+            // or deadlocking.
+            List<UUID> previous = h.createQuery("SELECT stack_id FROM assets WHERE id = ANY(:ids) ORDER BY id FOR UPDATE")
                     .bindArray("ids", UUID.class, distinct).mapTo(UUID.class).list()
                     .stream().filter(Objects::nonNull).distinct().toList();
             Set<UUID> members = new LinkedHashSet<>(distinct);

@@ -101,7 +101,7 @@ public final class TagService {
     /** Tags assets; one result per requested id. Empty when the user has no such tag. */
     public Optional<List<BulkIdResult>> tagAssets(UUID userId, UUID tagId, List<UUID> assetIds) {
         return jdbi.inTransaction(h -> {
-            if (find(h, userId, tagId).isEmpty()) {
+            if (lockOwned(h, userId, List.of(tagId)).isEmpty()) {
                 return Optional.empty();
             }
             List<UUID> distinct = BulkIdResult.distinct(assetIds);
@@ -115,7 +115,7 @@ public final class TagService {
     /** Untags assets; an asset that did not carry the tag is {@code not_found}. */
     public Optional<List<BulkIdResult>> untagAssets(UUID userId, UUID tagId, List<UUID> assetIds) {
         return jdbi.inTransaction(h -> {
-            if (find(h, userId, tagId).isEmpty()) {
+            if (lockOwned(h, userId, List.of(tagId)).isEmpty()) {
                 return Optional.empty();
             }
             Set<UUID> removed = new HashSet<>(h.createQuery("""
@@ -132,9 +132,7 @@ public final class TagService {
      */
     public int tagAssets(UUID userId, List<UUID> tagIds, List<UUID> assetIds) {
         return jdbi.inTransaction(h -> {
-            List<UUID> tags = h.createQuery("SELECT id FROM tags WHERE id = ANY(:ids) AND user_id = :user")
-                    .bindArray("ids", UUID.class, BulkIdResult.distinct(tagIds)).bind("user", userId)
-                    .mapTo(UUID.class).list();
+            List<UUID> tags = lockOwned(h, userId, BulkIdResult.distinct(tagIds));
             List<UUID> distinct = BulkIdResult.distinct(assetIds);
             Set<UUID> owned = OwnedAssets.among(h, userId, distinct);
             return insertPairs(h, tags, distinct.stream().filter(owned::contains).toList()).size();
@@ -149,11 +147,23 @@ public final class TagService {
         }
         return h.createQuery("""
                         INSERT INTO tag_assets (tag_id, asset_id)
-                        SELECT t, a FROM unnest(:tags) t CROSS JOIN unnest(:assets) a
+                        SELECT t, a FROM unnest(:tags) t CROSS JOIN unnest(:assets) a ORDER BY t, a
                         ON CONFLICT DO NOTHING RETURNING tag_id, asset_id""")
                 .bindArray("tags", UUID.class, tagIds).bindArray("assets", UUID.class, assetIds)
                 .map((rs, ctx) -> new Pair(rs.getObject("tag_id", UUID.class), rs.getObject("asset_id", UUID.class)))
                 .list();
+    }
+
+    /**
+     * Locks the user's tags among {@code tagIds}, in id order, until the transaction ends: taggings
+     * of one tag run one at a time, and requests naming the same tags cannot deadlock.
+     */
+    private static List<UUID> lockOwned(Handle h, UUID userId, List<UUID> tagIds) {
+        if (tagIds.isEmpty()) {
+            return List.of();
+        }
+        return h.createQuery("SELECT id FROM tags WHERE id = ANY(:ids) AND user_id = :user ORDER BY id FOR NO KEY UPDATE")
+                .bindArray("ids", UUID.class, tagIds).bind("user", userId).mapTo(UUID.class).list();
     }
 
     private static Tag upsertOne(Handle h, UUID userId, String value, Optional<UUID> parentId) {

@@ -187,7 +187,11 @@ public final class OpenApiContract {
         if (declared.isMissingNode()) {
             return List.of("status " + status + " is not declared; the spec allows " + fieldNames(responses));
         }
-        JsonNode content = declared.path("content").path("application/json");
+        JsonNode declaredContent = declared.path("content");
+        JsonNode content = declaredContent.path("application/json");
+        if (content.isMissingNode() && declaredContent.size() > 0) {
+            return binaryViolations(declaredContent, contentType);
+        }
         if (content.isMissingNode()) {
             return body == null || body.isEmpty() ? List.of() : List.of("status " + status
                     + " has no body in the spec, but the response has " + body.length() + " characters");
@@ -211,6 +215,18 @@ public final class OpenApiContract {
                 + (responses.has(code) ? code : "default") + "/content/application~1json/schema";
         violations.addAll(validate(pointer, instance));
         return violations;
+    }
+
+    // Files (originals, thumbnails) are declared as application/octet-stream whatever their real type;
+    // other declared types (a video playlist) must be what the response says it is. No body check.
+    private static List<String> binaryViolations(JsonNode declaredContent, Optional<String> contentType) {
+        List<String> types = fieldNames(declaredContent);
+        if (types.contains("application/octet-stream")) {
+            return List.of();
+        }
+        String actual = contentType.orElse("").toLowerCase(Locale.ROOT);
+        return types.stream().anyMatch(actual::startsWith) ? List.of()
+                : List.of("content type is " + contentType.orElse("(none)") + ", expected one of " + types);
     }
 
     /** Violations of {@code #/components/schemas/<name>} by {@code instance}. */

@@ -99,6 +99,15 @@ class OpenApiContractTest {
     }
 
     @Test
+    void fileResponsesAreCheckedForTheirTypeOnly() {
+        assertThat(contract.violations("GET", "/assets/{id}/original", 200, Optional.of("image/jpeg"), "\u00ff\u00d8")).isEmpty();
+        assertThat(contract.violations("GET", "/assets/{id}/video/stream/main.m3u8", 200,
+                Optional.of("application/vnd.apple.mpegurl"), "#EXTM3U")).isEmpty();
+        assertThat(contract.violations("GET", "/assets/{id}/video/stream/main.m3u8", 200,
+                Optional.of("text/plain"), "#EXTM3U")).singleElement().satisfies(v -> assertThat(v).contains("text/plain"));
+    }
+
+    @Test
     void theFailureMessageListsEveryViolation() {
         assertThatThrownBy(() -> contract.check("GET", "/server/version", 200, JSON_TYPE, "{\"major\":\"3\"}"))
                 .isInstanceOf(AssertionError.class)

@@ -9,10 +9,15 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
+import java.net.http.HttpResponse;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
 
 import static app.shoebox.server.ServerFixture.json;
 import static app.shoebox.server.TestCatalogue.bulkResults;
@@ -112,6 +117,37 @@ class TagRoutesTest {
         // Bob cannot use Alice's tag at all.
         assertThat(server.putJson("/api/tags/" + tag + "/assets", bob.apiKey(),
                 Map.of("ids", List.of(bobs.toString()))).statusCode()).isEqualTo(404);
+    }
+
+    @Test
+    void concurrentTaggingInAnyOrderTagsEachAssetOnce() throws Exception {
+        JsonNode tags = json(server.putJson("/api/tags", alice.apiKey(), Map.of("tags", List.of("Race/One", "Race/Two"))));
+        List<String> tagIds = List.of(tags.get(0).get("id").asText(), tags.get(1).get("id").asText());
+        List<String> assets = new ArrayList<>();
+        for (int i = 0; i < 20; i++) {
+            assets.add(catalogue.asset(alice.id(), "race-" + i + ".jpg").toString());
+        }
+        CountDownLatch go = new CountDownLatch(1);
+        List<Future<HttpResponse<String>>> answers = new ArrayList<>();
+        try (ExecutorService pool = Executors.newFixedThreadPool(4)) {
+            for (int i = 0; i < 4; i++) {
+                boolean reversed = i % 2 == 1;
+                answers.add(pool.submit(() -> {
+                    go.await();
+                    return server.putJson("/api/tags/assets", alice.apiKey(), Map.of(
+                            "tagIds", reversed ? tagIds.reversed() : tagIds,
+                            "assetIds", reversed ? assets.reversed() : assets));
+                }));
+            }
+            go.countDown();
+            int total = 0;
+            for (Future<HttpResponse<String>> answer : answers) {
+                HttpResponse<String> r = answer.get();
+                assertThat(r.statusCode()).as(r.body()).isEqualTo(200);
+                total += json(r).get("count").asInt();
+            }
+            assertThat(total).isEqualTo(2 * assets.size());
+        }
     }
 
     @Test
