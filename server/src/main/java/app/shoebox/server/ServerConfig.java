@@ -2,6 +2,7 @@ package app.shoebox.server;
 
 import app.shoebox.server.db.Database;
 import app.shoebox.server.db.DatabaseUrl;
+import app.shoebox.server.storage.StorageTemplate;
 
 import java.nio.file.Path;
 import java.util.Optional;
@@ -13,9 +14,14 @@ import java.util.Optional;
  * @param databaseUrl    an external PostgreSQL; empty means the embedded one in {@code library/postgres}
  * @param maxUploadBytes largest accepted upload body
  * @param firstAdmin     credentials for the first admin, used only when the catalogue has no user yet
+ * @param storageTemplate where originals are moved after their metadata is read; empty leaves them
+ *                       where the upload put them
+ * @param inProcessJobs  whether the server works the job queues itself; otherwise worker processes
+ *                       ({@code shoebox worker}, supervised by {@code shoebox serve}) do
  */
 public record ServerConfig(String bindAddress, int port, Path library, Optional<DatabaseUrl> databaseUrl,
-                           long maxUploadBytes, Database.PoolSettings pool, FirstAdmin firstAdmin) {
+                           long maxUploadBytes, Database.PoolSettings pool, FirstAdmin firstAdmin,
+                           Optional<StorageTemplate> storageTemplate, boolean inProcessJobs) {
 
     public static final int DEFAULT_PORT = 2283;
     public static final long DEFAULT_MAX_UPLOAD_BYTES = 50L * 1024 * 1024 * 1024;
@@ -40,23 +46,32 @@ public record ServerConfig(String bindAddress, int port, Path library, Optional<
     /** Defaults for everything but the library folder: port 2283 on all interfaces, embedded database. */
     public static ServerConfig defaults(Path library) {
         return new ServerConfig("0.0.0.0", DEFAULT_PORT, library, Optional.empty(), DEFAULT_MAX_UPLOAD_BYTES,
-                Database.PoolSettings.defaults(), FirstAdmin.generated());
+                Database.PoolSettings.defaults(), FirstAdmin.generated(),
+                Optional.of(StorageTemplate.parse(StorageTemplate.DEFAULT)), false);
     }
 
     public ServerConfig withBind(String bind, int newPort) {
-        return new ServerConfig(bind, newPort, library, databaseUrl, maxUploadBytes, pool, firstAdmin);
+        return new ServerConfig(bind, newPort, library, databaseUrl, maxUploadBytes, pool, firstAdmin, storageTemplate, inProcessJobs);
     }
 
     public ServerConfig withDatabaseUrl(Optional<DatabaseUrl> url) {
-        return new ServerConfig(bindAddress, port, library, url, maxUploadBytes, pool, firstAdmin);
+        return new ServerConfig(bindAddress, port, library, url, maxUploadBytes, pool, firstAdmin, storageTemplate, inProcessJobs);
     }
 
     public ServerConfig withMaxUploadBytes(long bytes) {
-        return new ServerConfig(bindAddress, port, library, databaseUrl, bytes, pool, firstAdmin);
+        return new ServerConfig(bindAddress, port, library, databaseUrl, bytes, pool, firstAdmin, storageTemplate, inProcessJobs);
     }
 
     public ServerConfig withFirstAdmin(FirstAdmin admin) {
-        return new ServerConfig(bindAddress, port, library, databaseUrl, maxUploadBytes, pool, admin);
+        return new ServerConfig(bindAddress, port, library, databaseUrl, maxUploadBytes, pool, admin, storageTemplate, inProcessJobs);
+    }
+
+    public ServerConfig withStorageTemplate(Optional<StorageTemplate> template) {
+        return new ServerConfig(bindAddress, port, library, databaseUrl, maxUploadBytes, pool, firstAdmin, template, inProcessJobs);
+    }
+
+    public ServerConfig withInProcessJobs(boolean enabled) {
+        return new ServerConfig(bindAddress, port, library, databaseUrl, maxUploadBytes, pool, firstAdmin, storageTemplate, enabled);
     }
 
     public Database.Location databaseLocation() {

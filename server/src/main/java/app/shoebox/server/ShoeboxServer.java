@@ -1,10 +1,13 @@
 package app.shoebox.server;
 
+import app.shoebox.jobs.JobClient;
+import app.shoebox.jobs.JobEngine;
+import app.shoebox.jobs.JobSchema;
+import app.shoebox.jobs.QueueAdmin;
 import app.shoebox.server.albums.AlbumRoutes;
 import app.shoebox.server.albums.AlbumService;
 import app.shoebox.server.albums.AssetViews;
 import app.shoebox.server.albums.MinimalAssetViews;
-import app.shoebox.server.assets.AssetCreatedHook;
 import app.shoebox.server.assets.AssetFiles;
 import app.shoebox.server.assets.AssetRoutes;
 import app.shoebox.server.assets.AssetService;
@@ -14,9 +17,15 @@ import app.shoebox.server.auth.AuthRoutes;
 import app.shoebox.server.auth.Authenticator;
 import app.shoebox.server.auth.SessionService;
 import app.shoebox.server.db.Database;
+import app.shoebox.server.duplicates.DuplicateRoutes;
 import app.shoebox.server.http.Api;
 import app.shoebox.server.http.HttpServer;
 import app.shoebox.server.http.Json;
+import app.shoebox.server.pipeline.AssetJobRoutes;
+import app.shoebox.server.pipeline.AssetJobs;
+import app.shoebox.server.pipeline.MediaPipeline;
+import app.shoebox.server.queues.QueueRoutes;
+import app.shoebox.server.queues.QueueService;
 import app.shoebox.server.serverinfo.ServerInfoRoutes;
 import app.shoebox.server.stacks.StackRoutes;
 import app.shoebox.server.stacks.StackService;
@@ -33,6 +42,7 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.List;
 import java.util.Optional;
 
@@ -47,20 +57,27 @@ public final class ShoeboxServer implements AutoCloseable {
     private final ServerConfig config;
     private final Database database;
     private final HttpServer http;
+    private final Optional<JobEngine> jobEngine;
     private final Optional<FirstStart.Admin> firstStart;
 
-    private ShoeboxServer(ServerConfig config, Database database, HttpServer http, Optional<FirstStart.Admin> firstStart) {
+    private ShoeboxServer(ServerConfig config, Database database, HttpServer http, Optional<JobEngine> jobEngine,
+                          Optional<FirstStart.Admin> firstStart) {
         this.config = config;
         this.database = database;
         this.http = http;
+        this.jobEngine = jobEngine;
         this.firstStart = firstStart;
     }
 
     public static ShoeboxServer start(ServerConfig config) {
         Library library = Library.open(config.library());
         Database database = Database.open(config.databaseLocation(), config.pool());
+        Optional<JobEngine> engine = Optional.empty();
         try {
             ObjectMapper mapper = Json.mapper();
+            JobSchema.DEFAULT.migrate(database.dataSource());
+            JobClient jobs = JobClient.create(database.dataSource(), JobSchema.DEFAULT);
+            QueueAdmin queueAdmin = QueueAdmin.create(database.dataSource(), JobSchema.DEFAULT);
             UserService users = new UserService(database.jdbi());
             ApiKeyService apiKeys = new ApiKeyService(database.jdbi());
             SessionService sessions = new SessionService(database.jdbi(), users);
@@ -68,24 +85,36 @@ public final class ShoeboxServer implements AutoCloseable {
             AssetViews assetViews = new MinimalAssetViews(database.jdbi());
             Optional<FirstStart.Admin> firstStart = FirstStart.createAdminIfNone(users, apiKeys, config.firstAdmin());
             AssetFiles assetFiles = AssetFiles.open(library.root());
+            MediaPipeline pipeline = new MediaPipeline(database.jdbi(), jobs, library.root(), config.storageTemplate());
 
             List<Api.Routes> features = List.of(
                     new ServerInfoRoutes(MediaSupport.mediaTypes(), ServerInfoRoutes.defaultFeatures(),
                             MediaSupport.libvipsVersion(), MediaSupport.ffmpegVersion()),
                     new AuthRoutes(sessions, apiKeys),
                     new UserRoutes(users),
-                    new AssetRoutes(new UploadService(database.jdbi(), assetFiles, AssetCreatedHook.none(), config.maxUploadBytes()),
-                            new AssetService(database.jdbi(), assetFiles), mapper),
+                    new AssetRoutes(new UploadService(database.jdbi(), assetFiles, AssetJobs.enqueueOnUpload(jobs),
+                            config.maxUploadBytes()), new AssetService(database.jdbi(), assetFiles), mapper),
+                    new AssetJobRoutes(database.jdbi(), pipeline),
                     new AlbumRoutes(new AlbumService(database.jdbi()), users, assetViews),
                     new TagRoutes(new TagService(database.jdbi())),
-                    new StackRoutes(new StackService(database.jdbi()), assetViews));
+                    new StackRoutes(new StackService(database.jdbi()), assetViews),
+                    new DuplicateRoutes(database.jdbi(), assetViews),
+                    new QueueRoutes(new QueueService(jobs, queueAdmin, pipeline.starters()), mapper));
+            if (config.inProcessJobs()) {
+                MediaPipeline.Tools tools = MediaPipeline.Tools.detect();
+                tools.describe().forEach(line -> log.info("{}", line));
+                engine = Optional.of(pipeline.register(JobEngine.builder().dataSource(database.dataSource())
+                        .nodeId("serve-" + ProcessHandle.current().pid()), tools, 2).build().start());
+            }
             HttpServer http = new HttpServer(
                     new HttpServer.Settings(config.bindAddress(), config.port(), config.maxUploadBytes()),
                     mapper, authenticator, features).start();
             log.info("library folder: {}", library.root());
+            log.info("storage template: {}", config.storageTemplate().map(Object::toString).orElse("none (originals stay where uploads put them)"));
             log.info("listening on http://{}:{} (Immich-compatible API under /api)", config.bindAddress(), http.port());
-            return new ShoeboxServer(config, database, http, firstStart);
+            return new ShoeboxServer(config, database, http, engine, firstStart);
         } catch (RuntimeException e) {
+            engine.ifPresent(JobEngine::close);
             database.close();
             throw e;
         }
@@ -111,6 +140,7 @@ public final class ShoeboxServer implements AutoCloseable {
     @Override
     public void close() {
         http.close();
+        jobEngine.ifPresent(e -> e.stop(Duration.ofSeconds(10)));
         database.close();
     }
 

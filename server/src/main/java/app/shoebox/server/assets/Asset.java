@@ -20,7 +20,7 @@ public record Asset(UUID id, UUID ownerId, Type type, Status status, String devi
                     boolean isFavorite, Visibility visibility, Optional<Integer> durationMillis,
                     Optional<Integer> width, Optional<Integer> height, Optional<byte[]> thumbhash,
                     Optional<UUID> livePhotoVideoId, Optional<UUID> stackId, boolean isOffline, boolean isEdited,
-                    Optional<String> thumbnailPath, Optional<String> previewPath) {
+                    Optional<String> thumbnailPath, Optional<String> previewPath, Optional<UUID> duplicateId) {
 
     /** Immich's {@code AssetTypeEnum}. */
     public enum Type {

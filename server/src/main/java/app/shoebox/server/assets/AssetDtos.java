@@ -1,6 +1,7 @@
 package app.shoebox.server.assets;
 
 import com.fasterxml.jackson.annotation.JsonInclude;
+import com.fasterxml.jackson.annotation.JsonRawValue;
 import com.fasterxml.jackson.annotation.JsonProperty;
 
 import java.time.Instant;
@@ -53,7 +54,8 @@ final class AssetDtos {
                             String visibility, Integer duration, Integer width, Integer height, String thumbhash,
                             boolean hasMetadata, String livePhotoVideoId, String libraryId, String duplicateId,
                             Object stack, boolean resized, List<Object> people, List<Object> tags,
-                            @JsonInclude(JsonInclude.Include.NON_NULL) ExifResponseDto exifInfo) {
+                            @JsonInclude(JsonInclude.Include.NON_NULL) ExifResponseDto exifInfo,
+                            @JsonRawValue String processingErrors) {
 
         static AssetResponseDto of(AssetRepository.WithExif row, boolean withExif) {
             Asset a = row.asset();
@@ -64,8 +66,9 @@ final class AssetDtos {
                     a.visibility() == Asset.Visibility.ARCHIVE, a.isTrashed(), a.isOffline(), a.isEdited(),
                     a.visibility().wireName(), a.durationMillis().orElse(null), a.width().orElse(null),
                     a.height().orElse(null), a.thumbhash().map(t -> Base64.getEncoder().encodeToString(t)).orElse(null),
-                    row.exif().isPresent(), a.livePhotoVideoId().map(Object::toString).orElse(null), null, null,
-                    null, a.thumbnailPath().isPresent(), List.of(), List.of(), exif);
+                    row.exif().isPresent(), a.livePhotoVideoId().map(Object::toString).orElse(null), null,
+                    a.duplicateId().map(Object::toString).orElse(null), null, a.thumbnailPath().isPresent(), List.of(),
+                    List.of(), exif, row.processingErrorsJson());
         }
     }
 

@@ -24,8 +24,11 @@ final class AssetRepository {
     /** An asset already holding some bytes: what a duplicate answer needs. */
     record Existing(UUID id, boolean trashed) {}
 
-    /** An asset with its EXIF row, when it has one. */
-    record WithExif(Asset asset, Optional<Exif> exif) {}
+    /**
+     * An asset with its EXIF row, when it has one, and the steps of the media pipeline that failed
+     * for it for good (a JSON array of {@code {step, reason, failedAt}}).
+     */
+    record WithExif(Asset asset, Optional<Exif> exif, String processingErrorsJson) {}
 
     /** Image, video and total counts. */
     record Counts(long images, long videos, long total) {}
@@ -38,12 +41,15 @@ final class AssetRepository {
             e.date_time_original AS e_date_time_original, e.modify_date AS e_modify_date, e.time_zone AS e_time_zone,
             e.latitude AS e_latitude, e.longitude AS e_longitude, e.city AS e_city, e.state AS e_state,
             e.country AS e_country, e.description AS e_description, e.rating AS e_rating,
-            e.projection_type AS e_projection_type, e.locked_properties AS e_locked_properties""";
+            e.projection_type AS e_projection_type, e.locked_properties AS e_locked_properties,
+            (SELECT coalesce(json_agg(json_build_object('step', p.step, 'reason', p.reason, 'failedAt', p.failed_at)
+                                      ORDER BY p.step), '[]')
+             FROM asset_processing_errors p WHERE p.asset_id = a.id) AS processing_errors""";
 
     static final RowMapper<Asset> ASSET = (rs, ctx) -> asset(rs);
 
     static final RowMapper<WithExif> WITH_EXIF = (rs, ctx) -> new WithExif(asset(rs),
-            rs.getObject("e_asset_id") == null ? Optional.empty() : Optional.of(exif(rs)));
+            rs.getObject("e_asset_id") == null ? Optional.empty() : Optional.of(exif(rs)), rs.getString("processing_errors"));
 
     private final Jdbi jdbi;
 
@@ -189,7 +195,8 @@ final class AssetRepository {
                 Optional.ofNullable(rs.getObject("live_photo_video_id", UUID.class)),
                 Optional.ofNullable(rs.getObject("stack_id", UUID.class)),
                 rs.getBoolean("is_offline"), rs.getBoolean("is_edited"),
-                Optional.ofNullable(rs.getString("thumbnail_path")), Optional.ofNullable(rs.getString("preview_path")));
+                Optional.ofNullable(rs.getString("thumbnail_path")), Optional.ofNullable(rs.getString("preview_path")),
+                Optional.ofNullable(rs.getObject("duplicate_id", UUID.class)));
     }
 
     private static Exif exif(ResultSet rs) throws SQLException {

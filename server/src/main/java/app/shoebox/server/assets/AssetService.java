@@ -5,7 +5,12 @@ import org.jdbi.v3.core.Handle;
 import org.jdbi.v3.core.Jdbi;
 import org.jdbi.v3.core.statement.Query;
 
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.channels.FileChannel;
 import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.StandardOpenOption;
 import java.nio.file.Path;
 import java.time.ZoneOffset;
 import java.util.ArrayList;
@@ -25,7 +30,16 @@ import java.util.UUID;
 public final class AssetService {
 
     /** A file to send: where it is, its type, and the name the client should save it under. */
-    public record Download(Path file, String contentType, String fileName, String etag) {}
+    /**
+     * A file to send, already open: a storage-template move may unlink the path a moment later,
+     * and an open file outlives that. The caller closes it.
+     */
+    public record Download(FileChannel file, String contentType, String fileName, String etag) implements AutoCloseable {
+        @Override
+        public void close() throws IOException {
+            file.close();
+        }
+    }
 
     /** Which derived image {@code GET /assets/{id}/thumbnail} serves. */
     public enum ThumbnailSize { THUMBNAIL, PREVIEW }
@@ -49,12 +63,22 @@ public final class AssetService {
     }
 
     Download original(UUID ownerId, UUID id) {
-        Asset a = get(ownerId, id).asset();
-        Path file = files.resolve(a.originalPath());
-        if (!Files.isRegularFile(file)) {
-            throw ApiException.notFound("the original of asset " + id + " is missing from the library (" + a.originalPath() + ")");
+        // Two looks: if the storage template moved the file between reading its path and opening
+        // it, the second look finds the new path.
+        for (int look = 1; ; look++) {
+            Asset a = get(ownerId, id).asset();
+            try {
+                FileChannel file = FileChannel.open(files.resolve(a.originalPath()), StandardOpenOption.READ);
+                return new Download(file, a.mimeType(), a.originalFileName(), "\"" + Checksums.hex(a.checksum()) + "\"");
+            } catch (NoSuchFileException e) {
+                if (look == 2) {
+                    throw ApiException.notFound("the original of asset " + id + " is missing from the library ("
+                            + a.originalPath() + ")");
+                }
+            } catch (IOException e) {
+                throw new UncheckedIOException("cannot read the original of asset " + id + " (" + a.originalPath() + ")", e);
+            }
         }
-        return new Download(file, a.mimeType(), a.originalFileName(), "\"" + Checksums.hex(a.checksum()) + "\"");
     }
 
     Download thumbnail(UUID ownerId, UUID id, ThumbnailSize size) {
@@ -64,7 +88,15 @@ public final class AssetService {
                 .orElseThrow(() -> ApiException.notFound("thumbnail not generated yet for asset " + id));
         String name = file.getFileName().toString();
         String type = name.endsWith(".webp") ? "image/webp" : "image/jpeg";
-        return new Download(file, type, name, "\"" + Checksums.hex(a.checksum()) + "-" + size.name().toLowerCase(java.util.Locale.ROOT) + "\"");
+        FileChannel channel;
+        try {
+            channel = FileChannel.open(file, StandardOpenOption.READ);
+        } catch (NoSuchFileException e) {
+            throw ApiException.notFound("thumbnail not generated yet for asset " + id);
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot read the thumbnail of asset " + id, e);
+        }
+        return new Download(channel, type, name, "\"" + Checksums.hex(a.checksum()) + "-" + size.name().toLowerCase(java.util.Locale.ROOT) + "\"");
     }
 
     /**

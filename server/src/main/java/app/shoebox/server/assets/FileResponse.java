@@ -33,7 +33,13 @@ final class FileResponse {
         }
     }
 
-    static void send(Context ctx, AssetService.Download d) throws IOException {
+    static void send(Context ctx, AssetService.Download download) throws IOException {
+        try (AssetService.Download d = download) {
+            sendOpen(ctx, d);
+        }
+    }
+
+    private static void sendOpen(Context ctx, AssetService.Download d) throws IOException {
         ctx.header("Cache-Control", "private, max-age=86400, no-transform");
         ctx.header("ETag", d.etag());
         ctx.header("Content-Disposition", ContentDisposition.attachment(d.fileName()));
@@ -43,7 +49,7 @@ final class FileResponse {
             ctx.status(304);
             return;
         }
-        long size = Files.size(d.file());
+        long size = d.file().size();
         Optional<Range> range = Optional.ofNullable(ctx.header("Range"))
                 .filter(r -> ifRangeMatches(ctx.header("If-Range"), d.etag()))
                 .flatMap(r -> parse(r, size));
@@ -58,21 +64,20 @@ final class FileResponse {
             ctx.status(200);
         }
         ctx.res().setContentLengthLong(Math.max(part.length(), 0));
-        try (FileChannel file = FileChannel.open(d.file(), StandardOpenOption.READ)) {
-            OutputStream out = ctx.res().getOutputStream();
-            WritableByteChannel target = Channels.newChannel(out);
-            long position = part.first();
-            long remaining = part.length();
-            while (remaining > 0) {
-                long n = file.transferTo(position, remaining, target);
-                if (n <= 0) {
-                    break; // the file shrank under us; the client sees a short body
-                }
-                position += n;
-                remaining -= n;
+        FileChannel file = d.file();
+        OutputStream out = ctx.res().getOutputStream();
+        WritableByteChannel target = Channels.newChannel(out);
+        long position = part.first();
+        long remaining = part.length();
+        while (remaining > 0) {
+            long n = file.transferTo(position, remaining, target);
+            if (n <= 0) {
+                break; // the file shrank under us; the client sees a short body
             }
-            out.flush();
+            position += n;
+            remaining -= n;
         }
+        out.flush();
     }
 
     private static boolean ifRangeMatches(String ifRange, String etag) {

@@ -168,6 +168,14 @@ public final class Database implements AutoCloseable {
         return jdbi;
     }
 
+    /**
+     * A URL by which another process on this machine (a supervised {@code shoebox worker}) reaches
+     * the embedded database; empty for an external one, whose URL the operator gave.
+     */
+    public Optional<String> embeddedJdbcUrl() {
+        return embedded.map(pg -> pg.getJdbcUrl("postgres", "postgres"));
+    }
+
     /** Where the database is, for the start-up log. */
     public String description() {
         return description;

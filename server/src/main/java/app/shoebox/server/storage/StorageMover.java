@@ -48,8 +48,11 @@ public final class StorageMover {
 
         record AlreadyInPlace(String path) implements Outcome {}
 
-        /** The asset was deleted, or moved by someone else, while this move ran; nothing changed. */
+        /** The asset was deleted; nothing changed. */
         record Gone(UUID assetId) implements Outcome {}
+
+        /** The asset's path changed while this move ran (another move won); nothing changed, try again. */
+        record Raced(UUID assetId) implements Outcome {}
     }
 
     private record AssetRow(UUID id, UUID ownerId, String originalPath, Optional<String> sidecarPath,
@@ -102,7 +105,7 @@ public final class StorageMover {
             // The asset changed under us: the copy is ours alone, so it goes.
             Files.deleteIfExists(resolve(target));
             newSidecar.ifPresent(p -> deleteQuietly(resolve(p)));
-            return new Outcome.Gone(asset.id());
+            return new Outcome.Raced(asset.id());
         }
         deleteOrphans();
         log.debug("moved asset {} from {} to {}", asset.id(), asset.originalPath(), target);

@@ -5,17 +5,17 @@ import java.nio.charset.StandardCharsets;
 import java.util.UUID;
 
 /** Builds {@code multipart/form-data} bodies byte by byte, so tests can also build broken ones. */
-final class Multipart {
+public final class Multipart {
 
     final String boundary = "----shoebox-test-" + UUID.randomUUID();
     private final ByteArrayOutputStream out = new ByteArrayOutputStream();
 
-    Multipart field(String name, String value) {
+    public Multipart field(String name, String value) {
         write("--" + boundary + "\r\nContent-Disposition: form-data; name=\"" + name + "\"\r\n\r\n" + value + "\r\n");
         return this;
     }
 
-    Multipart file(String name, String fileName, byte[] content) {
+    public Multipart file(String name, String fileName, byte[] content) {
         write("--" + boundary + "\r\nContent-Disposition: form-data; name=\"" + name + "\"; filename=\"" + fileName
                 + "\"\r\nContent-Type: application/octet-stream\r\n\r\n");
         out.writeBytes(content);
@@ -24,7 +24,7 @@ final class Multipart {
     }
 
     /** The usual upload: the file and both required dates. */
-    static Multipart asset(String fileName, byte[] content) {
+    public static Multipart asset(String fileName, byte[] content) {
         return new Multipart()
                 .field("deviceAssetId", fileName + "-" + content.length)
                 .field("deviceId", "test")
@@ -34,12 +34,12 @@ final class Multipart {
                 .file("assetData", fileName, content);
     }
 
-    String contentType() {
+    public String contentType() {
         return "multipart/form-data; boundary=" + boundary;
     }
 
     /** The complete body, closing boundary included. */
-    byte[] body() {
+    public byte[] body() {
         ByteArrayOutputStream copy = new ByteArrayOutputStream();
         copy.writeBytes(out.toByteArray());
         copy.writeBytes(("--" + boundary + "--\r\n").getBytes(StandardCharsets.UTF_8));
@@ -47,7 +47,7 @@ final class Multipart {
     }
 
     /** The body without its closing boundary, cut {@code dropBytes} before the end of what was written. */
-    byte[] truncated(int dropBytes) {
+    public byte[] truncated(int dropBytes) {
         byte[] all = out.toByteArray();
         return java.util.Arrays.copyOf(all, all.length - dropBytes);
     }

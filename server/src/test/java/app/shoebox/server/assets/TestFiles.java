@@ -13,7 +13,7 @@ import java.util.Random;
 import java.util.stream.Stream;
 
 /** Test content and the checks every upload test needs. */
-final class TestFiles {
+public final class TestFiles {
 
     private static final Random RANDOM = new Random(42);
 
@@ -21,7 +21,7 @@ final class TestFiles {
     }
 
     /** Bytes that start like a JPEG (which is all type detection looks at), then {@code size} random bytes. */
-    static byte[] jpeg(int size) {
+    public static byte[] jpeg(int size) {
         byte[] b = new byte[size + 4];
         RANDOM.nextBytes(b);
         b[0] = (byte) 0xFF;
@@ -32,7 +32,7 @@ final class TestFiles {
     }
 
     /** Bytes that start like an MP4. */
-    static byte[] mp4(int size) {
+    public static byte[] mp4(int size) {
         byte[] b = new byte[size + 12];
         RANDOM.nextBytes(b);
         System.arraycopy(new byte[]{0, 0, 0, 0x18, 'f', 't', 'y', 'p', 'i', 's', 'o', 'm'}, 0, b, 0, 12);
@@ -42,7 +42,7 @@ final class TestFiles {
     private static final java.net.http.HttpClient HTTP = java.net.http.HttpClient.newHttpClient();
 
     /** Sends a request whose answer is a file. */
-    static HttpResponse<byte[]> bytes(HttpRequest request) {
+    public static HttpResponse<byte[]> bytes(HttpRequest request) {
         try {
             return HTTP.send(request, HttpResponse.BodyHandlers.ofByteArray());
         } catch (IOException e) {
@@ -53,14 +53,14 @@ final class TestFiles {
         }
     }
 
-    static HttpResponse<String> upload(ServerFixture server, String apiKey, Multipart form) {
+    public static HttpResponse<String> upload(ServerFixture server, String apiKey, Multipart form) {
         return server.send(server.request("/api/assets", apiKey)
                 .header("content-type", form.contentType())
                 .POST(HttpRequest.BodyPublishers.ofByteArray(form.body())).build());
     }
 
     /** Uploads a file and returns the new asset's id (asserting it was created). */
-    static String uploadNew(ServerFixture server, String apiKey, String fileName, byte[] content) {
+    public static String uploadNew(ServerFixture server, String apiKey, String fileName, byte[] content) {
         HttpResponse<String> r = upload(server, apiKey, Multipart.asset(fileName, content));
         if (r.statusCode() != 201) {
             throw new AssertionError("upload of " + fileName + " answered " + r.statusCode() + ": " + r.body());
@@ -69,7 +69,7 @@ final class TestFiles {
     }
 
     /** Every regular file under the library's upload and tmp folders, relative to the library. */
-    static List<String> libraryFiles(ServerFixture server) {
+    public static List<String> libraryFiles(ServerFixture server) {
         Path root = server.library();
         try (Stream<Path> s = Stream.concat(walk(root.resolve("upload")), walk(root.resolve("tmp")))) {
             return s.filter(Files::isRegularFile).map(p -> root.relativize(p).toString()).sorted().toList();
@@ -87,7 +87,7 @@ final class TestFiles {
         }
     }
 
-    static long assetRows(ServerFixture server) {
+    public static long assetRows(ServerFixture server) {
         return server.server().database().jdbi().withHandle(h ->
                 h.createQuery("SELECT count(*) FROM assets").mapTo(Long.class).one());
     }

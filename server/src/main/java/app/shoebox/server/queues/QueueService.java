@@ -1,0 +1,218 @@
+package app.shoebox.server.queues;
+
+import app.shoebox.jobs.JobClient;
+import app.shoebox.jobs.JobPage;
+import app.shoebox.jobs.JobState;
+import app.shoebox.jobs.JobView;
+import app.shoebox.jobs.QueueAdmin;
+import app.shoebox.jobs.QueueCounts;
+import app.shoebox.server.http.ApiException;
+
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.EnumSet;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.OptionalLong;
+import java.util.Set;
+import java.util.function.Function;
+import java.util.stream.Collectors;
+
+/**
+ * The job queues as the API shows them: Immich's names and counts, pause and resume, and Shoebox's
+ * extensions (pauses held as leases, run-time concurrency, failed jobs with their errors, retry).
+ */
+public final class QueueService {
+
+    /** Re-runs a queue's step for the assets that lack it ({@code force=false}) or for all. Returns jobs queued. */
+    @FunctionalInterface
+    public interface QueueStarter {
+        long start(boolean force);
+    }
+
+    /** A queue's state in the API's terms. */
+    public record QueueStatus(String name, boolean isPaused, boolean isActive, int concurrency, Counts counts,
+                              Duration oldestWaiting) {}
+
+    public record Counts(long active, long completed, long failed, long delayed, long waiting, long paused) {
+        static final Counts ZERO = new Counts(0, 0, 0, 0, 0, 0);
+    }
+
+    /** Job states a client may ask for ({@code QueueJobStatus}). */
+    public enum Status {
+        ACTIVE(EnumSet.of(JobState.RUNNING)),
+        WAITING(EnumSet.of(JobState.AVAILABLE)),
+        DELAYED(EnumSet.of(JobState.AVAILABLE)),
+        PAUSED(EnumSet.of(JobState.AVAILABLE)),
+        FAILED(EnumSet.of(JobState.FAILED, JobState.DISCARDED, JobState.QUARANTINED)),
+        COMPLETED(EnumSet.of(JobState.COMPLETED));
+
+        final Set<JobState> states;
+
+        Status(Set<JobState> states) {
+            this.states = states;
+        }
+
+        static Status parse(String s) {
+            try {
+                return valueOf(s.trim().toUpperCase(java.util.Locale.ROOT));
+            } catch (IllegalArgumentException e) {
+                throw ApiException.badRequest("unknown job status '" + s
+                        + "'; use active, waiting, delayed, paused, failed or completed");
+            }
+        }
+    }
+
+    private static final int MAX_LEASE_SECONDS = 24 * 3600;
+
+    private final JobClient jobs;
+    private final QueueAdmin admin;
+    private final Map<String, QueueStarter> starters;
+
+    public QueueService(JobClient jobs, QueueAdmin admin, Map<String, QueueStarter> starters) {
+        this.jobs = jobs;
+        this.admin = admin;
+        this.starters = Map.copyOf(starters);
+    }
+
+    public List<QueueStatus> all() {
+        Map<String, QueueCounts> counts = admin.counts().stream()
+                .collect(Collectors.toMap(QueueCounts::queue, Function.identity(), (a, b) -> a));
+        boolean allPaused = admin.isPaused(QueueAdmin.ALL_QUEUES);
+        List<QueueStatus> out = new ArrayList<>();
+        for (String name : QueueNames.ALL) {
+            out.add(status(name, counts.get(name), allPaused));
+        }
+        return out;
+    }
+
+    public QueueStatus get(String name) {
+        requireKnown(name);
+        return all().stream().filter(q -> q.name().equals(name)).findFirst().orElseThrow();
+    }
+
+    private QueueStatus status(String name, QueueCounts c, boolean allPaused) {
+        if (c == null) {
+            boolean paused = allPaused || admin.isPaused(name);
+            return new QueueStatus(name, paused, false, 0, Counts.ZERO, Duration.ZERO);
+        }
+        Counts counts = new Counts(c.active(), c.completed(), c.failed(), c.delayed(), c.waiting(), c.paused());
+        return new QueueStatus(name, c.isPaused(), c.active() > 0, c.concurrency(), counts, c.oldestWaiting());
+    }
+
+    /** Immich's queue commands: start, pause, resume, empty, clear-failed. */
+    public QueueStatus command(String name, String command, boolean force) {
+        requireKnown(name);
+        switch (command == null ? "" : command) {
+            case "pause" -> admin.pause(name);
+            case "resume" -> admin.resume(name);
+            case "start" -> {
+                QueueStarter starter = starters.get(name);
+                if (starter != null) {
+                    starter.start(force);
+                }
+            }
+            case "empty" -> deleteAll(name, EnumSet.of(JobState.AVAILABLE));
+            case "clear-failed" -> deleteAll(name, Status.FAILED.states);
+            default -> throw ApiException.badRequest("unknown queue command '" + command
+                    + "'; use start, pause, resume, empty or clear-failed");
+        }
+        return get(name);
+    }
+
+    public QueueStatus setPaused(String name, boolean paused) {
+        requireKnown(name);
+        if (paused) {
+            admin.pause(name);
+        } else {
+            admin.resume(name);
+        }
+        return get(name);
+    }
+
+    /** Takes or renews a pause held by {@code holder} for {@code ttlSeconds}; {@code all} pauses every queue. */
+    public void pauseLease(String name, String holder, int ttlSeconds) {
+        String queue = leaseQueue(name);
+        if (holder == null || holder.isBlank() || holder.length() > 200 || holder.equals(QueueAdmin.ADMIN_HOLDER)) {
+            throw ApiException.badRequest("a pause lease needs a holder name of 1 to 200 characters (not 'admin')");
+        }
+        if (ttlSeconds < 1 || ttlSeconds > MAX_LEASE_SECONDS) {
+            throw ApiException.badRequest("ttlSeconds must be between 1 and " + MAX_LEASE_SECONDS + ", got " + ttlSeconds);
+        }
+        admin.pauseLease(queue, holder, Duration.ofSeconds(ttlSeconds));
+    }
+
+    /** Ends {@code holder}'s pause only; false if it held none. */
+    public boolean releaseLease(String name, String holder) {
+        return admin.releasePause(leaseQueue(name), holder);
+    }
+
+    public QueueStatus setConcurrency(String name, int concurrency) {
+        requireKnown(name);
+        if (concurrency < 0 || concurrency > 1000) {
+            throw ApiException.badRequest("concurrency must be between 0 and 1000, got " + concurrency);
+        }
+        admin.setConcurrency(name, concurrency);
+        return get(name);
+    }
+
+    /** Jobs of a queue in the given statuses, newest first, at most {@code limit}. */
+    public List<JobView> jobs(String name, List<String> statuses, int limit) {
+        requireKnown(name);
+        Set<JobState> states = EnumSet.noneOf(JobState.class);
+        List<String> wanted = statuses.isEmpty() ? List.of("active", "waiting", "delayed", "failed") : statuses;
+        for (String s : wanted) {
+            for (String part : s.split(",")) {
+                if (!part.isBlank()) {
+                    states.addAll(Status.parse(part).states);
+                }
+            }
+        }
+        Map<Long, JobView> found = new LinkedHashMap<>();
+        for (JobState state : states) {
+            JobPage page = jobs.list(name, state, limit, OptionalLong.empty());
+            page.jobs().forEach(j -> found.put(j.id(), j));
+        }
+        return found.values().stream().sorted((a, b) -> Long.compare(b.id(), a.id())).limit(limit).toList();
+    }
+
+    public boolean retry(long id) {
+        return jobs.retry(id);
+    }
+
+    /** Deletes jobs of the given states in a queue, a page at a time. */
+    public long deleteAll(String name, Set<JobState> states) {
+        requireKnown(name);
+        long deleted = 0;
+        for (JobState state : states) {
+            while (true) {
+                JobPage page = jobs.list(name, state, 500, OptionalLong.empty());
+                long before = deleted;
+                for (JobView j : page.jobs()) {
+                    if (jobs.delete(j.id())) {
+                        deleted++;
+                    }
+                }
+                if (page.jobs().isEmpty() || deleted == before) {
+                    break;
+                }
+            }
+        }
+        return deleted;
+    }
+
+    private static String leaseQueue(String name) {
+        if ("all".equals(name)) {
+            return QueueAdmin.ALL_QUEUES;
+        }
+        requireKnown(name);
+        return name;
+    }
+
+    private static void requireKnown(String name) {
+        if (!QueueNames.isKnown(name)) {
+            throw ApiException.badRequest("unknown queue '" + name + "'; queues are " + QueueNames.ALL);
+        }
+    }
+}

@@ -1,0 +1,248 @@
+package app.shoebox.server.pipeline;
+
+import app.shoebox.server.ServerFixture;
+import app.shoebox.server.assets.Multipart;
+import app.shoebox.server.assets.TestFiles;
+import com.fasterxml.jackson.databind.JsonNode;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+import javax.imageio.IIOImage;
+import javax.imageio.ImageIO;
+import javax.imageio.ImageWriteParam;
+import javax.imageio.ImageWriter;
+import javax.imageio.stream.MemoryCacheImageOutputStream;
+import java.awt.Color;
+import java.awt.Graphics2D;
+import java.awt.image.BufferedImage;
+import java.io.ByteArrayInputStream;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Random;
+
+import static app.shoebox.server.ServerFixture.ADMIN_KEY;
+import static app.shoebox.server.ServerFixture.json;
+import static org.assertj.core.api.Assertions.assertThat;
+
+/** Uploads real images to a server that works its own queues, and checks what the pipeline made of them. */
+class MediaPipelineTest {
+
+    static ServerFixture server;
+
+    @BeforeAll
+    static void start() {
+        server = ServerFixture.start("media_pipeline", cfg -> cfg.withInProcessJobs(true));
+    }
+
+    @AfterAll
+    static void stop() {
+        server.close();
+    }
+
+    /** A picture of random coloured blocks; the same seed gives the same picture. */
+    static byte[] jpeg(int width, int height, long seed, float quality) throws IOException {
+        BufferedImage img = new BufferedImage(width, height, BufferedImage.TYPE_INT_RGB);
+        Graphics2D g = img.createGraphics();
+        Random r = new Random(seed);
+        for (int i = 0; i < 40; i++) {
+            g.setColor(new Color(r.nextInt(256), r.nextInt(256), r.nextInt(256)));
+            g.fillRect(r.nextInt(width), r.nextInt(height), 20 + r.nextInt(width / 2), 20 + r.nextInt(height / 2));
+        }
+        g.dispose();
+        ImageWriter writer = ImageIO.getImageWritersByFormatName("jpeg").next();
+        ImageWriteParam param = writer.getDefaultWriteParam();
+        param.setCompressionMode(ImageWriteParam.MODE_EXPLICIT);
+        param.setCompressionQuality(quality);
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        try (MemoryCacheImageOutputStream ios = new MemoryCacheImageOutputStream(out)) {
+            writer.setOutput(ios);
+            writer.write(null, new IIOImage(img, null, null), param);
+        }
+        writer.dispose();
+        return out.toByteArray();
+    }
+
+    static String xmp(String dateTimeOriginal, String description) {
+        return """
+                <?xpacket begin="" id="W5M0MpCehiHzreSzNTczkc9d"?>
+                <x:xmpmeta xmlns:x="adobe:ns:meta/">
+                 <rdf:RDF xmlns:rdf="http://www.w3.org/1999/02/22-rdf-syntax-ns#">
+                  <rdf:Description rdf:about="" xmlns:exif="http://ns.adobe.com/exif/1.0/"
+                      xmlns:dc="http://purl.org/dc/elements/1.1/">
+                   <exif:DateTimeOriginal>%s</exif:DateTimeOriginal>
+                   <dc:description><rdf:Alt><rdf:li xml:lang="x-default">%s</rdf:li></rdf:Alt></dc:description>
+                  </rdf:Description>
+                 </rdf:RDF>
+                </x:xmpmeta>
+                <?xpacket end="w"?>""".formatted(dateTimeOriginal, description);
+    }
+
+    static String upload(String name, byte[] content, String sidecar) {
+        Multipart form = Multipart.asset(name, content);
+        if (sidecar != null) {
+            form.file("sidecarData", name + ".xmp", sidecar.getBytes(StandardCharsets.UTF_8));
+        }
+        HttpResponse<String> r = TestFiles.upload(server, ADMIN_KEY, form);
+        assertThat(r.statusCode()).as(r.body()).isEqualTo(201);
+        return json(r).get("id").asText();
+    }
+
+    /** Waits until no queue has work waiting or running (the pipeline's steps enqueue each other). */
+    static void awaitIdle() throws InterruptedException {
+        long deadline = System.nanoTime() + Duration.ofSeconds(90).toNanos();
+        while (System.nanoTime() < deadline) {
+            boolean busy = false;
+            for (JsonNode q : json(server.get("/api/queues", ADMIN_KEY))) {
+                JsonNode s = q.get("statistics");
+                busy |= s.get("waiting").asLong() + s.get("active").asLong() + s.get("delayed").asLong() > 0;
+            }
+            if (!busy) {
+                return;
+            }
+            Thread.sleep(50);
+        }
+        throw new AssertionError("the job queues did not drain within 90 s: " + server.get("/api/queues", ADMIN_KEY).body());
+    }
+
+    static JsonNode asset(String id) {
+        HttpResponse<String> r = server.get("/api/assets/" + id, ADMIN_KEY);
+        assertThat(r.statusCode()).as(r.body()).isEqualTo(200);
+        return json(r);
+    }
+
+    @Test
+    void anUploadedPhotoGetsItsMetadataThumbnailsAndTemplatePlace() throws Exception {
+        byte[] photo = jpeg(640, 480, 1, 0.9f);
+        String id = upload("holiday.jpg", photo, xmp("2015-08-09T10:11:12+02:00", "From the sidecar"));
+        awaitIdle();
+
+        JsonNode a = asset(id);
+        assertThat(a.at("/exifInfo/exifImageWidth").asInt()).isEqualTo(640);
+        assertThat(a.at("/exifInfo/exifImageHeight").asInt()).isEqualTo(480);
+        assertThat(a.at("/exifInfo/dateTimeOriginal").asText()).startsWith("2015-08-09T08:11:12");
+        assertThat(a.at("/exifInfo/timeZone").asText()).isEqualTo("UTC+2");
+        assertThat(a.at("/exifInfo/description").asText()).isEqualTo("From the sidecar");
+        assertThat(a.get("fileCreatedAt").asText()).startsWith("2015-08-09T08:11:12");
+        assertThat(a.get("localDateTime").asText()).startsWith("2015-08-09T10:11:12");
+        assertThat(a.get("originalPath").asText()).matches("library/[0-9a-f-]{36}/2015/08/holiday(\\+\\d+)?\\.jpg");
+        assertThat(a.get("processingErrors")).isEmpty();
+
+        HttpResponse<byte[]> thumb = TestFiles.bytes(server.request("/api/assets/" + id + "/thumbnail?size=thumbnail", ADMIN_KEY).GET().build());
+        assertThat(thumb.statusCode()).isEqualTo(200);
+        assertThat(thumb.headers().firstValue("content-type").orElse("")).matches("image/(webp|jpeg)");
+        HttpResponse<byte[]> preview = TestFiles.bytes(server.request("/api/assets/" + id + "/thumbnail?size=preview", ADMIN_KEY).GET().build());
+        assertThat(preview.statusCode()).isEqualTo(200);
+        BufferedImage p = ImageIO.read(new ByteArrayInputStream(preview.body()));
+        assertThat(p.getWidth()).as("a preview is never larger than the original").isEqualTo(640);
+        assertThat(p.getHeight()).isEqualTo(480);
+
+        HttpResponse<byte[]> original = TestFiles.bytes(server.request("/api/assets/" + id + "/original", ADMIN_KEY).GET().build());
+        assertThat(original.body()).isEqualTo(photo);
+        assertThat(TestFiles.libraryFiles(server)).noneMatch(f -> f.startsWith("upload/") && f.contains(id));
+    }
+
+    @Test
+    void nearDuplicatesAreGroupedAndDifferentPhotosAreNot() throws Exception {
+        String a = upload("dup-a.jpg", jpeg(800, 600, 7, 0.95f), null);
+        String b = upload("dup-b.jpg", jpeg(800, 600, 7, 0.4f), null);
+        String other = upload("other.jpg", jpeg(800, 600, 8, 0.9f), null);
+        awaitIdle();
+
+        JsonNode groups = json(server.get("/api/duplicates", ADMIN_KEY));
+        List<List<String>> members = new ArrayList<>();
+        for (JsonNode g : groups) {
+            List<String> ids = new ArrayList<>();
+            g.get("assets").forEach(x -> ids.add(x.get("id").asText()));
+            members.add(ids);
+        }
+        assertThat(members).anySatisfy(ids -> assertThat(ids).contains(a, b).doesNotContain(other));
+        assertThat(members).noneSatisfy(ids -> assertThat(ids).contains(other));
+        assertThat(asset(a).get("duplicateId").asText()).isEqualTo(asset(b).get("duplicateId").asText());
+    }
+
+    @Test
+    void aCorruptPhotoIsDiscardedOnceWithItsReasonOnTheAssetAndInTheQueue() throws Exception {
+        byte[] photo = jpeg(1200, 900, 3, 0.9f);
+        byte[] truncated = java.util.Arrays.copyOf(photo, photo.length / 3);
+        String id = upload("broken.jpg", truncated, null);
+        awaitIdle();
+
+        JsonNode errors = asset(id).get("processingErrors");
+        assertThat(errors).hasSize(1);
+        assertThat(errors.get(0).get("reason").asText()).contains("broken.jpg");
+        String queue = errors.get(0).get("step").asText().equals(AssetJobs.EXTRACT_METADATA)
+                ? "metadataExtraction" : "thumbnailGeneration";
+        JsonNode failed = json(server.get("/api/queues/" + queue + "/jobs?status=failed", ADMIN_KEY));
+        JsonNode job = null;
+        for (JsonNode j : failed) {
+            if (j.at("/data/assetId").asText().equals(id)) {
+                job = j;
+            }
+        }
+        assertThat(job).as("the failed job is listed in the queue API: " + failed).isNotNull();
+        assertThat(job.get("state").asText()).isEqualTo("discarded");
+        assertThat(job.get("attempt").asInt()).as("a corrupt file is not retried").isEqualTo(1);
+        assertThat(job.get("errors").get(0).get("message").asText()).contains("broken.jpg");
+    }
+
+    @Test
+    void anEditMadeBeforeExtractionIsKept() throws Exception {
+        assertThat(server.putJson("/api/jobs/metadataExtraction", ADMIN_KEY, Map.of("command", "pause")).statusCode()).isEqualTo(200);
+        String id;
+        try {
+            id = upload("edited.jpg", jpeg(320, 240, 11, 0.9f), xmp("2001-02-03T04:05:06Z", "camera text"));
+            HttpResponse<String> edit = server.putJson("/api/assets/" + id, ADMIN_KEY,
+                    Map.of("description", "my words", "dateTimeOriginal", "2010-01-01T12:00:00.000Z"));
+            assertThat(edit.statusCode()).as(edit.body()).isEqualTo(200);
+            JsonNode paused = json(server.get("/api/queues/metadataExtraction", ADMIN_KEY));
+            assertThat(paused.get("isPaused").asBoolean()).isTrue();
+        } finally {
+            server.putJson("/api/jobs/metadataExtraction", ADMIN_KEY, Map.of("command", "resume"));
+        }
+        awaitIdle();
+        JsonNode a = asset(id);
+        assertThat(a.at("/exifInfo/description").asText()).isEqualTo("my words");
+        assertThat(a.at("/exifInfo/dateTimeOriginal").asText()).startsWith("2010-01-01T12:00");
+        assertThat(a.at("/exifInfo/exifImageWidth").asInt()).as("the rest was extracted").isEqualTo(320);
+    }
+
+    @Test
+    void stepsCanBeRerunForOneAssetForTheMissingOnesOrForAll() throws Exception {
+        awaitIdle();
+        String id = upload("rerun.jpg", jpeg(300, 200, 21, 0.9f), null);
+        awaitIdle();
+        HttpResponse<String> one = server.postJson("/api/assets/jobs", ADMIN_KEY,
+                Map.of("assetIds", List.of(id), "name", "regenerate-thumbnail"));
+        assertThat(one.statusCode()).as(one.body()).isEqualTo(204);
+        awaitIdle();
+        long before = completed("thumbnailGeneration");
+
+        server.putJson("/api/jobs/thumbnailGeneration", ADMIN_KEY, Map.of("command", "start", "force", false));
+        awaitIdle();
+        assertThat(completed("thumbnailGeneration"))
+                .as("nothing is missing a thumbnail (a corrupt file that failed for good does not count)").isEqualTo(before);
+
+        HttpResponse<String> all = server.putJson("/api/jobs/thumbnailGeneration", ADMIN_KEY, Map.of("command", "start", "force", true));
+        assertThat(all.statusCode()).isEqualTo(200);
+        awaitIdle();
+        long assets = json(server.get("/api/assets/statistics", ADMIN_KEY)).get("images").asLong();
+        assertThat(completed("thumbnailGeneration")).isGreaterThanOrEqualTo(before + assets);
+
+        HttpResponse<String> bad = server.postJson("/api/assets/jobs", ADMIN_KEY,
+                Map.of("assetIds", List.of(java.util.UUID.randomUUID().toString()), "name", "regenerate-thumbnail"));
+        assertThat(bad.statusCode()).isEqualTo(400);
+    }
+
+    /** Jobs of the queue that ran to an end, completed or failed for good. */
+    private static long completed(String queue) {
+        JsonNode s = json(server.get("/api/queues/" + queue, ADMIN_KEY)).get("statistics");
+        return s.get("completed").asLong() + s.get("failed").asLong();
+    }
+}
