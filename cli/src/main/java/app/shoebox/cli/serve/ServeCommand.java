@@ -1,6 +1,9 @@
 package app.shoebox.cli.serve;
 
 import app.shoebox.cli.CatalogueOptions;
+import app.shoebox.cli.worker.WorkerCommand;
+import app.shoebox.server.storage.StorageTemplate;
+import app.shoebox.server.worker.WorkerSupervisor;
 import app.shoebox.server.ServerConfig;
 import app.shoebox.server.ShoeboxServer;
 import app.shoebox.server.users.FirstStart;
@@ -8,6 +11,12 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
+import app.shoebox.cli.Main;
+
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
@@ -33,23 +42,59 @@ public final class ServeCommand implements Callable<Integer> {
             description = "Largest accepted upload, e.g. 500M, 50G (env SHOEBOX_MAX_UPLOAD_SIZE, default ${DEFAULT-VALUE}).")
     long maxUploadBytes;
 
+    @Option(names = "--storage-template", defaultValue = "${env:SHOEBOX_STORAGE_TEMPLATE:-" + StorageTemplate.DEFAULT + "}",
+            description = "Layout of originals in the library, e.g. {year}/{year}-{month}-{day}/{filename}; 'none' leaves them "
+                    + "where uploads put them (env SHOEBOX_STORAGE_TEMPLATE, default ${DEFAULT-VALUE}).")
+    String storageTemplate;
+
+    @Option(names = "--workers", defaultValue = "${env:SHOEBOX_WORKERS:-1}",
+            description = "Worker processes to run and supervise for the background jobs (env SHOEBOX_WORKERS, default "
+                    + "${DEFAULT-VALUE}); 0 when `shoebox worker` runs elsewhere.")
+    int workers;
+
     @Override
     public Integer call() throws Exception {
+        if (workers < 0) {
+            System.err.println("serve: --workers must be 0 or more, got " + workers);
+            return 2;
+        }
         ServerConfig config = ServerConfig.defaults(catalogue.library)
                 .withBind(bind, port)
                 .withDatabaseUrl(catalogue.parsedDatabaseUrl())
                 .withMaxUploadBytes(maxUploadBytes)
+                .withStorageTemplate(WorkerCommand.storageTemplate(storageTemplate))
                 .withFirstAdmin(new ServerConfig.FirstAdmin(env("SHOEBOX_ADMIN_EMAIL"), env("SHOEBOX_ADMIN_PASSWORD"),
                         env("SHOEBOX_ADMIN_API_KEY")));
         ShoeboxServer server = ShoeboxServer.start(config);
         server.firstStart().ifPresent(ServeCommand::announce);
+        List<WorkerSupervisor> supervisors = new ArrayList<>();
+        for (int i = 0; i < workers; i++) {
+            supervisors.add(WorkerSupervisor.start(WorkerSupervisor.Settings.of(workerCommand(), workerEnvironment(server))));
+        }
         CountDownLatch stopped = new CountDownLatch(1);
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+            supervisors.parallelStream().forEach(WorkerSupervisor::close);
             server.close();
             stopped.countDown();
         }, "shutdown"));
         stopped.await();
         return 0;
+    }
+
+    /** The same program, as {@code shoebox worker} on the same library and storage template. */
+    private List<String> workerCommand() {
+        String java = ProcessHandle.current().info().command()
+                .orElse(Path.of(System.getProperty("java.home"), "bin", "java").toString());
+        return List.of(java, "--enable-native-access=ALL-UNNAMED", "-cp", System.getProperty("java.class.path"),
+                Main.class.getName(), "worker", "--library", catalogue.library.toAbsolutePath().toString(),
+                "--storage-template", storageTemplate);
+    }
+
+    /** The database URL goes by environment, so a password never shows in the process list. */
+    private Map<String, String> workerEnvironment(ShoeboxServer server) {
+        String url = server.database().embeddedJdbcUrl()
+                .orElseGet(() -> catalogue.databaseUrl);
+        return Map.of("SHOEBOX_DATABASE_URL", url);
     }
 
     private static void announce(FirstStart.Admin admin) {

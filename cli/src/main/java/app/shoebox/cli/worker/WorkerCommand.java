@@ -1,0 +1,94 @@
+package app.shoebox.cli.worker;
+
+import app.shoebox.cli.CatalogueOptions;
+import app.shoebox.jobs.JobClient;
+import app.shoebox.jobs.JobEngine;
+import app.shoebox.jobs.JobSchema;
+import app.shoebox.server.db.Database;
+import app.shoebox.server.pipeline.MediaPipeline;
+import app.shoebox.server.storage.StorageMover;
+import app.shoebox.server.storage.StorageTemplate;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+
+import java.time.Duration;
+import java.util.Optional;
+import java.util.concurrent.Callable;
+import java.util.concurrent.CountDownLatch;
+
+/**
+ * {@code shoebox worker}: works the media queues (metadata, thumbnails, duplicates, storage
+ * template) against a library's database. {@code shoebox serve} runs one as a supervised child
+ * process; more can run on other machines that see the same library folder and database.
+ */
+@Command(name = "worker", mixinStandardHelpOptions = true,
+        description = "Work the background job queues of a library (started by serve; run more on other machines).")
+public final class WorkerCommand implements Callable<Integer> {
+
+    private static final Logger log = LoggerFactory.getLogger(WorkerCommand.class);
+
+    @Mixin
+    CatalogueOptions catalogue;
+
+    @Option(names = "--concurrency", defaultValue = "${env:SHOEBOX_WORKER_CONCURRENCY:-0}",
+            description = "Media jobs at once per queue (env SHOEBOX_WORKER_CONCURRENCY; default: the number of cores).")
+    int concurrency;
+
+    @Option(names = "--storage-template", defaultValue = "${env:SHOEBOX_STORAGE_TEMPLATE:-" + StorageTemplate.DEFAULT + "}",
+            description = "Layout of originals, e.g. {year}/{month}/{filename}; 'none' leaves them where uploads put them "
+                    + "(env SHOEBOX_STORAGE_TEMPLATE, default ${DEFAULT-VALUE}). Use the same value as the server.")
+    String storageTemplate;
+
+    @Option(names = "--shutdown-grace", defaultValue = "30",
+            description = "Seconds running jobs get to finish on SIGTERM before they are handed back (default ${DEFAULT-VALUE}).")
+    int shutdownGraceSeconds;
+
+    /** Parses the template option shared by serve and worker: {@code none} turns moves off. */
+    public static Optional<StorageTemplate> storageTemplate(String option) {
+        return option == null || option.isBlank() || option.equalsIgnoreCase("none")
+                ? Optional.empty() : Optional.of(StorageTemplate.parse(option));
+    }
+
+    @Override
+    public Integer call() throws Exception {
+        Optional<StorageTemplate> template = storageTemplate(storageTemplate);
+        int perQueue = concurrency > 0 ? concurrency : Runtime.getRuntime().availableProcessors();
+        Database db = Database.openForAdmin(catalogue.location(), new Database.PoolSettings(6, Duration.ofSeconds(10)));
+        JobEngine engine;
+        try {
+            JobSchema.DEFAULT.migrate(db.dataSource());
+            JobClient jobs = JobClient.create(db.dataSource(), JobSchema.DEFAULT);
+            var library = catalogue.library.toAbsolutePath().normalize();
+            MediaPipeline pipeline = new MediaPipeline(db.jdbi(), jobs, library, template);
+            template.ifPresent(t -> new StorageMover(db.jdbi(), library, t).deleteOrphans());
+            MediaPipeline.Tools tools = MediaPipeline.Tools.detect();
+            engine = pipeline.register(JobEngine.builder().dataSource(db.dataSource())
+                    .nodeId("worker-" + hostName() + "-" + ProcessHandle.current().pid()), tools, perQueue).build().start();
+            log.info("worker {} working {} (database: {})", engine.nodeId(), library, db.description());
+            tools.describe().forEach(line -> log.info("{}", line));
+        } catch (RuntimeException e) {
+            db.close();
+            throw e;
+        }
+        CountDownLatch stopped = new CountDownLatch(1);
+        Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+            int handedBack = engine.stop(Duration.ofSeconds(shutdownGraceSeconds));
+            log.info("worker stopped; {} running jobs handed back", handedBack);
+            db.close();
+            stopped.countDown();
+        }, "worker-shutdown"));
+        stopped.await();
+        return 0;
+    }
+
+    private static String hostName() {
+        try {
+            return java.net.InetAddress.getLocalHost().getHostName();
+        } catch (java.io.IOException e) {
+            return "localhost";
+        }
+    }
+}
