@@ -46,6 +46,11 @@ public final class WorkerCommand implements Callable<Integer> {
             description = "Seconds running jobs get to finish on SIGTERM before they are handed back (default ${DEFAULT-VALUE}).")
     int shutdownGraceSeconds;
 
+    @Option(names = "--heartbeat", defaultValue = "10",
+            description = "Seconds between lease renewals; a dead worker's jobs go back to the queue within two "
+                    + "(default ${DEFAULT-VALUE}).")
+    int heartbeatSeconds;
+
     /** Parses the template option shared by serve and worker: {@code none} turns moves off. */
     public static Optional<StorageTemplate> storageTemplate(String option) {
         return option == null || option.isBlank() || option.equalsIgnoreCase("none")
@@ -66,7 +71,8 @@ public final class WorkerCommand implements Callable<Integer> {
             template.ifPresent(t -> new StorageMover(db.jdbi(), library, t).deleteOrphans());
             MediaPipeline.Tools tools = MediaPipeline.Tools.detect();
             engine = pipeline.register(JobEngine.builder().dataSource(db.dataSource())
-                    .nodeId("worker-" + hostName() + "-" + ProcessHandle.current().pid()), tools, perQueue).build().start();
+                    .nodeId("worker-" + hostName() + "-" + ProcessHandle.current().pid())
+                    .heartbeat(Duration.ofSeconds(Math.max(1, heartbeatSeconds))), tools, perQueue).build().start();
             log.info("worker {} working {} (database: {})", engine.nodeId(), library, db.description());
             tools.describe().forEach(line -> log.info("{}", line));
         } catch (RuntimeException e) {

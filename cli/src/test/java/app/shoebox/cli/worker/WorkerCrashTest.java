@@ -1,0 +1,172 @@
+package app.shoebox.cli.worker;
+
+import app.shoebox.cli.Main;
+import app.shoebox.server.ServerConfig;
+import app.shoebox.server.ShoeboxServer;
+import app.shoebox.server.db.DatabaseUrl;
+import app.shoebox.server.worker.WorkerSupervisor;
+import app.shoebox.testing.TestPostgres;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import org.junit.jupiter.api.Test;
+
+import javax.imageio.ImageIO;
+import java.awt.image.BufferedImage;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Random;
+import java.util.Set;
+import java.util.UUID;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * A worker process killed with SIGKILL in the middle of a thumbnail: the supervisor starts a new
+ * one, the dead worker's job goes back to the queue (counted as a worker death), and every asset
+ * ends with its thumbnails, each job completed exactly once.
+ */
+class WorkerCrashTest {
+
+    private static final String KEY = "worker-crash-test-key-0123456789";
+    private static final ObjectMapper JSON = new ObjectMapper();
+    private final HttpClient http = HttpClient.newHttpClient();
+    private int port;
+
+    @Test
+    void aKilledWorkerIsReplacedAndItsJobCompletesOnce() throws Exception {
+        TestPostgres pg = TestPostgres.get();
+        String url = pg.newDatabase("worker_crash");
+        Path library = Files.createTempDirectory(Path.of(System.getenv().getOrDefault("SHOEBOX_TEST_ROOT",
+                System.getProperty("java.io.tmpdir"))), "library-");
+        ServerConfig config = ServerConfig.defaults(library).withBind("127.0.0.1", 0)
+                .withDatabaseUrl(Optional.of(new DatabaseUrl(url, Optional.of(pg.user()), Optional.of(pg.password()))))
+                .withStorageTemplate(Optional.empty())
+                .withFirstAdmin(new ServerConfig.FirstAdmin(Optional.of("admin@test.local"), Optional.of("password123"),
+                        Optional.of(KEY)));
+        try (ShoeboxServer server = ShoeboxServer.start(config)) {
+            port = server.port();
+            call("PUT", "/api/jobs/thumbnailGeneration", "{\"command\":\"pause\"}");
+            List<String> ids = new ArrayList<>();
+            for (int i = 0; i < 6; i++) {
+                ids.add(upload("big-" + i + ".jpg", noisyJpeg(3000, 2000, i)));
+            }
+            String java = ProcessHandle.current().info().command().orElse(System.getProperty("java.home") + "/bin/java");
+            List<String> command = List.of(java, "--enable-native-access=ALL-UNNAMED", "-cp", System.getProperty("java.class.path"),
+                    Main.class.getName(), "worker", "--library", library.toString(), "--storage-template", "none",
+                    "--concurrency", "1", "--heartbeat", "1");
+            WorkerSupervisor.Settings settings = new WorkerSupervisor.Settings(command,
+                    Map.of("SHOEBOX_DATABASE_URL", url),
+                    Duration.ofMillis(100), Duration.ofSeconds(1), Duration.ofMinutes(1), Duration.ofSeconds(10));
+            try (WorkerSupervisor workers = WorkerSupervisor.start(settings)) {
+                assertThat(workers.awaitStarts(1, Duration.ofSeconds(60))).isTrue();
+                awaitQueueDrained("metadataExtraction");
+                call("PUT", "/api/jobs/thumbnailGeneration", "{\"command\":\"resume\"}");
+
+                ProcessHandle victim = workers.process().orElseThrow();
+                awaitActive("thumbnailGeneration");
+                victim.destroyForcibly();
+                assertThat(workers.awaitStarts(2, Duration.ofSeconds(60))).as("the supervisor starts a new worker").isTrue();
+
+                awaitQueueDrained("thumbnailGeneration");
+            }
+            JsonNode completed = call("GET", "/api/queues/thumbnailGeneration/jobs?status=completed&limit=100", null);
+            Set<String> assetsDone = new HashSet<>();
+            int deaths = 0;
+            for (JsonNode job : completed) {
+                assertThat(assetsDone.add(job.at("/data/assetId").asText())).as("one completed job per asset").isTrue();
+                deaths += job.get("workerDeaths").asInt();
+            }
+            assertThat(assetsDone).containsExactlyInAnyOrderElementsOf(ids);
+            assertThat(deaths).as("the killed worker's job was rescued, not lost").isEqualTo(1);
+            for (String id : ids) {
+                HttpResponse<byte[]> thumb = http.send(HttpRequest.newBuilder(uri("/api/assets/" + id + "/thumbnail"))
+                        .header("x-api-key", KEY).build(), HttpResponse.BodyHandlers.ofByteArray());
+                assertThat(thumb.statusCode()).as("thumbnail of " + id).isEqualTo(200);
+            }
+        }
+    }
+
+    private void awaitActive(String queue) throws Exception {
+        long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
+        while (System.nanoTime() < deadline) {
+            if (call("GET", "/api/queues/" + queue, null).at("/statistics/active").asLong() > 0) {
+                return;
+            }
+            Thread.sleep(2);
+        }
+        throw new AssertionError(queue + " never had a running job");
+    }
+
+    private void awaitQueueDrained(String queue) throws Exception {
+        long deadline = System.nanoTime() + Duration.ofSeconds(120).toNanos();
+        while (System.nanoTime() < deadline) {
+            JsonNode s = call("GET", "/api/queues/" + queue, null).get("statistics");
+            if (s.get("waiting").asLong() + s.get("active").asLong() + s.get("delayed").asLong() + s.get("paused").asLong() == 0) {
+                return;
+            }
+            Thread.sleep(50);
+        }
+        throw new AssertionError(queue + " did not drain: " + call("GET", "/api/queues/" + queue, null));
+    }
+
+    private JsonNode call(String method, String path, String body) throws Exception {
+        HttpRequest.Builder b = HttpRequest.newBuilder(uri(path)).header("x-api-key", KEY).header("content-type", "application/json");
+        b.method(method, body == null ? HttpRequest.BodyPublishers.noBody() : HttpRequest.BodyPublishers.ofString(body));
+        HttpResponse<String> r = http.send(b.build(), HttpResponse.BodyHandlers.ofString());
+        if (r.statusCode() >= 300) {
+            throw new AssertionError(method + " " + path + " answered " + r.statusCode() + ": " + r.body());
+        }
+        return JSON.readTree(r.body());
+    }
+
+    private String upload(String name, byte[] content) throws Exception {
+        String boundary = "----crash-" + UUID.randomUUID();
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        for (String[] f : new String[][]{{"fileCreatedAt", "2024-01-01T00:00:00Z"}, {"fileModifiedAt", "2024-01-01T00:00:00Z"}}) {
+            out.writeBytes(("--" + boundary + "\r\nContent-Disposition: form-data; name=\"" + f[0] + "\"\r\n\r\n" + f[1] + "\r\n")
+                    .getBytes(StandardCharsets.UTF_8));
+        }
+        out.writeBytes(("--" + boundary + "\r\nContent-Disposition: form-data; name=\"assetData\"; filename=\"" + name
+                + "\"\r\nContent-Type: application/octet-stream\r\n\r\n").getBytes(StandardCharsets.UTF_8));
+        out.writeBytes(content);
+        out.writeBytes(("\r\n--" + boundary + "--\r\n").getBytes(StandardCharsets.UTF_8));
+        HttpResponse<String> r = http.send(HttpRequest.newBuilder(uri("/api/assets")).header("x-api-key", KEY)
+                .header("content-type", "multipart/form-data; boundary=" + boundary)
+                .POST(HttpRequest.BodyPublishers.ofByteArray(out.toByteArray())).build(), HttpResponse.BodyHandlers.ofString());
+        assertThat(r.statusCode()).as(r.body()).isEqualTo(201);
+        return JSON.readTree(r.body()).get("id").asText();
+    }
+
+    private URI uri(String path) {
+        return URI.create("http://127.0.0.1:" + port + path);
+    }
+
+    /** Noise compresses badly, so the JPEG is as large and slow to decode as a real 6-megapixel photo. */
+    private static byte[] noisyJpeg(int w, int h, long seed) throws IOException {
+        BufferedImage img = new BufferedImage(w, h, BufferedImage.TYPE_INT_RGB);
+        Random r = new Random(seed);
+        int[] row = new int[w];
+        for (int y = 0; y < h; y++) {
+            for (int x = 0; x < w; x++) {
+                row[x] = r.nextInt(0x1000000);
+            }
+            img.setRGB(0, y, w, 1, row, 0, w);
+        }
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        ImageIO.write(img, "jpeg", out);
+        return out.toByteArray();
+    }
+}
