@@ -93,6 +93,9 @@ public final class MetadataExtractor {
         } else {
             video = videoProbe.probe(file, type);
             metadata = containerTags(file, warnings);
+            if (video.isEmpty()) {
+                video = ContainerVideoTags.read(metadata);
+            }
         }
         XmpValues fromSidecar = sidecar.isPresent() ? readSidecar(sidecar.get(), file, warnings) : XmpValues.NONE;
         XmpDirectory xmpDir = metadata.getFirstDirectoryOfType(XmpDirectory.class);

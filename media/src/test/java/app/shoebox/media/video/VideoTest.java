@@ -63,6 +63,18 @@ class VideoTest {
     }
 
     @Test
+    void withoutFfprobeTheContainerTagsStillGiveTimeSizeAndDuration() throws Exception {
+        var extractor = new MetadataExtractor(new VideoProbe(Optional.empty(), Duration.ofSeconds(5)));
+
+        MediaMetadata m = extractor.extract(clip, FileType.MP4, Optional.empty(), Instant.EPOCH);
+
+        assertThat(m.dateTimeOriginal()).isEqualTo(Instant.parse("2024-05-01T10:00:00Z"));
+        assertThat(m.exifImageWidth()).contains(320);
+        assertThat(m.exifImageHeight()).contains(240);
+        assertThat(m.video().orElseThrow().duration().toMillis()).isBetween(900L, 1100L);
+    }
+
+    @Test
     void posterFrameIsAnUprightImageThatThumbnailsLikeAPhoto() throws Exception {
         Path frame = dir.resolve("clip-poster.jpg");
 
