@@ -59,7 +59,7 @@ final class FfmThumbnailer implements Thumbnailer {
         } catch (LibVips.VipsError e) {
             throw new MediaException(MediaException.Reason.CORRUPT, source,
                     source + " could not be decoded by libvips: " + e.getMessage() + "; the file is corrupt or truncated", e);
-        } catch (WriteFailed e) {
+        } catch (Failed e) {
             throw e.failure;
         } catch (Throwable e) {
             throw new MediaException(MediaException.Reason.IO, source, "libvips call failed on " + source + ": " + e, e);
@@ -72,7 +72,7 @@ final class FfmThumbnailer implements Thumbnailer {
         try (var header = vips.open(p.decodable().toString())) {
             Dimensions d = new Dimensions(header.width(), header.height());
             if (d.pixels() > pixelLimit) {
-                throw new WriteFailed(ImageHeader.tooLarge(p.source(), d, pixelLimit));
+                throw new Failed(ImageHeader.tooLarge(p.source(), d, pixelLimit));
             }
             return d;
         }
@@ -83,16 +83,16 @@ final class FfmThumbnailer implements Thumbnailer {
             vips.write(image, target);
         } catch (LibVips.VipsError e) {
             // The source decoded; writing failed (disk full, permissions): worth retrying later.
-            throw new WriteFailed(new MediaException(MediaException.Reason.IO, source,
+            throw new Failed(new MediaException(MediaException.Reason.IO, source,
                     "writing " + target + " for " + source + " failed: " + e.getMessage(), e));
         }
     }
 
     /** Carries a finished {@link MediaException} through the Throwable-typed native calls. */
-    private static final class WriteFailed extends Exception {
+    private static final class Failed extends Exception {
         final MediaException failure;
 
-        WriteFailed(MediaException failure) {
+        Failed(MediaException failure) {
             super(failure.getMessage(), failure, false, false);
             this.failure = failure;
         }

@@ -72,9 +72,13 @@ final class VipsThumbnailProcess implements Thumbnailer {
                 "--export-profile", "srgb", "-o", out), timeout, source);
         String stderr = result.stderr();
         if (!result.succeeded()) {
-            // A failure on the preview (our own output) is not the source's fault.
-            throw new MediaException(fromSource ? MediaException.Reason.CORRUPT : MediaException.Reason.IO, source,
-                    source + " could not be thumbnailed by vipsthumbnail: " + firstError(stderr));
+            // Writing the output, or reading our own preview back, is not the source's fault:
+            // the disk may come back, so that is worth a retry.
+            boolean output = !fromSource || stderr.contains("for write") || stderr.contains("unable to write")
+                    || stderr.contains(out.substring(0, out.indexOf('[') < 0 ? out.length() : out.indexOf('[')));
+            throw new MediaException(output ? MediaException.Reason.IO : MediaException.Reason.CORRUPT, source,
+                    source + (output ? ": vipsthumbnail could not write " + out + ": " : " could not be thumbnailed by vipsthumbnail: ")
+                            + firstError(stderr));
         }
         // vipsthumbnail has no --fail-on: a truncated file "succeeds" with grey where the data
         // stopped and a warning. The in-process path fails on truncation; do the same here.
@@ -112,13 +116,14 @@ final class VipsThumbnailProcess implements Thumbnailer {
         }
     }
 
+    // "(vipsthumbnail:8833): VIPS-WARNING **: 05:05:54.268: " before each warning.
+    private static final java.util.regex.Pattern GLIB_PREFIX = java.util.regex.Pattern.compile("^\\(vips\\w*:\\d+\\): [\\w-]+ \\*\\*: [\\d:.]+: ");
+
+    /** The lines of stderr that say what went wrong, without GLib's warning decoration. */
     private static String firstError(String stderr) {
-        for (String line : stderr.strip().split("\n")) {
-            String t = line.strip();
-            if (!t.isEmpty() && !t.startsWith("(vipsthumbnail") && !t.startsWith("read gave")) {
-                return t;
-            }
-        }
-        return stderr.isBlank() ? "no message" : stderr.strip().lines().findFirst().orElse("");
+        String joined = stderr.lines().map(l -> GLIB_PREFIX.matcher(l.strip()).replaceFirst(""))
+                .filter(l -> !l.isEmpty() && !l.startsWith("read gave"))
+                .collect(java.util.stream.Collectors.joining("; "));
+        return joined.isEmpty() ? "no message" : joined;
     }
 }

@@ -136,6 +136,36 @@ class ThumbnailerTest {
                 .containsExactly("red", "green", "blue", "white");
     }
 
+    @ParameterizedTest
+    @ValueSource(strings = {"ffm", "vipsthumbnail", "imageio"})
+    void anOutputThatCannotBeWrittenIsATransientFailure(String pathName) throws Exception {
+        Thumbnailer thumbnailer = path(pathName);
+        Path photo = TestImages.write(TestImages.quadrants(300, 200), "jpg", dir.resolve("p.jpg"));
+        // A directory where the preview should go: the decoder succeeds, the write fails.
+        Files.createDirectories(dir.resolve("out/p-preview.jpeg"));
+
+        assertThatThrownBy(() -> thumbnailer.generate(photo, FileType.JPEG, dir.resolve("out")))
+                .isInstanceOfSatisfying(app.shoebox.media.MediaException.class, e -> {
+                    assertThat(e.permanent()).as(e.getMessage()).isFalse();
+                    assertThat(e.getMessage()).contains(photo.toString());
+                });
+    }
+
+    @org.junit.jupiter.api.Test
+    void theInProcessPathCanBeCalledFromManyThreadsAtOnce() throws Exception {
+        Thumbnailer ffm = path("ffm");
+        List<Path> photos = new java.util.ArrayList<>();
+        for (int i = 0; i < 8; i++) {
+            photos.add(TestImages.write(TestImages.quadrants(1000 + i * 10, 800), "jpg", dir.resolve("c" + i + ".jpg")));
+        }
+        try (var executor = java.util.concurrent.Executors.newVirtualThreadPerTaskExecutor()) {
+            var futures = photos.stream().map(p -> executor.submit(() -> ffm.generate(p, FileType.JPEG, dir.resolve("out")))).toList();
+            for (int i = 0; i < futures.size(); i++) {
+                assertThat(futures.get(i).get().width()).isEqualTo(1000 + i * 10);
+            }
+        }
+    }
+
     @org.junit.jupiter.api.Test
     void theBestPathSaysWhatItIs() {
         Thumbnailer best = Thumbnailers.best();
