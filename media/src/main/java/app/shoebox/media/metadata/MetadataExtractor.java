@@ -88,8 +88,10 @@ public final class MetadataExtractor {
         List<String> warnings = new ArrayList<>();
         Metadata metadata;
         Optional<VideoInfo> video = Optional.empty();
-        if (type.kind() == MediaKind.IMAGE) {
+        if (type.kind() == MediaKind.IMAGE && ImageHeader.parses(type)) {
             metadata = ImageHeader.read(file).metadata();
+        } else if (type.kind() == MediaKind.IMAGE) {
+            metadata = containerTags(file, warnings);
         } else {
             video = videoProbe.probe(file, type);
             metadata = containerTags(file, warnings);
@@ -159,7 +161,8 @@ public final class MetadataExtractor {
     }
 
     private static Metadata containerTags(Path file, List<String> warnings) throws MediaException {
-        // Videos are judged by ffprobe; metadata-extractor adds container tags (GPS, make) when it can.
+        // Videos are judged by ffprobe, and images metadata-extractor does not parse (JXL, AVIF, raw)
+        // by the thumbnail decoder: here a parse failure only means fewer tags.
         try {
             return ImageMetadataReader.readMetadata(file.toFile());
         } catch (IOException e) {

@@ -10,9 +10,7 @@ import app.shoebox.media.SourceCheck;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.EnumSet;
 import java.util.Optional;
-import java.util.Set;
 
 /**
  * The checks and names every thumbnail path shares: the source is there, not empty, what its type
@@ -20,11 +18,6 @@ import java.util.Set;
  */
 record Prepared(Path source, Path decodable, Optional<Dimensions> stored, Optional<Orientation> orientation,
                 Path thumbnail, Path preview) {
-
-    // The formats metadata-extractor sizes from their headers. For the others (JXL, AVIF, JP2, SVG,
-    // raw) the path asks its own decoder for the header before decoding.
-    private static final Set<FileType> SIZED_BY_HEADER = EnumSet.of(FileType.JPEG, FileType.PNG, FileType.GIF,
-            FileType.WEBP, FileType.BMP, FileType.TIFF, FileType.HEIC, FileType.HEIF);
 
     static Prepared check(Path source, FileType type, Path outDir, String baseName, ThumbnailFormat thumbnailFormat,
                           long pixelLimit) throws MediaException {
@@ -34,7 +27,9 @@ record Prepared(Path source, Path decodable, Optional<Dimensions> stored, Option
         SourceCheck.check(source, type);
         Optional<Dimensions> stored = Optional.empty();
         Optional<Orientation> orientation = Optional.empty();
-        if (SIZED_BY_HEADER.contains(type)) {
+        // For the formats metadata-extractor does not parse, each path asks its own decoder for the
+        // header before decoding.
+        if (ImageHeader.parses(type)) {
             ImageHeader header = ImageHeader.read(source).requireWithin(pixelLimit, source);
             stored = header.dimensions();
             orientation = header.orientation();

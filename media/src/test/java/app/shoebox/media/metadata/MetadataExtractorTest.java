@@ -207,6 +207,18 @@ class MetadataExtractorTest {
     }
 
     @Test
+    void aFormatTheLibraryDoesNotParseStillGetsMetadata() throws Exception {
+        Path png = TestImages.write(TestImages.quadrants(64, 48), "png", dir.resolve("q.png"));
+        Path jxl = dir.resolve("q.jxl");
+        run(NativeToolsForTests.require("vips").toString(), "copy", png.toString(), jxl.toString());
+
+        MediaMetadata m = extractor.extract(jxl, FileType.JXL, Optional.empty(), FILE_CREATED);
+
+        assertThat(m.dateTimeOriginal()).isEqualTo(FILE_CREATED);
+        assertThat(m.fileSizeInByte()).isEqualTo(Files.size(jxl));
+    }
+
+    @Test
     void aBrokenSidecarIsIgnoredWithAWarning() throws Exception {
         Path file = photo("b.jpg", "-ImageDescription=Embedded");
         Path sidecar = Files.writeString(dir.resolve("b.xmp"), "this is not xmp");

@@ -103,7 +103,8 @@ class ThumbnailerTest {
         return Stream.of("ffm", "vipsthumbnail", "imageio").flatMap(p -> Stream.of(
                 Arguments.of(p, FileType.PNG, "png"), Arguments.of(p, FileType.GIF, "gif"),
                 Arguments.of(p, FileType.TIFF, "tif"), Arguments.of(p, FileType.BMP, "bmp"),
-                Arguments.of(p, FileType.WEBP, "webp"), Arguments.of(p, FileType.HEIC, "heic")));
+                Arguments.of(p, FileType.WEBP, "webp"), Arguments.of(p, FileType.HEIC, "heic"),
+                Arguments.of(p, FileType.AVIF, "avif"), Arguments.of(p, FileType.JXL, "jxl")));
     }
 
     @ParameterizedTest(name = "{0} {1}")
@@ -112,7 +113,7 @@ class ThumbnailerTest {
         Thumbnailer thumbnailer = path(pathName);
         Path png = TestImages.write(TestImages.quadrants(800, 600), "png", dir.resolve("q.png"));
         Path file = dir.resolve("photo." + extension);
-        if (type == FileType.WEBP || type == FileType.HEIC) {
+        if (type == FileType.WEBP || type == FileType.HEIC || type == FileType.AVIF || type == FileType.JXL) {
             // ImageIO writes neither; libvips' command line does.
             run(NativeToolsForTests.require("vips").toString(), "copy", png.toString(), file.toString());
         } else if (type == FileType.PNG) {
@@ -164,6 +165,27 @@ class ThumbnailerTest {
                 assertThat(futures.get(i).get().width()).isEqualTo(1000 + i * 10);
             }
         }
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"ffm", "vipsthumbnail"})
+    void thePixelLimitHoldsForFormatsSizedByTheDecodersOwnHeader(String pathName) throws Exception {
+        path(pathName);
+        Path png = TestImages.write(TestImages.quadrants(800, 600), "png", dir.resolve("q.png"));
+        Path avif = dir.resolve("q.avif");
+        run(NativeToolsForTests.require("vips").toString(), "copy", png.toString(), avif.toString());
+        long limit = 100_000;
+        Thumbnailer strict = pathName.equals("ffm")
+                ? new FfmThumbnailer(LibVips.load().vips().orElseThrow(), limit)
+                : new VipsThumbnailProcess(app.shoebox.media.NativeTools.find("vipsthumbnail").orElseThrow(),
+                        app.shoebox.media.NativeTools.find("vipsheader"), limit, java.time.Duration.ofSeconds(30));
+
+        assertThatThrownBy(() -> strict.generate(avif, FileType.AVIF, dir.resolve("out")))
+                .isInstanceOfSatisfying(app.shoebox.media.MediaException.class, e -> {
+                    assertThat(e.reason()).isEqualTo(app.shoebox.media.MediaException.Reason.TOO_LARGE);
+                    assertThat(e.getMessage()).contains("800x600");
+                });
+        assertThat(dir.resolve("out/q-preview.jpeg")).doesNotExist();
     }
 
     @org.junit.jupiter.api.Test
