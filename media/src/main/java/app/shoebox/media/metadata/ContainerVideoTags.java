@@ -45,8 +45,7 @@ final class ContainerVideoTags {
         String codec = video.getString(mp4 ? Mp4VideoDirectory.TAG_COMPRESSION_TYPE : QuickTimeVideoDirectory.TAG_COMPRESSION_TYPE);
         return Optional.of(new VideoInfo(
                 seconds == null ? Duration.ZERO : Duration.ofMillis(Math.round(seconds.doubleValue() * 1000)),
-                MetadataExtractor.clean(codec), new Dimensions(w, h), 0,
-                Optional.ofNullable(created).map(Date::toInstant).filter(i -> i.isAfter(NO_CLOCK)),
-                Optional.empty()));
+                MetadataExtractor.clean(codec), new Dimensions(w, h),
+                Optional.ofNullable(created).map(Date::toInstant).filter(i -> i.isAfter(NO_CLOCK))));
     }
 }

@@ -1,6 +1,7 @@
 package app.shoebox.media.metadata;
 
 import app.shoebox.media.FileType;
+import app.shoebox.media.GeoPoint;
 import app.shoebox.media.NativeToolsForTests;
 import app.shoebox.media.TestImages;
 import app.shoebox.media.video.VideoProbe;
