@@ -44,7 +44,8 @@ final class FfmThumbnailer implements Thumbnailer {
             // pipeline again would decode the source twice.
             try (var lazy = vips.thumbnail(p.decodable().toString(), PREVIEW_SIZE);
                  var preview = vips.copyMemory(lazy)) {
-                write(preview, p.preview() + "[Q=80,optimize_coding,strip]", source);
+                // JPEG has no alpha: transparent areas become white, as on the pure-Java path.
+                write(preview, p.preview() + "[Q=80,optimize_coding,strip,background=255]", source);
                 try (var small = vips.thumbnail(preview, THUMBNAIL_SIZE)) {
                     write(small, p.thumbnail() + "[Q=80,strip]", source);
                     Dimensions previewSize = new Dimensions(preview.width(), preview.height());

@@ -54,7 +54,7 @@ final class VipsThumbnailProcess implements Thumbnailer {
         Prepared p = Prepared.check(source, type, outDir, baseName, ThumbnailFormat.WEBP, pixelLimit);
         try {
             Dimensions stored = p.stored().isPresent() ? p.stored().get() : headerSize(p);
-            long peak = run(p.decodable(), PREVIEW_SIZE, p.preview() + "[Q=80,optimize_coding,strip]", source, true);
+            long peak = run(p.decodable(), PREVIEW_SIZE, p.preview() + "[Q=80,optimize_coding,strip,background=255]", source, true);
             // The preview is upright and has no orientation tag left: thumbnail it as it is.
             peak = Math.max(peak, run(p.preview(), THUMBNAIL_SIZE, p.thumbnail() + "[Q=80,strip]", source, false));
             lastPeakRssKiB = peak;

@@ -99,6 +99,20 @@ class ThumbnailerTest {
                 .containsExactly("red", "green", "blue", "white");
     }
 
+    @ParameterizedTest
+    @ValueSource(strings = {"ffm", "vipsthumbnail", "imageio"})
+    void transparencyBecomesWhiteInTheJpegPreview(String pathName) throws Exception {
+        Thumbnailer thumbnailer = path(pathName);
+        BufferedImage clear = new BufferedImage(400, 300, BufferedImage.TYPE_INT_ARGB);
+        Path png = TestImages.write(clear, "png", dir.resolve("clear.png"));
+
+        Thumbnails t = thumbnailer.generate(png, FileType.PNG, dir.resolve("out"));
+
+        int rgb = ImageIO.read(t.previewPath().toFile()).getRGB(200, 150) & 0xFFFFFF;
+        assertThat(rgb >> 16 & 0xFF).as("red of %06x", rgb).isGreaterThan(240);
+        assertThat(rgb & 0xFF).as("blue of %06x", rgb).isGreaterThan(240);
+    }
+
     static Stream<Arguments> formats() {
         return Stream.of("ffm", "vipsthumbnail", "imageio").flatMap(p -> Stream.of(
                 Arguments.of(p, FileType.PNG, "png"), Arguments.of(p, FileType.GIF, "gif"),
