@@ -19,8 +19,9 @@ import java.util.Optional;
 record Prepared(Path source, Path decodable, Optional<Dimensions> stored, Optional<Orientation> orientation,
                 Path thumbnail, Path preview) {
 
+    /** {@code forLibvips}: the source is handed to libvips by name, so it needs a bracket-free one. */
     static Prepared check(Path source, FileType type, Path outDir, String baseName, ThumbnailFormat thumbnailFormat,
-                          long pixelLimit) throws MediaException {
+                          long pixelLimit, boolean forLibvips) throws MediaException {
         if (baseName.isEmpty() || baseName.matches(".*[\\[\\]/\\\\].*")) {
             throw new IllegalArgumentException("baseName must be a plain file name: " + baseName);
         }
@@ -41,7 +42,8 @@ record Prepared(Path source, Path decodable, Optional<Dimensions> stored, Option
         }
         Path thumbnail = outDir.resolve(baseName + "-thumbnail." + thumbnailFormat.extension()).toAbsolutePath();
         Path preview = outDir.resolve(baseName + "-preview.jpeg").toAbsolutePath();
-        return new Prepared(source, decodable(source, outDir, baseName), stored, orientation, thumbnail, preview);
+        Path decodable = forLibvips ? decodable(source, outDir, baseName) : source.toAbsolutePath();
+        return new Prepared(source, decodable, stored, orientation, thumbnail, preview);
     }
 
     /**

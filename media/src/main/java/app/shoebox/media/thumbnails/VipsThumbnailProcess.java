@@ -51,7 +51,7 @@ final class VipsThumbnailProcess implements Thumbnailer {
 
     @Override
     public Thumbnails generate(Path source, FileType type, Path outDir, String baseName) throws MediaException {
-        Prepared p = Prepared.check(source, type, outDir, baseName, ThumbnailFormat.WEBP, pixelLimit);
+        Prepared p = Prepared.check(source, type, outDir, baseName, ThumbnailFormat.WEBP, pixelLimit, true);
         try {
             Dimensions stored = p.stored().isPresent() ? p.stored().get() : headerSize(p);
             long peak = run(p.decodable(), PREVIEW_SIZE, p.preview() + "[Q=80,optimize_coding,strip,background=255]", source, true);

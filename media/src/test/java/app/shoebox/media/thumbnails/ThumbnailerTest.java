@@ -113,6 +113,23 @@ class ThumbnailerTest {
         assertThat(rgb & 0xFF).as("blue of %06x", rgb).isGreaterThan(240);
     }
 
+    @ParameterizedTest
+    @ValueSource(strings = {"ffm", "vipsthumbnail", "imageio"})
+    void aFileNameWithBracketsIsNotReadAsLibvipsOptions(String pathName) throws Exception {
+        Thumbnailer thumbnailer = path(pathName);
+        Path folder = Files.createDirectories(dir.resolve("Trip [2024]"));
+        Path photo = TestImages.write(TestImages.quadrants(300, 200), "jpg", folder.resolve("IMG[1].jpg"));
+
+        Thumbnails t = thumbnailer.generate(photo, FileType.JPEG, dir.resolve("out"));
+
+        assertThat(t.previewSize()).isEqualTo(new app.shoebox.media.Dimensions(300, 200));
+        assertThat(t.previewPath().getFileName().toString()).isEqualTo("IMG_1_-preview.jpeg");
+        try (var files = Files.list(dir.resolve("out"))) {
+            assertThat(files.map(f -> f.getFileName().toString())).as("no link left behind")
+                    .containsExactlyInAnyOrder("IMG_1_-preview.jpeg", "IMG_1_-thumbnail." + t.thumbnailFormat().extension());
+        }
+    }
+
     static Stream<Arguments> formats() {
         return Stream.of("ffm", "vipsthumbnail", "imageio").flatMap(p -> Stream.of(
                 Arguments.of(p, FileType.PNG, "png"), Arguments.of(p, FileType.GIF, "gif"),
