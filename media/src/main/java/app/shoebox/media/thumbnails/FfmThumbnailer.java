@@ -49,10 +49,7 @@ final class FfmThumbnailer implements Thumbnailer {
                 try (var small = vips.thumbnail(preview, THUMBNAIL_SIZE)) {
                     write(small, p.thumbnail() + "[Q=80,strip]", source);
                     Dimensions previewSize = new Dimensions(preview.width(), preview.height());
-                    Dimensions upright = Prepared.displayed(stored, p.orientation());
-                    if (p.orientation().isEmpty() && previewSize.width() < previewSize.height() != upright.width() < upright.height()) {
-                        upright = upright.transposed();
-                    }
+                    Dimensions upright = Prepared.uprightLike(stored, previewSize);
                     return new Thumbnails(p.thumbnail(), p.preview(), upright.width(), upright.height(),
                             new Dimensions(small.width(), small.height()), previewSize, ThumbnailFormat.WEBP);
                 }

@@ -80,6 +80,16 @@ record Prepared(Path source, Path decodable, Optional<Dimensions> stored, Option
         return orientation.filter(Orientation::swapsDimensions).isPresent() ? stored.transposed() : stored;
     }
 
+    /**
+     * The original's displayed size, judged by the upright preview libvips made: libvips knows
+     * better than the EXIF tag whether a turn was needed (libheif, for one, turns HEIC images itself).
+     */
+    static Dimensions uprightLike(Dimensions stored, Dimensions preview) {
+        boolean storedPortrait = stored.height() > stored.width();
+        boolean previewPortrait = preview.height() > preview.width();
+        return stored.width() != stored.height() && storedPortrait != previewPortrait ? stored.transposed() : stored;
+    }
+
     /** The size of an image written by a path, read back from its header. */
     static Dimensions sizeOf(Path output, Path source) throws MediaException {
         return ImageHeader.read(output).dimensions().orElseThrow(() -> new MediaException(MediaException.Reason.IO, source,

@@ -47,10 +47,11 @@ public final class Thumbnailers {
         return r.vips().isPresent() ? Optional.empty() : Optional.of(r.whyNot());
     }
 
-    /** The vipsthumbnail process, when it is on the PATH. */
+    /** The vipsthumbnail process, when it and vipsheader (both in libvips-tools) are on the PATH. */
     public static Optional<Thumbnailer> vipsthumbnail() {
-        return NativeTools.find("vipsthumbnail").map(p -> new VipsThumbnailProcess(p, NativeTools.find("vipsheader"),
-                ImageHeader.DEFAULT_PIXEL_LIMIT, DEFAULT_PROCESS_TIMEOUT));
+        var header = NativeTools.find("vipsheader");
+        return NativeTools.find("vipsthumbnail").flatMap(p -> header.map(h -> new VipsThumbnailProcess(p, h,
+                ImageHeader.DEFAULT_PIXEL_LIMIT, DEFAULT_PROCESS_TIMEOUT)));
     }
 
     /** Pure Java; JPEG output. */

@@ -11,7 +11,6 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.Locale;
-import java.util.Optional;
 
 /**
  * The {@code vipsthumbnail} command, one process per output: the second path, for machines where
@@ -21,12 +20,12 @@ import java.util.Optional;
 final class VipsThumbnailProcess implements Thumbnailer {
 
     private final Path vipsthumbnail;
-    private final Optional<Path> vipsheader;
+    private final Path vipsheader;
     private final long pixelLimit;
     private final Duration timeout;
     private volatile long lastPeakRssKiB;
 
-    VipsThumbnailProcess(Path vipsthumbnail, Optional<Path> vipsheader, long pixelLimit, Duration timeout) {
+    VipsThumbnailProcess(Path vipsthumbnail, Path vipsheader, long pixelLimit, Duration timeout) {
         this.vipsthumbnail = vipsthumbnail;
         this.vipsheader = vipsheader;
         this.pixelLimit = pixelLimit;
@@ -59,7 +58,7 @@ final class VipsThumbnailProcess implements Thumbnailer {
             peak = Math.max(peak, run(p.preview(), THUMBNAIL_SIZE, p.thumbnail() + "[Q=80,strip]", source, false));
             lastPeakRssKiB = peak;
             Dimensions previewSize = Prepared.sizeOf(p.preview(), source);
-            Dimensions upright = Prepared.displayed(stored, p.orientation());
+            Dimensions upright = Prepared.uprightLike(stored, previewSize);
             return new Thumbnails(p.thumbnail(), p.preview(), upright.width(), upright.height(),
                     Prepared.sizeOf(p.thumbnail(), source), previewSize, ThumbnailFormat.WEBP);
         } finally {
@@ -91,11 +90,7 @@ final class VipsThumbnailProcess implements Thumbnailer {
     }
 
     private Dimensions headerSize(Prepared p) throws MediaException {
-        if (vipsheader.isEmpty()) {
-            // Without vipsheader the size is unknown before decoding; the time limit still bounds it.
-            return new Dimensions(1, 1);
-        }
-        var result = ProcessRunner.run(List.of(vipsheader.get().toString(), "-f", "width", p.decodable().toString()),
+        var result = ProcessRunner.run(List.of(vipsheader.toString(), "-f", "width", p.decodable().toString()),
                 timeout, p.source());
         String[] lines = result.stdout().strip().split("\\s+");
         if (!result.succeeded() || lines.length < 1) {
@@ -103,7 +98,7 @@ final class VipsThumbnailProcess implements Thumbnailer {
                     p.source() + " is not a readable image: " + firstError(result.stderr()));
         }
         // vipsheader prints one field per file; ask twice rather than parse its full output.
-        var height = ProcessRunner.run(List.of(vipsheader.get().toString(), "-f", "height", p.decodable().toString()),
+        var height = ProcessRunner.run(List.of(vipsheader.toString(), "-f", "height", p.decodable().toString()),
                 timeout, p.source());
         try {
             Dimensions d = new Dimensions(Integer.parseInt(lines[0]), Integer.parseInt(height.stdout().strip()));

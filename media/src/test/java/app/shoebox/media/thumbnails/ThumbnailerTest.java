@@ -209,7 +209,7 @@ class ThumbnailerTest {
         Thumbnailer strict = pathName.equals("ffm")
                 ? new FfmThumbnailer(LibVips.load().vips().orElseThrow(), limit)
                 : new VipsThumbnailProcess(app.shoebox.media.NativeTools.find("vipsthumbnail").orElseThrow(),
-                        app.shoebox.media.NativeTools.find("vipsheader"), limit, java.time.Duration.ofSeconds(30));
+                        app.shoebox.media.NativeTools.find("vipsheader").orElseThrow(), limit, java.time.Duration.ofSeconds(30));
 
         assertThatThrownBy(() -> strict.generate(avif, FileType.AVIF, dir.resolve("out")))
                 .isInstanceOfSatisfying(app.shoebox.media.MediaException.class, e -> {
