@@ -206,10 +206,8 @@ class ThumbnailerTest {
         Path avif = dir.resolve("q.avif");
         run(NativeToolsForTests.require("vips").toString(), "copy", png.toString(), avif.toString());
         long limit = 100_000;
-        Thumbnailer strict = pathName.equals("ffm")
-                ? new FfmThumbnailer(LibVips.load().vips().orElseThrow(), limit)
-                : new VipsThumbnailProcess(app.shoebox.media.NativeTools.find("vipsthumbnail").orElseThrow(),
-                        app.shoebox.media.NativeTools.find("vipsheader").orElseThrow(), limit, java.time.Duration.ofSeconds(30));
+        var limits = new Thumbnailers.Limits(limit, java.time.Duration.ofSeconds(30));
+        Thumbnailer strict = (pathName.equals("ffm") ? Thumbnailers.ffm(limits) : Thumbnailers.vipsthumbnail(limits)).orElseThrow();
 
         assertThatThrownBy(() -> strict.generate(avif, FileType.AVIF, dir.resolve("out")))
                 .isInstanceOfSatisfying(app.shoebox.media.MediaException.class, e -> {
