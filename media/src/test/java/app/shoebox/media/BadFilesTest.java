@@ -113,6 +113,8 @@ class BadFilesTest {
         assertThat(failsWith(empty, () -> t.generate(empty, FileType.JPEG, out))).isEqualTo(MediaException.Reason.EMPTY);
         Path truncated = truncatedJpeg();
         assertThat(failsWith(truncated, () -> t.generate(truncated, FileType.JPEG, out))).isEqualTo(MediaException.Reason.CORRUPT);
+        assertThat(catchThrowableOfType(MediaException.class, () -> t.generate(truncated, FileType.JPEG, out)).getMessage())
+                .as("the decoder's own words").matches("(?is).*(premature end|truncated file).*");
         Path random = randomBytesNamedJpg();
         assertThat(failsWith(random, () -> t.generate(random, FileType.JPEG, out))).isEqualTo(MediaException.Reason.MISLABELLED);
         Path bomb = pngBomb();

@@ -160,7 +160,7 @@ public final class MediaBench implements Callable<Integer> {
         Files.createDirectories(out);
         Path preview = out.resolve("img" + i + "-preview.jpeg");
         long peak = run(List.of(vipsthumbnail.toString(), image.toString(), "--size", "1440x1440>",
-                "--export-profile", "srgb", "-o", preview + "[Q=80,optimize_coding,strip]"), image);
+                "--export-profile", "srgb", "-o", preview + "[Q=80,optimize_coding,strip,background=255]"), image);
         return Math.max(peak, run(List.of(vipsthumbnail.toString(), preview.toString(), "--size", "250x250>",
                 "-o", out.resolve("img" + i + "-thumbnail.webp") + "[Q=80,strip]"), image));
     }

@@ -23,9 +23,9 @@ import java.nio.file.Path;
 public final class PerceptualHash {
 
     /**
-     * At most this many differing bits means "near-duplicate". Re-encoding and resizing move a hash
-     * by 0-6 bits; unrelated photos differ by about 32 (the distribution of random 64-bit strings),
-     * rarely below 20. 10 keeps false matches rare while catching recompressed copies.
+     * At most this many differing bits means "near-duplicate". Measured on generated scenes:
+     * resized and re-encoded copies 0-2 bits away, 780 pairs of different scenes 18-47 apart (mean
+     * 32, as for random bits). 10 keeps false matches rare while catching recompressed copies.
      */
     public static final int NEAR_DUPLICATE_MAX_DISTANCE = 10;
 

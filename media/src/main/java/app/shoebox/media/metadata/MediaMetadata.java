@@ -1,6 +1,7 @@
 package app.shoebox.media.metadata;
 
 import app.shoebox.media.Dimensions;
+import app.shoebox.media.GeoPoint;
 import app.shoebox.media.Orientation;
 import app.shoebox.media.video.VideoInfo;
 

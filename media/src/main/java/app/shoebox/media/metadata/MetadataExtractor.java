@@ -1,6 +1,7 @@
 package app.shoebox.media.metadata;
 
 import app.shoebox.media.FileType;
+import app.shoebox.media.GeoPoint;
 import app.shoebox.media.ImageHeader;
 import app.shoebox.media.MediaException;
 import app.shoebox.media.MediaKind;
@@ -47,7 +48,8 @@ import java.util.Optional;
  *   <li>EXIF {@code DateTimeDigitized} (exiftool's CreateDate), offset from {@code OffsetTimeDigitized} or the GPS clock;</li>
  *   <li>embedded XMP, same fields as the sidecar;</li>
  *   <li>the GPS date and time stamp (UTC, no local offset known);</li>
- *   <li>the video container's {@code creation_time} (UTC);</li>
+ *   <li>for videos, Apple's {@code com.apple.quicktime.creationdate} (with its offset), else the
+ *       container's {@code creation_time} (UTC);</li>
  *   <li>the caller's {@code fileCreatedAt}.</li>
  * </ol>
  * Without an offset the camera clock is read as UTC and {@link CaptureTime#offset()} is empty, as
@@ -87,13 +89,16 @@ public final class MetadataExtractor {
         long size = SourceCheck.check(file, type);
         List<String> warnings = new ArrayList<>();
         Metadata metadata;
-        Optional<VideoInfo> video = Optional.empty();
-        if (type.kind() == MediaKind.IMAGE) {
+        Optional<VideoInfo> probed = Optional.empty();
+        if (type.kind() == MediaKind.IMAGE && ImageHeader.parses(type)) {
             metadata = ImageHeader.read(file).metadata();
+        } else if (type.kind() == MediaKind.IMAGE) {
+            metadata = containerTags(file, warnings);
         } else {
-            video = videoProbe.probe(file, type);
+            probed = videoProbe.probe(file, type);
             metadata = containerTags(file, warnings);
         }
+        Optional<VideoInfo> video = type.kind() == MediaKind.VIDEO && probed.isEmpty() ? ContainerVideoTags.read(metadata) : probed;
         XmpValues fromSidecar = sidecar.isPresent() ? readSidecar(sidecar.get(), file, warnings) : XmpValues.NONE;
         XmpDirectory xmpDir = metadata.getFirstDirectoryOfType(XmpDirectory.class);
         XmpValues embeddedXmp = xmpDir != null && xmpDir.getXMPMeta() != null
@@ -104,8 +109,10 @@ public final class MetadataExtractor {
         GpsDirectory gps = metadata.getFirstDirectoryOfType(GpsDirectory.class);
         Optional<Instant> gpsTime = gps == null ? Optional.empty() : Optional.ofNullable(gps.getGpsDate()).map(java.util.Date::toInstant);
 
-        Optional<CaptureTime> videoTime = video.flatMap(VideoInfo::creationTime)
-                .map(i -> CaptureTime.ofInstant(i, CaptureTime.Source.VIDEO_CREATION_TIME));
+        Optional<CaptureTime> videoTime = video.flatMap(VideoInfo::localCreation)
+                .map(o -> CaptureTime.of(o.toLocalDateTime(), Optional.of(o.getOffset()), CaptureTime.Source.VIDEO_CREATION_TIME))
+                .or(() -> video.flatMap(VideoInfo::creationTime)
+                        .map(i -> CaptureTime.ofInstant(i, CaptureTime.Source.VIDEO_CREATION_TIME)));
         CaptureTime captureTime = fromSidecar.captureTime()
                 .or(() -> exifTime(exif, ExifDirectoryBase.TAG_DATETIME_ORIGINAL, ExifDirectoryBase.TAG_SUBSECOND_TIME_ORIGINAL,
                         ExifDirectoryBase.TAG_TIME_ZONE_ORIGINAL, gpsTime, CaptureTime.Source.EXIF_DATE_TIME_ORIGINAL, warnings))
@@ -125,7 +132,8 @@ public final class MetadataExtractor {
                 .filter(g -> !g.isZero() && Double.isFinite(g.getLatitude()) && Double.isFinite(g.getLongitude()))
                 .filter(g -> Math.abs(g.getLatitude()) <= 90 && Math.abs(g.getLongitude()) <= 180)
                 .map((GeoLocation g) -> new GeoPoint(g.getLatitude(), g.getLongitude()))
-                .or(embeddedXmp::location);
+                .or(embeddedXmp::location)
+                .or(() -> video.flatMap(VideoInfo::location));
 
         LinkedHashSet<String> tags = new LinkedHashSet<>(fromSidecar.tags());
         tags.addAll(embeddedXmp.tags());
@@ -134,8 +142,8 @@ public final class MetadataExtractor {
                 size,
                 captureTime,
                 modifyDate,
-                string(ifd0, ExifDirectoryBase.TAG_MAKE),
-                string(ifd0, ExifDirectoryBase.TAG_MODEL),
+                string(ifd0, ExifDirectoryBase.TAG_MAKE).or(() -> video.flatMap(VideoInfo::make)),
+                string(ifd0, ExifDirectoryBase.TAG_MODEL).or(() -> video.flatMap(VideoInfo::model)),
                 string(exif, ExifDirectoryBase.TAG_LENS_MODEL).or(embeddedXmp::lens),
                 rational(exif, ExifDirectoryBase.TAG_EXPOSURE_TIME).filter(s -> s > 0).map(MetadataExtractor::exposure),
                 rational(exif, ExifDirectoryBase.TAG_FNUMBER).filter(f -> f > 0),
@@ -156,7 +164,8 @@ public final class MetadataExtractor {
     }
 
     private static Metadata containerTags(Path file, List<String> warnings) throws MediaException {
-        // Videos are judged by ffprobe; metadata-extractor adds container tags (GPS, make) when it can.
+        // Videos are judged by ffprobe, and images metadata-extractor does not parse (JXL, AVIF, raw)
+        // by the thumbnail decoder: here a parse failure only means fewer tags.
         try {
             return ImageMetadataReader.readMetadata(file.toFile());
         } catch (IOException e) {

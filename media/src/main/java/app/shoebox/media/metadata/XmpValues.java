@@ -1,5 +1,6 @@
 package app.shoebox.media.metadata;
 
+import app.shoebox.media.GeoPoint;
 import com.adobe.internal.xmp.XMPConst;
 import com.adobe.internal.xmp.XMPException;
 import com.adobe.internal.xmp.XMPMeta;

@@ -37,21 +37,19 @@ final class FfmThumbnailer implements Thumbnailer {
 
     @Override
     public Thumbnails generate(Path source, FileType type, Path outDir, String baseName) throws MediaException {
-        Prepared p = Prepared.check(source, type, outDir, baseName, ThumbnailFormat.WEBP, pixelLimit);
+        Prepared p = Prepared.check(source, type, outDir, baseName, ThumbnailFormat.WEBP, pixelLimit, true);
         try {
             Dimensions stored = p.stored().isPresent() ? p.stored().get() : headerSize(p);
             // The preview is rendered into memory first: writing it and then thumbnailing the lazy
             // pipeline again would decode the source twice.
             try (var lazy = vips.thumbnail(p.decodable().toString(), PREVIEW_SIZE);
                  var preview = vips.copyMemory(lazy)) {
-                write(preview, p.preview() + "[Q=80,optimize_coding,strip]", source);
+                // JPEG has no alpha: transparent areas become white, as on the pure-Java path.
+                write(preview, p.preview() + "[Q=80,optimize_coding,strip,background=255]", source);
                 try (var small = vips.thumbnail(preview, THUMBNAIL_SIZE)) {
                     write(small, p.thumbnail() + "[Q=80,strip]", source);
                     Dimensions previewSize = new Dimensions(preview.width(), preview.height());
-                    Dimensions upright = Prepared.displayed(stored, p.orientation());
-                    if (p.orientation().isEmpty() && previewSize.width() < previewSize.height() != upright.width() < upright.height()) {
-                        upright = upright.transposed();
-                    }
+                    Dimensions upright = Prepared.uprightLike(stored, previewSize);
                     return new Thumbnails(p.thumbnail(), p.preview(), upright.width(), upright.height(),
                             new Dimensions(small.width(), small.height()), previewSize, ThumbnailFormat.WEBP);
                 }
@@ -59,7 +57,7 @@ final class FfmThumbnailer implements Thumbnailer {
         } catch (LibVips.VipsError e) {
             throw new MediaException(MediaException.Reason.CORRUPT, source,
                     source + " could not be decoded by libvips: " + e.getMessage() + "; the file is corrupt or truncated", e);
-        } catch (WriteFailed e) {
+        } catch (Failed e) {
             throw e.failure;
         } catch (Throwable e) {
             throw new MediaException(MediaException.Reason.IO, source, "libvips call failed on " + source + ": " + e, e);
@@ -72,7 +70,7 @@ final class FfmThumbnailer implements Thumbnailer {
         try (var header = vips.open(p.decodable().toString())) {
             Dimensions d = new Dimensions(header.width(), header.height());
             if (d.pixels() > pixelLimit) {
-                throw new WriteFailed(ImageHeader.tooLarge(p.source(), d, pixelLimit));
+                throw new Failed(ImageHeader.tooLarge(p.source(), d, pixelLimit));
             }
             return d;
         }
@@ -83,16 +81,16 @@ final class FfmThumbnailer implements Thumbnailer {
             vips.write(image, target);
         } catch (LibVips.VipsError e) {
             // The source decoded; writing failed (disk full, permissions): worth retrying later.
-            throw new WriteFailed(new MediaException(MediaException.Reason.IO, source,
+            throw new Failed(new MediaException(MediaException.Reason.IO, source,
                     "writing " + target + " for " + source + " failed: " + e.getMessage(), e));
         }
     }
 
     /** Carries a finished {@link MediaException} through the Throwable-typed native calls. */
-    private static final class WriteFailed extends Exception {
+    private static final class Failed extends Exception {
         final MediaException failure;
 
-        WriteFailed(MediaException failure) {
+        Failed(MediaException failure) {
             super(failure.getMessage(), failure, false, false);
             this.failure = failure;
         }

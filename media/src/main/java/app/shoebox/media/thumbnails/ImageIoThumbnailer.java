@@ -68,7 +68,7 @@ final class ImageIoThumbnailer implements Thumbnailer {
             throw new MediaException(MediaException.Reason.UNSUPPORTED, source, source + " is " + type.mimeType()
                     + ", which the pure-Java image path cannot decode; install libvips (libvips42) to get its thumbnails");
         }
-        Prepared p = Prepared.check(source, type, outDir, baseName, ThumbnailFormat.JPEG, pixelLimit);
+        Prepared p = Prepared.check(source, type, outDir, baseName, ThumbnailFormat.JPEG, pixelLimit, false);
         BufferedImage decoded = decode(source, p.orientation());
         BufferedImage preview = upright(fit(decoded, PREVIEW_SIZE), p.orientation());
         BufferedImage small = fit(preview, THUMBNAIL_SIZE);

@@ -69,10 +69,43 @@ final class LibVips {
                 throw new IllegalStateException("vips_init failed: " + takeError());
             }
         }
+        routeWarningsToTheLog(lib);
         // The operation cache would keep decoded images of files we never open again, and serve a
         // stale result if a file were replaced under the same name.
         cacheSetMax.invokeExact(0);
         version = (int) versionOf.invokeExact(0) + "." + (int) versionOf.invokeExact(1) + "." + (int) versionOf.invokeExact(2);
+    }
+
+    // GLib log levels (glib/gmessages.h): warning, message, info, debug.
+    private static final int G_LOG_LEVELS_BELOW_CRITICAL = 1 << 4 | 1 << 5 | 1 << 6 | 1 << 7;
+    private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(LibVips.class);
+
+    /**
+     * libvips reports decoder warnings ("error in tile", "Premature end of JPEG file") through GLib,
+     * whose default handler writes them to the process's stderr, outside our logs. The failure
+     * itself comes back as a status and a message; the warnings go to our log at debug level.
+     */
+    private static void routeWarningsToTheLog(SymbolLookup lib) throws Throwable {
+        MethodHandle setHandler = handle(lib, "g_log_set_handler",
+                FunctionDescriptor.of(JAVA_INT, ADDRESS, JAVA_INT, ADDRESS, ADDRESS));
+        MethodHandle target = java.lang.invoke.MethodHandles.lookup().findStatic(LibVips.class, "onGLog",
+                java.lang.invoke.MethodType.methodType(void.class, MemorySegment.class, int.class, MemorySegment.class,
+                        MemorySegment.class));
+        MemorySegment stub = LINKER.upcallStub(target, FunctionDescriptor.ofVoid(ADDRESS, JAVA_INT, ADDRESS, ADDRESS),
+                Arena.global());
+        int ignored = (int) setHandler.invokeExact(Arena.global().allocateFrom("VIPS"), G_LOG_LEVELS_BELOW_CRITICAL, stub,
+                MemorySegment.NULL);
+    }
+
+    // Called by GLib on libvips' threads; must not throw.
+    private static void onGLog(MemorySegment domain, int level, MemorySegment message, MemorySegment userData) {
+        try {
+            if (LOG.isDebugEnabled() && !message.equals(MemorySegment.NULL)) {
+                LOG.debug("libvips: {}", message.reinterpret(Integer.MAX_VALUE).getString(0).strip());
+            }
+        } catch (Throwable e) {
+            // Nowhere to report it from inside a native callback.
+        }
     }
 
     /** Loads and initialises libvips, or says why it could not. */

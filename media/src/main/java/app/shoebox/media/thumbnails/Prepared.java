@@ -10,9 +10,7 @@ import app.shoebox.media.SourceCheck;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.EnumSet;
 import java.util.Optional;
-import java.util.Set;
 
 /**
  * The checks and names every thumbnail path shares: the source is there, not empty, what its type
@@ -21,20 +19,18 @@ import java.util.Set;
 record Prepared(Path source, Path decodable, Optional<Dimensions> stored, Optional<Orientation> orientation,
                 Path thumbnail, Path preview) {
 
-    // The formats metadata-extractor sizes from their headers. For the others (JXL, AVIF, JP2, SVG,
-    // raw) the path asks its own decoder for the header before decoding.
-    private static final Set<FileType> SIZED_BY_HEADER = EnumSet.of(FileType.JPEG, FileType.PNG, FileType.GIF,
-            FileType.WEBP, FileType.BMP, FileType.TIFF, FileType.HEIC, FileType.HEIF);
-
+    /** {@code forLibvips}: the source is handed to libvips by name, so it needs a bracket-free one. */
     static Prepared check(Path source, FileType type, Path outDir, String baseName, ThumbnailFormat thumbnailFormat,
-                          long pixelLimit) throws MediaException {
+                          long pixelLimit, boolean forLibvips) throws MediaException {
         if (baseName.isEmpty() || baseName.matches(".*[\\[\\]/\\\\].*")) {
             throw new IllegalArgumentException("baseName must be a plain file name: " + baseName);
         }
         SourceCheck.check(source, type);
         Optional<Dimensions> stored = Optional.empty();
         Optional<Orientation> orientation = Optional.empty();
-        if (SIZED_BY_HEADER.contains(type)) {
+        // For the formats metadata-extractor does not parse, each path asks its own decoder for the
+        // header before decoding.
+        if (ImageHeader.parses(type)) {
             ImageHeader header = ImageHeader.read(source).requireWithin(pixelLimit, source);
             stored = header.dimensions();
             orientation = header.orientation();
@@ -46,7 +42,8 @@ record Prepared(Path source, Path decodable, Optional<Dimensions> stored, Option
         }
         Path thumbnail = outDir.resolve(baseName + "-thumbnail." + thumbnailFormat.extension()).toAbsolutePath();
         Path preview = outDir.resolve(baseName + "-preview.jpeg").toAbsolutePath();
-        return new Prepared(source, decodable(source, outDir, baseName), stored, orientation, thumbnail, preview);
+        Path decodable = forLibvips ? decodable(source, outDir, baseName) : source.toAbsolutePath();
+        return new Prepared(source, decodable, stored, orientation, thumbnail, preview);
     }
 
     /**
@@ -81,6 +78,16 @@ record Prepared(Path source, Path decodable, Optional<Dimensions> stored, Option
     /** The original's size as displayed, from the stored size and the orientation. */
     static Dimensions displayed(Dimensions stored, Optional<Orientation> orientation) {
         return orientation.filter(Orientation::swapsDimensions).isPresent() ? stored.transposed() : stored;
+    }
+
+    /**
+     * The original's displayed size, judged by the upright preview libvips made: libvips knows
+     * better than the EXIF tag whether a turn was needed (libheif, for one, turns HEIC images itself).
+     */
+    static Dimensions uprightLike(Dimensions stored, Dimensions preview) {
+        boolean storedPortrait = stored.height() > stored.width();
+        boolean previewPortrait = preview.height() > preview.width();
+        return stored.width() != stored.height() && storedPortrait != previewPortrait ? stored.transposed() : stored;
     }
 
     /** The size of an image written by a path, read back from its header. */

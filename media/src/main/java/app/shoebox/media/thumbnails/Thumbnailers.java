@@ -17,14 +17,32 @@ public final class Thumbnailers {
     /** Per process (vipsthumbnail, vipsheader): a 12 MP photo takes well under a second. */
     public static final Duration DEFAULT_PROCESS_TIMEOUT = Duration.ofSeconds(60);
 
+    /**
+     * What every path refuses: images with more pixels than {@code pixelLimit} (checked on the header,
+     * before decoding), and tool processes running longer than {@code processTimeout}.
+     */
+    public record Limits(long pixelLimit, Duration processTimeout) {
+        public static final Limits DEFAULT = new Limits(ImageHeader.DEFAULT_PIXEL_LIMIT, DEFAULT_PROCESS_TIMEOUT);
+
+        public Limits {
+            if (pixelLimit <= 0 || processTimeout.isNegative() || processTimeout.isZero()) {
+                throw new IllegalArgumentException("limits must be positive: " + pixelLimit + " pixels, " + processTimeout);
+            }
+        }
+    }
+
     private static volatile LibVips.Result libvips;
 
     private Thumbnailers() {
     }
 
-    /** The fastest path available here. Pure Java is always available. */
+    /** The fastest path available here, with the default limits. Pure Java is always available. */
     public static Thumbnailer best() {
-        return ffm().or(Thumbnailers::vipsthumbnail).orElseGet(Thumbnailers::imageIo);
+        return best(Limits.DEFAULT);
+    }
+
+    public static Thumbnailer best(Limits limits) {
+        return ffm(limits).or(() -> vipsthumbnail(limits)).orElseGet(() -> imageIo(limits));
     }
 
     /** Every path available here, fastest first (for tests and the benchmark). */
@@ -38,7 +56,11 @@ public final class Thumbnailers {
 
     /** libvips through FFM, when {@code libvips.so.42} loads and initialises. */
     public static Optional<Thumbnailer> ffm() {
-        return loadLibVips().vips().map(v -> new FfmThumbnailer(v, ImageHeader.DEFAULT_PIXEL_LIMIT));
+        return ffm(Limits.DEFAULT);
+    }
+
+    public static Optional<Thumbnailer> ffm(Limits limits) {
+        return loadLibVips().vips().map(v -> new FfmThumbnailer(v, limits.pixelLimit()));
     }
 
     /** Why the in-process path is not available, or empty when it is. */
@@ -47,15 +69,24 @@ public final class Thumbnailers {
         return r.vips().isPresent() ? Optional.empty() : Optional.of(r.whyNot());
     }
 
-    /** The vipsthumbnail process, when it is on the PATH. */
+    /** The vipsthumbnail process, when it and vipsheader (both in libvips-tools) are on the PATH. */
     public static Optional<Thumbnailer> vipsthumbnail() {
-        return NativeTools.find("vipsthumbnail").map(p -> new VipsThumbnailProcess(p, NativeTools.find("vipsheader"),
-                ImageHeader.DEFAULT_PIXEL_LIMIT, DEFAULT_PROCESS_TIMEOUT));
+        return vipsthumbnail(Limits.DEFAULT);
+    }
+
+    public static Optional<Thumbnailer> vipsthumbnail(Limits limits) {
+        var header = NativeTools.find("vipsheader");
+        return NativeTools.find("vipsthumbnail").flatMap(p -> header.map(h -> new VipsThumbnailProcess(p, h,
+                limits.pixelLimit(), limits.processTimeout())));
     }
 
     /** Pure Java; JPEG output. */
     public static Thumbnailer imageIo() {
-        return new ImageIoThumbnailer(ImageHeader.DEFAULT_PIXEL_LIMIT);
+        return imageIo(Limits.DEFAULT);
+    }
+
+    public static Thumbnailer imageIo(Limits limits) {
+        return new ImageIoThumbnailer(limits.pixelLimit());
     }
 
     /** Peak resident memory of the last vipsthumbnail run of {@code t} in KiB, 0 for other paths. */

@@ -11,7 +11,6 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.Locale;
-import java.util.Optional;
 
 /**
  * The {@code vipsthumbnail} command, one process per output: the second path, for machines where
@@ -21,12 +20,12 @@ import java.util.Optional;
 final class VipsThumbnailProcess implements Thumbnailer {
 
     private final Path vipsthumbnail;
-    private final Optional<Path> vipsheader;
+    private final Path vipsheader;
     private final long pixelLimit;
     private final Duration timeout;
     private volatile long lastPeakRssKiB;
 
-    VipsThumbnailProcess(Path vipsthumbnail, Optional<Path> vipsheader, long pixelLimit, Duration timeout) {
+    VipsThumbnailProcess(Path vipsthumbnail, Path vipsheader, long pixelLimit, Duration timeout) {
         this.vipsthumbnail = vipsthumbnail;
         this.vipsheader = vipsheader;
         this.pixelLimit = pixelLimit;
@@ -51,15 +50,15 @@ final class VipsThumbnailProcess implements Thumbnailer {
 
     @Override
     public Thumbnails generate(Path source, FileType type, Path outDir, String baseName) throws MediaException {
-        Prepared p = Prepared.check(source, type, outDir, baseName, ThumbnailFormat.WEBP, pixelLimit);
+        Prepared p = Prepared.check(source, type, outDir, baseName, ThumbnailFormat.WEBP, pixelLimit, true);
         try {
             Dimensions stored = p.stored().isPresent() ? p.stored().get() : headerSize(p);
-            long peak = run(p.decodable(), PREVIEW_SIZE, p.preview() + "[Q=80,optimize_coding,strip]", source, true);
+            long peak = run(p.decodable(), PREVIEW_SIZE, p.preview() + "[Q=80,optimize_coding,strip,background=255]", source, true);
             // The preview is upright and has no orientation tag left: thumbnail it as it is.
             peak = Math.max(peak, run(p.preview(), THUMBNAIL_SIZE, p.thumbnail() + "[Q=80,strip]", source, false));
             lastPeakRssKiB = peak;
             Dimensions previewSize = Prepared.sizeOf(p.preview(), source);
-            Dimensions upright = Prepared.displayed(stored, p.orientation());
+            Dimensions upright = Prepared.uprightLike(stored, previewSize);
             return new Thumbnails(p.thumbnail(), p.preview(), upright.width(), upright.height(),
                     Prepared.sizeOf(p.thumbnail(), source), previewSize, ThumbnailFormat.WEBP);
         } finally {
@@ -72,9 +71,13 @@ final class VipsThumbnailProcess implements Thumbnailer {
                 "--export-profile", "srgb", "-o", out), timeout, source);
         String stderr = result.stderr();
         if (!result.succeeded()) {
-            // A failure on the preview (our own output) is not the source's fault.
-            throw new MediaException(fromSource ? MediaException.Reason.CORRUPT : MediaException.Reason.IO, source,
-                    source + " could not be thumbnailed by vipsthumbnail: " + firstError(stderr));
+            // Writing the output, or reading our own preview back, is not the source's fault:
+            // the disk may come back, so that is worth a retry.
+            boolean output = !fromSource || stderr.contains("for write") || stderr.contains("unable to write")
+                    || stderr.contains(out.substring(0, out.indexOf('[') < 0 ? out.length() : out.indexOf('[')));
+            throw new MediaException(output ? MediaException.Reason.IO : MediaException.Reason.CORRUPT, source,
+                    source + (output ? ": vipsthumbnail could not write " + out + ": " : " could not be thumbnailed by vipsthumbnail: ")
+                            + firstError(stderr));
         }
         // vipsthumbnail has no --fail-on: a truncated file "succeeds" with grey where the data
         // stopped and a warning. The in-process path fails on truncation; do the same here.
@@ -87,11 +90,7 @@ final class VipsThumbnailProcess implements Thumbnailer {
     }
 
     private Dimensions headerSize(Prepared p) throws MediaException {
-        if (vipsheader.isEmpty()) {
-            // Without vipsheader the size is unknown before decoding; the time limit still bounds it.
-            return new Dimensions(1, 1);
-        }
-        var result = ProcessRunner.run(List.of(vipsheader.get().toString(), "-f", "width", p.decodable().toString()),
+        var result = ProcessRunner.run(List.of(vipsheader.toString(), "-f", "width", p.decodable().toString()),
                 timeout, p.source());
         String[] lines = result.stdout().strip().split("\\s+");
         if (!result.succeeded() || lines.length < 1) {
@@ -99,7 +98,7 @@ final class VipsThumbnailProcess implements Thumbnailer {
                     p.source() + " is not a readable image: " + firstError(result.stderr()));
         }
         // vipsheader prints one field per file; ask twice rather than parse its full output.
-        var height = ProcessRunner.run(List.of(vipsheader.get().toString(), "-f", "height", p.decodable().toString()),
+        var height = ProcessRunner.run(List.of(vipsheader.toString(), "-f", "height", p.decodable().toString()),
                 timeout, p.source());
         try {
             Dimensions d = new Dimensions(Integer.parseInt(lines[0]), Integer.parseInt(height.stdout().strip()));
@@ -112,13 +111,14 @@ final class VipsThumbnailProcess implements Thumbnailer {
         }
     }
 
+    // "(vipsthumbnail:8833): VIPS-WARNING **: 05:05:54.268: " before each warning.
+    private static final java.util.regex.Pattern GLIB_PREFIX = java.util.regex.Pattern.compile("^\\(vips\\w*:\\d+\\): [\\w-]+ \\*\\*: [\\d:.]+: ");
+
+    /** The lines of stderr that say what went wrong, without GLib's warning decoration. */
     private static String firstError(String stderr) {
-        for (String line : stderr.strip().split("\n")) {
-            String t = line.strip();
-            if (!t.isEmpty() && !t.startsWith("(vipsthumbnail") && !t.startsWith("read gave")) {
-                return t;
-            }
-        }
-        return stderr.isBlank() ? "no message" : stderr.strip().lines().findFirst().orElse("");
+        String joined = stderr.lines().map(l -> GLIB_PREFIX.matcher(l.strip()).replaceFirst(""))
+                .filter(l -> !l.isEmpty() && !l.startsWith("read gave"))
+                .collect(java.util.stream.Collectors.joining("; "));
+        return joined.isEmpty() ? "no message" : joined;
     }
 }

@@ -2,6 +2,7 @@ package app.shoebox.media.video;
 
 import app.shoebox.media.Dimensions;
 import app.shoebox.media.FileType;
+import app.shoebox.media.GeoPoint;
 import app.shoebox.media.MediaException;
 import app.shoebox.media.NativeTools;
 import app.shoebox.media.ProcessRunner;
@@ -12,6 +13,8 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
+import java.time.OffsetDateTime;
+import java.time.format.DateTimeFormatter;
 import java.time.format.DateTimeParseException;
 import java.util.List;
 import java.util.Optional;
@@ -75,9 +78,15 @@ public final class VideoProbe {
         Optional<Instant> created = text(format.path("tags").path("creation_time"))
                 .or(() -> text(video.path("tags").path("creation_time")))
                 .flatMap(VideoProbe::instant);
+        JsonNode tags = format.path("tags");
         return Optional.of(new VideoInfo(Duration.ofNanos(Math.round(seconds * 1e9)), text(video.path("codec_name")),
                 new Dimensions(video.path("width").asInt(), video.path("height").asInt()), rotation(video),
-                created, fps(video.path("avg_frame_rate").asText("")).or(() -> fps(video.path("r_frame_rate").asText("")))));
+                created, text(tags.path("com.apple.quicktime.creationdate")).flatMap(VideoProbe::offsetDateTime),
+                fps(video.path("avg_frame_rate").asText("")).or(() -> fps(video.path("r_frame_rate").asText(""))),
+                text(tags.path("com.apple.quicktime.location.ISO6709")).or(() -> text(tags.path("location")))
+                        .flatMap(VideoProbe::iso6709),
+                text(tags.path("com.apple.quicktime.make")).or(() -> text(tags.path("make"))),
+                text(tags.path("com.apple.quicktime.model")).or(() -> text(tags.path("model")))));
     }
 
     private static JsonNode firstVideoStream(JsonNode root) {
@@ -122,6 +131,34 @@ public final class VideoProbe {
         } catch (DateTimeParseException e) {
             return Optional.empty();
         }
+    }
+
+    private static final java.util.regex.Pattern ISO_6709 =
+            java.util.regex.Pattern.compile("^([+-]\\d{1,2}(?:\\.\\d+)?)([+-]\\d{1,3}(?:\\.\\d+)?)");
+
+    /** "+48.8584+002.2945+035.000/" (decimal degrees; the rare degrees-minutes form is not read). */
+    static Optional<GeoPoint> iso6709(String s) {
+        var m = ISO_6709.matcher(s.strip());
+        if (!m.find()) {
+            return Optional.empty();
+        }
+        double lat = Double.parseDouble(m.group(1));
+        double lon = Double.parseDouble(m.group(2));
+        return Math.abs(lat) <= 90 && Math.abs(lon) <= 180 && !(lat == 0 && lon == 0)
+                ? Optional.of(new GeoPoint(lat, lon)) : Optional.empty();
+    }
+
+    /** Apple writes "2024-05-01T10:00:00+0200"; accept the ISO form with a colon too. */
+    static Optional<OffsetDateTime> offsetDateTime(String s) {
+        for (DateTimeFormatter f : List.of(DateTimeFormatter.ISO_OFFSET_DATE_TIME,
+                DateTimeFormatter.ofPattern("yyyy-MM-dd'T'HH:mm:ssxx", java.util.Locale.ROOT))) {
+            try {
+                return Optional.of(OffsetDateTime.parse(s.strip(), f));
+            } catch (DateTimeParseException e) {
+                // Try the next form.
+            }
+        }
+        return Optional.empty();
     }
 
     static String firstLine(String s) {

@@ -1,6 +1,7 @@
 package app.shoebox.media.metadata;
 
 import app.shoebox.media.FileType;
+import app.shoebox.media.GeoPoint;
 import app.shoebox.media.NativeToolsForTests;
 import app.shoebox.media.TestImages;
 import app.shoebox.media.video.VideoProbe;
@@ -204,6 +205,18 @@ class MetadataExtractorTest {
         assertThat(m.latitude().orElseThrow()).isCloseTo(ref.get("GPSLatitude").asDouble(), within(1e-6));
         assertThat(m.longitude().orElseThrow()).isCloseTo(ref.get("GPSLongitude").asDouble(), within(1e-6));
         assertThat(m.location()).contains(new GeoPoint(-33.5, -70.25));
+    }
+
+    @Test
+    void aFormatTheLibraryDoesNotParseStillGetsMetadata() throws Exception {
+        Path png = TestImages.write(TestImages.quadrants(64, 48), "png", dir.resolve("q.png"));
+        Path jxl = dir.resolve("q.jxl");
+        run(NativeToolsForTests.require("vips").toString(), "copy", png.toString(), jxl.toString());
+
+        MediaMetadata m = extractor.extract(jxl, FileType.JXL, Optional.empty(), FILE_CREATED);
+
+        assertThat(m.dateTimeOriginal()).isEqualTo(FILE_CREATED);
+        assertThat(m.fileSizeInByte()).isEqualTo(Files.size(jxl));
     }
 
     @Test

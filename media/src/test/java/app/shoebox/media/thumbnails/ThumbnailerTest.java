@@ -99,11 +99,43 @@ class ThumbnailerTest {
                 .containsExactly("red", "green", "blue", "white");
     }
 
+    @ParameterizedTest
+    @ValueSource(strings = {"ffm", "vipsthumbnail", "imageio"})
+    void transparencyBecomesWhiteInTheJpegPreview(String pathName) throws Exception {
+        Thumbnailer thumbnailer = path(pathName);
+        BufferedImage clear = new BufferedImage(400, 300, BufferedImage.TYPE_INT_ARGB);
+        Path png = TestImages.write(clear, "png", dir.resolve("clear.png"));
+
+        Thumbnails t = thumbnailer.generate(png, FileType.PNG, dir.resolve("out"));
+
+        int rgb = ImageIO.read(t.previewPath().toFile()).getRGB(200, 150) & 0xFFFFFF;
+        assertThat(rgb >> 16 & 0xFF).as("red of %06x", rgb).isGreaterThan(240);
+        assertThat(rgb & 0xFF).as("blue of %06x", rgb).isGreaterThan(240);
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"ffm", "vipsthumbnail", "imageio"})
+    void aFileNameWithBracketsIsNotReadAsLibvipsOptions(String pathName) throws Exception {
+        Thumbnailer thumbnailer = path(pathName);
+        Path folder = Files.createDirectories(dir.resolve("Trip [2024]"));
+        Path photo = TestImages.write(TestImages.quadrants(300, 200), "jpg", folder.resolve("IMG[1].jpg"));
+
+        Thumbnails t = thumbnailer.generate(photo, FileType.JPEG, dir.resolve("out"));
+
+        assertThat(t.previewSize()).isEqualTo(new app.shoebox.media.Dimensions(300, 200));
+        assertThat(t.previewPath().getFileName().toString()).isEqualTo("IMG_1_-preview.jpeg");
+        try (var files = Files.list(dir.resolve("out"))) {
+            assertThat(files.map(f -> f.getFileName().toString())).as("no link left behind")
+                    .containsExactlyInAnyOrder("IMG_1_-preview.jpeg", "IMG_1_-thumbnail." + t.thumbnailFormat().extension());
+        }
+    }
+
     static Stream<Arguments> formats() {
         return Stream.of("ffm", "vipsthumbnail", "imageio").flatMap(p -> Stream.of(
                 Arguments.of(p, FileType.PNG, "png"), Arguments.of(p, FileType.GIF, "gif"),
                 Arguments.of(p, FileType.TIFF, "tif"), Arguments.of(p, FileType.BMP, "bmp"),
-                Arguments.of(p, FileType.WEBP, "webp"), Arguments.of(p, FileType.HEIC, "heic")));
+                Arguments.of(p, FileType.WEBP, "webp"), Arguments.of(p, FileType.HEIC, "heic"),
+                Arguments.of(p, FileType.AVIF, "avif"), Arguments.of(p, FileType.JXL, "jxl")));
     }
 
     @ParameterizedTest(name = "{0} {1}")
@@ -112,7 +144,7 @@ class ThumbnailerTest {
         Thumbnailer thumbnailer = path(pathName);
         Path png = TestImages.write(TestImages.quadrants(800, 600), "png", dir.resolve("q.png"));
         Path file = dir.resolve("photo." + extension);
-        if (type == FileType.WEBP || type == FileType.HEIC) {
+        if (type == FileType.WEBP || type == FileType.HEIC || type == FileType.AVIF || type == FileType.JXL) {
             // ImageIO writes neither; libvips' command line does.
             run(NativeToolsForTests.require("vips").toString(), "copy", png.toString(), file.toString());
         } else if (type == FileType.PNG) {
@@ -134,6 +166,55 @@ class ThumbnailerTest {
         assertThat(t.previewSize()).isEqualTo(new app.shoebox.media.Dimensions(800, 600));
         assertThat(TestImages.quadrantColours(ImageIO.read(t.thumbnailPath().toFile())))
                 .containsExactly("red", "green", "blue", "white");
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"ffm", "vipsthumbnail", "imageio"})
+    void anOutputThatCannotBeWrittenIsATransientFailure(String pathName) throws Exception {
+        Thumbnailer thumbnailer = path(pathName);
+        Path photo = TestImages.write(TestImages.quadrants(300, 200), "jpg", dir.resolve("p.jpg"));
+        // A directory where the preview should go: the decoder succeeds, the write fails.
+        Files.createDirectories(dir.resolve("out/p-preview.jpeg"));
+
+        assertThatThrownBy(() -> thumbnailer.generate(photo, FileType.JPEG, dir.resolve("out")))
+                .isInstanceOfSatisfying(app.shoebox.media.MediaException.class, e -> {
+                    assertThat(e.permanent()).as(e.getMessage()).isFalse();
+                    assertThat(e.getMessage()).contains(photo.toString());
+                });
+    }
+
+    @org.junit.jupiter.api.Test
+    void theInProcessPathCanBeCalledFromManyThreadsAtOnce() throws Exception {
+        Thumbnailer ffm = path("ffm");
+        List<Path> photos = new java.util.ArrayList<>();
+        for (int i = 0; i < 8; i++) {
+            photos.add(TestImages.write(TestImages.quadrants(1000 + i * 10, 800), "jpg", dir.resolve("c" + i + ".jpg")));
+        }
+        try (var executor = java.util.concurrent.Executors.newVirtualThreadPerTaskExecutor()) {
+            var futures = photos.stream().map(p -> executor.submit(() -> ffm.generate(p, FileType.JPEG, dir.resolve("out")))).toList();
+            for (int i = 0; i < futures.size(); i++) {
+                assertThat(futures.get(i).get().width()).isEqualTo(1000 + i * 10);
+            }
+        }
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"ffm", "vipsthumbnail"})
+    void thePixelLimitHoldsForFormatsSizedByTheDecodersOwnHeader(String pathName) throws Exception {
+        path(pathName);
+        Path png = TestImages.write(TestImages.quadrants(800, 600), "png", dir.resolve("q.png"));
+        Path avif = dir.resolve("q.avif");
+        run(NativeToolsForTests.require("vips").toString(), "copy", png.toString(), avif.toString());
+        long limit = 100_000;
+        var limits = new Thumbnailers.Limits(limit, java.time.Duration.ofSeconds(30));
+        Thumbnailer strict = (pathName.equals("ffm") ? Thumbnailers.ffm(limits) : Thumbnailers.vipsthumbnail(limits)).orElseThrow();
+
+        assertThatThrownBy(() -> strict.generate(avif, FileType.AVIF, dir.resolve("out")))
+                .isInstanceOfSatisfying(app.shoebox.media.MediaException.class, e -> {
+                    assertThat(e.reason()).isEqualTo(app.shoebox.media.MediaException.Reason.TOO_LARGE);
+                    assertThat(e.getMessage()).contains("800x600");
+                });
+        assertThat(dir.resolve("out/q-preview.jpeg")).doesNotExist();
     }
 
     @org.junit.jupiter.api.Test

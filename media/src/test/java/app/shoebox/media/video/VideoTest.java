@@ -63,6 +63,38 @@ class VideoTest {
     }
 
     @Test
+    void readsAPhoneVideosLocalTimeLocationAndCamera() throws Exception {
+        Path mov = dir.resolve("IMG_0001.MOV");
+        run(NativeToolsForTests.require("ffmpeg").toString(), "-hide_banner", "-loglevel", "error", "-f", "lavfi",
+                "-i", "testsrc=duration=1:size=320x240:rate=10", "-c:v", "libx264", "-pix_fmt", "yuv420p",
+                "-movflags", "use_metadata_tags",
+                "-metadata", "com.apple.quicktime.creationdate=2024-05-01T10:00:00+0200",
+                "-metadata", "com.apple.quicktime.location.ISO6709=-33.8688+151.2093+010.000/",
+                "-metadata", "com.apple.quicktime.make=Apple", "-metadata", "com.apple.quicktime.model=iPhone 15",
+                mov.toString());
+
+        MediaMetadata m = MetadataExtractor.fromPath().extract(mov, FileType.QUICKTIME, Optional.empty(), Instant.EPOCH);
+
+        assertThat(m.dateTimeOriginal()).isEqualTo(Instant.parse("2024-05-01T08:00:00Z"));
+        assertThat(m.timeZone()).contains("UTC+2");
+        assertThat(m.location()).contains(new app.shoebox.media.GeoPoint(-33.8688, 151.2093));
+        assertThat(m.make()).contains("Apple");
+        assertThat(m.model()).contains("iPhone 15");
+    }
+
+    @Test
+    void withoutFfprobeTheContainerTagsStillGiveTimeSizeAndDuration() throws Exception {
+        var extractor = new MetadataExtractor(new VideoProbe(Optional.empty(), Duration.ofSeconds(5)));
+
+        MediaMetadata m = extractor.extract(clip, FileType.MP4, Optional.empty(), Instant.EPOCH);
+
+        assertThat(m.dateTimeOriginal()).isEqualTo(Instant.parse("2024-05-01T10:00:00Z"));
+        assertThat(m.exifImageWidth()).contains(320);
+        assertThat(m.exifImageHeight()).contains(240);
+        assertThat(m.video().orElseThrow().duration().toMillis()).isBetween(900L, 1100L);
+    }
+
+    @Test
     void posterFrameIsAnUprightImageThatThumbnailsLikeAPhoto() throws Exception {
         Path frame = dir.resolve("clip-poster.jpg");
 

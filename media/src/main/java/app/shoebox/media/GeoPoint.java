@@ -1,4 +1,4 @@
-package app.shoebox.media.metadata;
+package app.shoebox.media;
 
 /** A GPS position in decimal degrees: south and west are negative. */
 public record GeoPoint(double latitude, double longitude) {
