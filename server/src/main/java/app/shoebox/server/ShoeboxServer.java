@@ -21,6 +21,7 @@ import app.shoebox.server.duplicates.DuplicateRoutes;
 import app.shoebox.server.http.Api;
 import app.shoebox.server.http.HttpServer;
 import app.shoebox.server.http.Json;
+import app.shoebox.server.metrics.Metrics;
 import app.shoebox.server.pipeline.AssetJobRoutes;
 import app.shoebox.server.pipeline.AssetJobs;
 import app.shoebox.server.pipeline.MediaPipeline;
@@ -86,6 +87,7 @@ public final class ShoeboxServer implements AutoCloseable {
             Optional<FirstStart.Admin> firstStart = FirstStart.createAdminIfNone(users, apiKeys, config.firstAdmin());
             AssetFiles assetFiles = AssetFiles.open(library.root());
             MediaPipeline pipeline = new MediaPipeline(database.jdbi(), jobs, library.root(), config.storageTemplate());
+            Metrics metrics = new Metrics(queueAdmin, database.dataSource());
 
             List<Api.Routes> features = List.of(
                     new ServerInfoRoutes(MediaSupport.mediaTypes(), ServerInfoRoutes.defaultFeatures(),
@@ -99,7 +101,8 @@ public final class ShoeboxServer implements AutoCloseable {
                     new TagRoutes(new TagService(database.jdbi())),
                     new StackRoutes(new StackService(database.jdbi()), assetViews),
                     new DuplicateRoutes(database.jdbi(), assetViews),
-                    new QueueRoutes(new QueueService(jobs, queueAdmin, pipeline.starters()), mapper));
+                    new QueueRoutes(new QueueService(jobs, queueAdmin, pipeline.starters()), mapper),
+                    metrics);
             if (config.inProcessJobs()) {
                 MediaPipeline.Tools tools = MediaPipeline.Tools.detect();
                 tools.describe().forEach(line -> log.info("{}", line));
@@ -108,7 +111,7 @@ public final class ShoeboxServer implements AutoCloseable {
             }
             HttpServer http = new HttpServer(
                     new HttpServer.Settings(config.bindAddress(), config.port(), config.maxUploadBytes()),
-                    mapper, authenticator, features).start();
+                    mapper, authenticator, features, metrics).start();
             log.info("library folder: {}", library.root());
             log.info("storage template: {}", config.storageTemplate().map(Object::toString).orElse("none (originals stay where uploads put them)"));
             log.info("listening on http://{}:{} (Immich-compatible API under /api)", config.bindAddress(), http.port());

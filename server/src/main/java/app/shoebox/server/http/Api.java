@@ -63,6 +63,11 @@ public final class Api {
         routes.get(path, handler);
     }
 
+    /** A route outside {@code /api} that needs a credential (e.g. {@code /metrics} for Prometheus). */
+    public void rootGet(String path, Access access, AuthenticatedHandler handler) {
+        routes.get(path, ctx -> handler.handle(ctx, authorize(ctx, access)));
+    }
+
     private void add(HandlerType method, String path, Access access, AuthenticatedHandler handler) {
         Handler wrapped = ctx -> handler.handle(ctx, authorize(ctx, access));
         switch (method.name()) {

@@ -27,7 +27,16 @@ public final class HttpServer implements AutoCloseable {
 
     private final Javalin app;
 
-    public HttpServer(Settings settings, ObjectMapper mapper, Authenticator authenticator, List<Api.Routes> features) {
+    /** Told of every answered request, for latency metrics: the route template, not the raw path. */
+    @FunctionalInterface
+    public interface RequestObserver {
+        void observe(String method, String route, int status, long nanos);
+    }
+
+    private static final String STARTED = "shoebox.started";
+
+    public HttpServer(Settings settings, ObjectMapper mapper, Authenticator authenticator, List<Api.Routes> features,
+                      RequestObserver observer) {
         this.app = Javalin.create(config -> {
             config.startup.showJavalinBanner = false;
             config.startup.showOldJavalinVersionWarning = false;
@@ -39,6 +48,16 @@ public final class HttpServer implements AutoCloseable {
             config.jetty.host = settings.bindAddress();
             config.jetty.port = settings.port();
 
+            config.routes.before(ctx -> ctx.attribute(STARTED, System.nanoTime()));
+            config.routes.after(ctx -> {
+                Long started = ctx.attribute(STARTED);
+                if (started != null) {
+                    var endpoint = ctx.endpoints().lastHttpEndpoint();
+                    // Unmatched paths share one label, so a scanner cannot blow up the metric's cardinality.
+                    String route = endpoint == null ? "unmatched" : endpoint.path;
+                    observer.observe(ctx.method().name(), route, ctx.statusCode(), System.nanoTime() - started);
+                }
+            });
             Api api = new Api(config.routes, authenticator);
             features.forEach(f -> f.register(api));
 
