@@ -51,6 +51,11 @@ public final class WorkerCommand implements Callable<Integer> {
                     + "(default ${DEFAULT-VALUE}).")
     int heartbeatSeconds;
 
+    @Option(names = "--job-time-limit", defaultValue = "${env:SHOEBOX_JOB_TIME_LIMIT:-600}",
+            description = "Seconds one attempt of a media job may run before it is stopped and retried "
+                    + "(env SHOEBOX_JOB_TIME_LIMIT, default ${DEFAULT-VALUE}).")
+    int jobTimeLimitSeconds;
+
     /** Parses the template option shared by serve and worker: {@code none} turns moves off. */
     public static Optional<StorageTemplate> storageTemplate(String option) {
         return option == null || option.isBlank() || option.equalsIgnoreCase("none")
@@ -72,7 +77,8 @@ public final class WorkerCommand implements Callable<Integer> {
             MediaPipeline.Tools tools = MediaPipeline.Tools.detect();
             engine = pipeline.register(JobEngine.builder().dataSource(db.dataSource())
                     .nodeId("worker-" + hostName() + "-" + ProcessHandle.current().pid())
-                    .heartbeat(Duration.ofSeconds(Math.max(1, heartbeatSeconds))), tools, perQueue).build().start();
+                    .heartbeat(Duration.ofSeconds(Math.max(1, heartbeatSeconds))), tools, perQueue,
+                    Duration.ofSeconds(Math.max(1, jobTimeLimitSeconds))).build().start();
             log.info("worker {} working {} (database: {})", engine.nodeId(), library, db.description());
             tools.describe().forEach(line -> log.info("{}", line));
         } catch (RuntimeException e) {

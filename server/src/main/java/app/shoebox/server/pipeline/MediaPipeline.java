@@ -56,16 +56,24 @@ public final class MediaPipeline {
         this.template = template;
     }
 
-    /** Registers every asset job's handler and queue on a node being built. */
+    /** How long one attempt of a media job may run unless the worker is told otherwise. */
+    public static final Duration DEFAULT_JOB_TIME_LIMIT = Duration.ofMinutes(10);
+
+    /** Registers every asset job's handler and queue on a node being built, with the default time limit. */
     public JobEngine.Builder register(JobEngine.Builder engine, Tools tools, int mediaConcurrency) {
+        return register(engine, tools, mediaConcurrency, DEFAULT_JOB_TIME_LIMIT);
+    }
+
+    /** Registers every asset job's handler and queue; each media attempt may run at most {@code timeLimit}. */
+    public JobEngine.Builder register(JobEngine.Builder engine, Tools tools, int mediaConcurrency, Duration timeLimit) {
         engine.queue(QueueNames.METADATA_EXTRACTION, mediaConcurrency)
                 .queue(QueueNames.THUMBNAIL_GENERATION, mediaConcurrency)
                 .queue(QueueNames.DUPLICATE_DETECTION, 2)
                 .queue(QueueNames.STORAGE_TEMPLATE_MIGRATION, 2)
-                .handler(AssetJobs.EXTRACT_METADATA,
-                        new MetadataHandler(jdbi, library, jobs, tools.metadata(), template.isPresent()), MEDIA_RETRIES)
-                .handler(AssetJobs.GENERATE_THUMBNAILS,
-                        new ThumbnailHandler(jdbi, library, jobs, tools.thumbnailer(), tools.posters()), MEDIA_RETRIES)
+                .handler(AssetJobs.EXTRACT_METADATA, new TimeLimitedHandler(
+                        new MetadataHandler(jdbi, library, jobs, tools.metadata(), template.isPresent()), timeLimit), MEDIA_RETRIES)
+                .handler(AssetJobs.GENERATE_THUMBNAILS, new TimeLimitedHandler(
+                        new ThumbnailHandler(jdbi, library, jobs, tools.thumbnailer(), tools.posters()), timeLimit), MEDIA_RETRIES)
                 .handler(AssetJobs.DETECT_DUPLICATES, new DuplicateHandler(jdbi));
         template.ifPresent(t -> engine.handler(AssetJobs.MIGRATE_STORAGE, new StorageHandler(new StorageMover(jdbi, library, t), jobs)));
         return engine;
