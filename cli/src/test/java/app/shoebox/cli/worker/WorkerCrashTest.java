@@ -34,9 +34,10 @@ import java.util.UUID;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
- * A worker process killed with SIGKILL in the middle of a thumbnail: the supervisor starts a new
+ * Worker processes killed with SIGKILL in the middle of a thumbnail: the supervisor starts a new
  * one, the dead worker's job goes back to the queue (counted as a worker death), and every asset
- * ends with its thumbnails, each job completed exactly once.
+ * ends with its thumbnails, each job completed exactly once; a job that keeps killing workers is
+ * quarantined instead of crashing them for ever.
  */
 class WorkerCrashTest {
 
@@ -45,38 +46,50 @@ class WorkerCrashTest {
     private final HttpClient http = HttpClient.newHttpClient();
     private int port;
 
-    @Test
-    void aKilledWorkerIsReplacedAndItsJobCompletesOnce() throws Exception {
+    private String url;
+    private Path library;
+
+    /** A server on its own database and library that works no queues itself. */
+    private ShoeboxServer startServer(String name) throws IOException {
         TestPostgres pg = TestPostgres.get();
-        String url = pg.newDatabase("worker_crash");
-        Path library = Files.createTempDirectory(Path.of(System.getenv().getOrDefault("SHOEBOX_TEST_ROOT",
+        url = pg.newDatabase(name);
+        library = Files.createTempDirectory(Path.of(System.getenv().getOrDefault("SHOEBOX_TEST_ROOT",
                 System.getProperty("java.io.tmpdir"))), "library-");
         ServerConfig config = ServerConfig.defaults(library).withBind("127.0.0.1", 0)
                 .withDatabaseUrl(Optional.of(new DatabaseUrl(url, Optional.of(pg.user()), Optional.of(pg.password()))))
                 .withStorageTemplate(Optional.empty())
                 .withFirstAdmin(new ServerConfig.FirstAdmin(Optional.of("admin@test.local"), Optional.of("password123"),
                         Optional.of(KEY)));
-        try (ShoeboxServer server = ShoeboxServer.start(config)) {
-            port = server.port();
+        ShoeboxServer server = ShoeboxServer.start(config);
+        port = server.port();
+        return server;
+    }
+
+    /** The real {@code shoebox worker} as a child process, one job at a time, 1 s heartbeat. */
+    private WorkerSupervisor startWorker() {
+        String java = ProcessHandle.current().info().command().orElse(System.getProperty("java.home") + "/bin/java");
+        List<String> command = List.of(java, "--enable-native-access=ALL-UNNAMED", "-cp", System.getProperty("java.class.path"),
+                Main.class.getName(), "worker", "--library", library.toString(), "--storage-template", "none",
+                "--concurrency", "1", "--heartbeat", "1");
+        return WorkerSupervisor.start(new WorkerSupervisor.Settings(command, Map.of("SHOEBOX_DATABASE_URL", url),
+                Duration.ofMillis(100), Duration.ofSeconds(1), Duration.ofMinutes(1), Duration.ofSeconds(10)));
+    }
+
+    @Test
+    void aKilledWorkerIsReplacedAndItsJobCompletesOnce() throws Exception {
+        try (ShoeboxServer server = startServer("worker_crash")) {
             call("PUT", "/api/jobs/thumbnailGeneration", "{\"command\":\"pause\"}");
             List<String> ids = new ArrayList<>();
             for (int i = 0; i < 6; i++) {
                 ids.add(upload("big-" + i + ".jpg", noisyJpeg(3000, 2000, i)));
             }
-            String java = ProcessHandle.current().info().command().orElse(System.getProperty("java.home") + "/bin/java");
-            List<String> command = List.of(java, "--enable-native-access=ALL-UNNAMED", "-cp", System.getProperty("java.class.path"),
-                    Main.class.getName(), "worker", "--library", library.toString(), "--storage-template", "none",
-                    "--concurrency", "1", "--heartbeat", "1");
-            WorkerSupervisor.Settings settings = new WorkerSupervisor.Settings(command,
-                    Map.of("SHOEBOX_DATABASE_URL", url),
-                    Duration.ofMillis(100), Duration.ofSeconds(1), Duration.ofMinutes(1), Duration.ofSeconds(10));
-            try (WorkerSupervisor workers = WorkerSupervisor.start(settings)) {
+            try (WorkerSupervisor workers = startWorker()) {
                 assertThat(workers.awaitStarts(1, Duration.ofSeconds(60))).isTrue();
                 awaitQueueDrained("metadataExtraction");
                 call("PUT", "/api/jobs/thumbnailGeneration", "{\"command\":\"resume\"}");
 
                 ProcessHandle victim = workers.process().orElseThrow();
-                awaitActive("thumbnailGeneration");
+                awaitRunningOn("thumbnailGeneration", victim);
                 victim.destroyForcibly();
                 assertThat(workers.awaitStarts(2, Duration.ofSeconds(60))).as("the supervisor starts a new worker").isTrue();
 
@@ -99,15 +112,46 @@ class WorkerCrashTest {
         }
     }
 
-    private void awaitActive(String queue) throws Exception {
+    @Test
+    void aFileThatKeepsKillingWorkersIsQuarantinedWithThatReason() throws Exception {
+        try (ShoeboxServer server = startServer("worker_poison")) {
+            call("PUT", "/api/jobs/thumbnailGeneration", "{\"command\":\"pause\"}");
+            String id = upload("poison.jpg", noisyJpeg(6000, 4000, 99));
+            try (WorkerSupervisor workers = startWorker()) {
+                assertThat(workers.awaitStarts(1, Duration.ofSeconds(60))).isTrue();
+                awaitQueueDrained("metadataExtraction");
+                call("PUT", "/api/jobs/thumbnailGeneration", "{\"command\":\"resume\"}");
+                // Stand in for a decoder that segfaults on this file: kill every worker that runs its job.
+                for (int death = 1; death <= 3; death++) {
+                    ProcessHandle victim = workers.process().orElseThrow();
+                    awaitRunningOn("thumbnailGeneration", victim);
+                    victim.destroyForcibly();
+                    assertThat(workers.awaitStarts(death + 1, Duration.ofSeconds(60))).isTrue();
+                }
+                awaitQueueDrained("thumbnailGeneration");
+            }
+            JsonNode failed = call("GET", "/api/queues/thumbnailGeneration/jobs?status=failed", null);
+            assertThat(failed).hasSize(1);
+            JsonNode job = failed.get(0);
+            assertThat(job.at("/data/assetId").asText()).isEqualTo(id);
+            assertThat(job.get("state").asText()).isEqualTo("quarantined");
+            assertThat(job.get("workerDeaths").asInt()).isEqualTo(3);
+            assertThat(job.get("errors").toString()).containsIgnoringCase("worker");
+        }
+    }
+
+    /** Waits until {@code worker} itself runs a job of the queue (a dead worker's job still shows as active until rescued). */
+    private void awaitRunningOn(String queue, ProcessHandle worker) throws Exception {
         long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
         while (System.nanoTime() < deadline) {
-            if (call("GET", "/api/queues/" + queue, null).at("/statistics/active").asLong() > 0) {
-                return;
+            for (JsonNode job : call("GET", "/api/queues/" + queue + "/jobs?status=active", null)) {
+                if (job.path("node").asText().endsWith("-" + worker.pid())) {
+                    return;
+                }
             }
             Thread.sleep(2);
         }
-        throw new AssertionError(queue + " never had a running job");
+        throw new AssertionError("worker " + worker.pid() + " never ran a job of " + queue);
     }
 
     private void awaitQueueDrained(String queue) throws Exception {

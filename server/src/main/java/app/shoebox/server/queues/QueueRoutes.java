@@ -64,9 +64,12 @@ public final class QueueRoutes implements Api.Routes {
         }
     }
 
-    /** Immich's QueueJobResponseDto ({@code id, name, data, timestamp}) with the job's state and its errors. */
+    /**
+     * Immich's QueueJobResponseDto ({@code id, name, data, timestamp}) with the job's state, the
+     * worker node running it, and its errors.
+     */
     record QueueJobResponseDto(String id, String name, JsonNode data, long timestamp, String queue, String state,
-                               int attempt, Integer maxAttempts, int workerDeaths, List<JobErrorDto> errors) {}
+                               String node, int attempt, Integer maxAttempts, int workerDeaths, List<JobErrorDto> errors) {}
 
     private final QueueService queues;
     private final ObjectMapper mapper;
@@ -161,7 +164,7 @@ public final class QueueRoutes implements Api.Routes {
             data = mapper.getNodeFactory().textNode(j.args());
         }
         return new QueueJobResponseDto(Long.toString(j.id()), j.kind(), data, j.createdAt().toEpochMilli(), j.queue(),
-                j.state().name().toLowerCase(java.util.Locale.ROOT), j.attempt(), j.maxAttempts().orElse(null),
+                j.state().name().toLowerCase(java.util.Locale.ROOT), j.leaseOwner().orElse(null), j.attempt(), j.maxAttempts().orElse(null),
                 j.workerDeaths(), j.errors().stream().map(JobErrorDto::of).toList());
     }
 
