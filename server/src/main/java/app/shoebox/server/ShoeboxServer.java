@@ -6,8 +6,7 @@ import app.shoebox.jobs.JobSchema;
 import app.shoebox.jobs.QueueAdmin;
 import app.shoebox.server.albums.AlbumRoutes;
 import app.shoebox.server.albums.AlbumService;
-import app.shoebox.server.albums.AssetViews;
-import app.shoebox.server.albums.MinimalAssetViews;
+import app.shoebox.server.assets.AssetViews;
 import app.shoebox.server.assets.AssetFiles;
 import app.shoebox.server.assets.AssetRoutes;
 import app.shoebox.server.assets.AssetService;
@@ -83,7 +82,7 @@ public final class ShoeboxServer implements AutoCloseable {
             ApiKeyService apiKeys = new ApiKeyService(database.jdbi());
             SessionService sessions = new SessionService(database.jdbi(), users);
             Authenticator authenticator = new Authenticator(database.jdbi());
-            AssetViews assetViews = new MinimalAssetViews(database.jdbi());
+            AssetViews assetViews = new AssetViews(database.jdbi());
             Optional<FirstStart.Admin> firstStart = FirstStart.createAdminIfNone(users, apiKeys, config.firstAdmin());
             AssetFiles assetFiles = AssetFiles.open(library.root());
             MediaPipeline pipeline = new MediaPipeline(database.jdbi(), jobs, library.root(), config.storageTemplate());

@@ -1,5 +1,6 @@
 package app.shoebox.server.albums;
 
+import app.shoebox.server.assets.AssetViews;
 import app.shoebox.server.auth.AuthRoutes;
 import app.shoebox.server.auth.AuthUser;
 import app.shoebox.server.auth.Permission;

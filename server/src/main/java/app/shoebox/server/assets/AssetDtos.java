@@ -47,7 +47,8 @@ final class AssetDtos {
     }
 
     /** Immich's {@code AssetResponseDto}; {@code exifInfo} only when asked for (left out otherwise, as Immich does). */
-    record AssetResponseDto(String id, String ownerId, String type, String originalPath, String originalFileName,
+    record AssetResponseDto(String id, String ownerId, String deviceAssetId, String deviceId, String type,
+                            String originalPath, String originalFileName,
                             String originalMimeType, String checksum, Instant createdAt, Instant fileCreatedAt,
                             Instant fileModifiedAt, Instant localDateTime, Instant updatedAt, boolean isFavorite,
                             boolean isArchived, boolean isTrashed, boolean isOffline, boolean isEdited,
@@ -60,7 +61,8 @@ final class AssetDtos {
         static AssetResponseDto of(AssetRepository.WithExif row, boolean withExif) {
             Asset a = row.asset();
             ExifResponseDto exif = withExif ? row.exif().map(ExifResponseDto::of).orElseGet(() -> ExifResponseDto.empty(a)) : null;
-            return new AssetResponseDto(a.id().toString(), a.ownerId().toString(), a.type().name(), a.originalPath(),
+            return new AssetResponseDto(a.id().toString(), a.ownerId().toString(), a.deviceAssetId(), a.deviceId(),
+                    a.type().name(), a.originalPath(),
                     a.originalFileName(), a.mimeType(), Checksums.base64(a.checksum()), a.createdAt(), a.fileCreatedAt(),
                     a.fileModifiedAt(), a.localDateTime(), a.updatedAt(), a.isFavorite(),
                     a.visibility() == Asset.Visibility.ARCHIVE, a.isTrashed(), a.isOffline(), a.isEdited(),

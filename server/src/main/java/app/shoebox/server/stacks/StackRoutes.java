@@ -1,6 +1,6 @@
 package app.shoebox.server.stacks;
 
-import app.shoebox.server.albums.AssetViews;
+import app.shoebox.server.assets.AssetViews;
 import app.shoebox.server.auth.AuthRoutes;
 import app.shoebox.server.auth.Permission;
 import app.shoebox.server.http.Access;
