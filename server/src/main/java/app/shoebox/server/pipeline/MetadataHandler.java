@@ -55,23 +55,14 @@ final class MetadataHandler implements JobHandler {
         Path file = library.resolve(asset.originalPath());
         Optional<FileType> type = FileType.fromFileName(asset.originalPath());
         if (type.isEmpty()) {
-            String reason = "cannot read metadata of " + asset.originalFileName() + ": unknown file type";
-            ProcessingErrors.record(jdbi, id, ctx.kind(), reason);
-            return JobOutcome.discard(reason);
+            return ProcessingErrors.discard(jdbi, ctx, id, "cannot read metadata of " + asset.originalFileName()
+                    + ": unknown file type");
         }
         MediaMetadata meta;
         try {
             meta = extractor.extract(file, type.get(), asset.sidecarPath().map(library::resolve), asset.fileCreatedAt());
         } catch (MediaException e) {
-            String reason = asset.originalFileName() + ": " + e.getMessage();
-            if (PipelineAsset.movedSince(jdbi, asset)) {
-                return JobOutcome.retry("the original moved while it was read: " + reason);
-            }
-            if (e.permanent()) {
-                ProcessingErrors.record(jdbi, id, ctx.kind(), reason);
-                return JobOutcome.discard(reason);
-            }
-            return JobOutcome.retry(reason);
+            return ProcessingErrors.of(jdbi, ctx, asset, e);
         }
         ctx.completeInTransaction(tx -> {
             writeExif(tx, id, meta);

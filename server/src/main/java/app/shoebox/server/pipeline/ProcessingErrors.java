@@ -1,5 +1,8 @@
 package app.shoebox.server.pipeline;
 
+import app.shoebox.jobs.JobContext;
+import app.shoebox.jobs.JobOutcome;
+import app.shoebox.media.MediaException;
 import org.jdbi.v3.core.Jdbi;
 
 import java.util.UUID;
@@ -11,6 +14,25 @@ import java.util.UUID;
 final class ProcessingErrors {
 
     private ProcessingErrors() {
+    }
+
+    /** Fails the step for good: the reason goes on the asset and on the discarded job. */
+    static JobOutcome discard(Jdbi jdbi, JobContext ctx, UUID assetId, String reason) {
+        record(jdbi, assetId, ctx.kind(), reason);
+        return JobOutcome.discard(reason);
+    }
+
+    /**
+     * What a media failure means for the job: a file that moved mid-read (a storage-template move)
+     * is tried again, a permanent failure (corrupt, truncated, empty) is discarded with its reason
+     * on the asset, anything else (I/O, a tool's time limit) is retried.
+     */
+    static JobOutcome of(Jdbi jdbi, JobContext ctx, PipelineAsset asset, MediaException e) {
+        String reason = asset.originalFileName() + ": " + e.getMessage();
+        if (PipelineAsset.movedSince(jdbi, asset)) {
+            return JobOutcome.retry("the original moved while it was read: " + reason);
+        }
+        return e.permanent() ? discard(jdbi, ctx, asset.id(), reason) : JobOutcome.retry(reason);
     }
 
     static void record(Jdbi jdbi, UUID assetId, String step, String reason) {

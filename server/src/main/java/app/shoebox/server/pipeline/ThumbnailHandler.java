@@ -58,7 +58,8 @@ final class ThumbnailHandler implements JobHandler {
         PipelineAsset asset = found.get();
         Optional<FileType> type = FileType.fromFileName(asset.originalPath());
         if (type.isEmpty()) {
-            return fail(id, ctx, "cannot make a thumbnail of " + asset.originalFileName() + ": unknown file type");
+            return ProcessingErrors.discard(jdbi, ctx, id, "cannot make a thumbnail of " + asset.originalFileName()
+                    + ": unknown file type");
         }
         String folder = thumbnailFolder(asset.ownerId(), id);
         Path outDir = library.resolve(folder);
@@ -80,18 +81,14 @@ final class ThumbnailHandler implements JobHandler {
                 }
             } else {
                 if (!thumbnailer.canDecode(type.get())) {
-                    return fail(id, ctx, "cannot make a thumbnail of " + asset.originalFileName() + ": "
+                    return ProcessingErrors.discard(jdbi, ctx, id, "cannot make a thumbnail of " + asset.originalFileName() + ": "
                             + thumbnailer.describe() + " cannot decode " + type.get().mimeType()
                             + " (install libvips for HEIC, RAW and more)");
                 }
                 made = thumbnailer.generate(original, type.get(), outDir, id.toString());
             }
         } catch (MediaException e) {
-            String reason = asset.originalFileName() + ": " + e.getMessage();
-            if (PipelineAsset.movedSince(jdbi, asset)) {
-                return JobOutcome.retry("the original moved while it was read: " + reason);
-            }
-            return e.permanent() ? fail(id, ctx, reason) : JobOutcome.retry(reason);
+            return ProcessingErrors.of(jdbi, ctx, asset, e);
         } catch (IOException e) {
             return JobOutcome.retry("cannot write thumbnails of " + asset.originalFileName() + " to " + outDir + ": " + e);
         }
@@ -120,10 +117,5 @@ final class ThumbnailHandler implements JobHandler {
             AssetJobs.next(jobs, tx, AssetJobs.DETECT_DUPLICATES, id);
         });
         return JobOutcome.complete();
-    }
-
-    private JobOutcome fail(UUID id, JobContext ctx, String reason) {
-        ProcessingErrors.record(jdbi, id, ctx.kind(), reason);
-        return JobOutcome.discard(reason);
     }
 }
