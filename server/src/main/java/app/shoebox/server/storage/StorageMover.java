@@ -33,8 +33,8 @@ import java.util.UUID;
  * the catalogue with a conditional update (only if the asset still points where it did) in the same
  * transaction that records the old file as orphaned; the old file is deleted after the commit. An
  * API read that looked up the old path a moment before keeps working (an open file survives its
- * unlinking, and {@link #resolveOriginal} looks again when the old name is already gone), and an API
- * edit never conflicts, since the move writes only the path columns.
+ * unlinking, and the download looks the path up again when the old name is already gone), and an
+ * API edit never conflicts, since the move writes only the path columns.
  */
 public final class StorageMover {
 
@@ -141,20 +141,6 @@ public final class StorageMover {
                     .execute();
             return deleted;
         });
-    }
-
-    /**
-     * The file behind an asset's original for a reader: if the path it looked up was moved away in
-     * the meantime, the catalogue is asked again once.
-     */
-    public static Path resolveOriginal(Path library, Jdbi jdbi, UUID assetId, String lookedUpPath) {
-        Path p = library.resolve(lookedUpPath);
-        if (Files.exists(p)) {
-            return p;
-        }
-        return jdbi.withHandle(h -> h.createQuery("SELECT original_path FROM assets WHERE id = :id")
-                        .bind("id", assetId).mapTo(String.class).findOne())
-                .map(library::resolve).orElse(p);
     }
 
     private String placeCopy(AssetRow asset, Path source, String wanted) throws IOException {

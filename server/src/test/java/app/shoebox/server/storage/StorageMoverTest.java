@@ -13,6 +13,7 @@ import java.nio.file.Path;
 import java.time.OffsetDateTime;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.UUID;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.atomic.AtomicBoolean;
@@ -127,27 +128,30 @@ class StorageMoverTest {
     }
 
     @Test
-    void readsAndEditsDuringMovesNeverFailOrGetLost() throws Exception {
+    void apiReadsAndEditsDuringMovesNeverFailOrGetLost() throws Exception {
         List<UUID> ids = new ArrayList<>();
         for (int i = 0; i < 40; i++) {
             ids.add(asset("c" + i + ".jpg", "2018-0" + (1 + i % 9) + "-01T00:00:00Z", "concurrent " + i));
         }
         AtomicBoolean moving = new AtomicBoolean(true);
         ConcurrentLinkedQueue<String> failures = new ConcurrentLinkedQueue<>();
-        Thread reader = Thread.ofVirtual().start(() -> {
+        Map<UUID, Boolean> lastWrite = new java.util.concurrent.ConcurrentHashMap<>();
+        Thread client = Thread.ofVirtual().start(() -> {
             int round = 0;
             while (moving.get() || round < 2) {
                 round++;
                 for (int i = 0; i < ids.size(); i++) {
                     UUID id = ids.get(i);
-                    try {
-                        jdbi.useHandle(h -> h.execute("UPDATE assets SET is_favorite = NOT is_favorite, updated_at = now() WHERE id = ?", id));
-                        Path p = StorageMover.resolveOriginal(library, jdbi, id, path(id));
-                        if (!Files.readString(p).equals("concurrent " + i)) {
-                            failures.add("wrong bytes for " + id);
-                        }
-                    } catch (Exception e) {
-                        failures.add(id + ": " + e);
+                    boolean favorite = (round + i) % 2 == 0;
+                    var edit = server.putJson("/api/assets/" + id, ServerFixture.ADMIN_KEY, Map.of("isFavorite", favorite));
+                    if (edit.statusCode() != 200) {
+                        failures.add("edit of " + id + " answered " + edit.statusCode() + ": " + edit.body());
+                    } else {
+                        lastWrite.put(id, favorite);
+                    }
+                    var original = server.get("/api/assets/" + id + "/original", ServerFixture.ADMIN_KEY);
+                    if (original.statusCode() != 200 || !original.body().equals("concurrent " + i)) {
+                        failures.add("read of " + id + " answered " + original.statusCode() + ": " + original.body());
                     }
                 }
             }
@@ -156,10 +160,13 @@ class StorageMoverTest {
             mover.move(id);
         }
         moving.set(false);
-        reader.join();
+        client.join();
         assertThat(failures).isEmpty();
         for (UUID id : ids) {
             assertThat(path(id)).startsWith("library/");
+            boolean favorite = jdbi.withHandle(h -> h.createQuery("SELECT is_favorite FROM assets WHERE id = :id")
+                    .bind("id", id).mapTo(Boolean.class).one());
+            assertThat(favorite).as("the last edit of " + id + " survived the move").isEqualTo(lastWrite.get(id));
         }
     }
 }
