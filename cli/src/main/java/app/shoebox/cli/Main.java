@@ -27,7 +27,24 @@ public final class Main implements Runnable {
 
     /** The command tree, for tests and for {@link #main}. */
     public static CommandLine commandLine() {
-        return new CommandLine(new Main()).setCaseInsensitiveEnumValuesAllowed(true);
+        return new CommandLine(new Main()).setCaseInsensitiveEnumValuesAllowed(true)
+                .setExecutionExceptionHandler(Main::reportFailure);
+    }
+
+    /**
+     * A failure a user can act on (a bad flag value, a database that cannot be reached, a library
+     * already in use) is one line that says what and where; anything else also gets its stack trace,
+     * since it is a bug to report.
+     */
+    private static int reportFailure(Exception e, CommandLine command, CommandLine.ParseResult parsed) {
+        String message = e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage();
+        command.getErr().println("shoebox " + command.getCommandName() + ": " + message);
+        boolean expected = e instanceof IllegalArgumentException || e instanceof IllegalStateException
+                || e instanceof java.io.UncheckedIOException || e instanceof java.io.IOException;
+        if (!expected) {
+            e.printStackTrace(command.getErr());
+        }
+        return 1;
     }
 
     @Override
