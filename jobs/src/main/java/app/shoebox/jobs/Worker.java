@@ -146,6 +146,7 @@ final class Worker {
                     lastClaim.put(queue, now);
                     List<JobStore.Claimed> claimed = db.auto("claim jobs of queue " + queue,
                             c -> store.claim(c, nodeId, queue, want));
+                    counters.claimNanos.add(System.nanoTime() - now);
                     counters.claimQueries.increment();
                     counters.claimed.add(claimed.size());
                     for (JobStore.Claimed job : claimed) {

@@ -25,8 +25,12 @@ CREATE TABLE ${schema}.job (
 -- The claim reads only this index: it holds waiting jobs alone, so its size and the claim's cost
 -- follow the backlog, never the history.
 CREATE INDEX job_claim ON ${schema}.job (queue, priority DESC, run_at, id) WHERE state = 'available';
--- Rescue and cancellation look up running jobs by the node that holds them.
-CREATE INDEX job_running ON ${schema}.job (lease_owner) WHERE state = 'running';
+-- The rescuer scans running jobs. Keyed by id, not by lease owner: an index on the owner would
+-- tempt the planner to scan every entry of a busy node (dead ones included, until vacuum) for
+-- each row of a batched completion, where a primary-key lookup per row is what is wanted.
+CREATE INDEX job_running ON ${schema}.job (id) WHERE state = 'running';
+-- Cancel requests of running jobs, read by each heartbeat: almost always empty.
+CREATE INDEX job_cancel_requested ON ${schema}.job (lease_owner) WHERE state = 'running' AND cancel_requested;
 -- The pruner walks finished jobs by age.
 CREATE INDEX job_finished ON ${schema}.job (finished_at) WHERE finished_at IS NOT NULL;
 -- One pending job per (kind, unique key): a finished job frees its key.
