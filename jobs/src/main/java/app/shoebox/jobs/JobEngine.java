@@ -61,7 +61,7 @@ public final class JobEngine implements AutoCloseable {
         this.completer = new Completer(store, db, nodeId, b.completionBatch, b.asyncCompletionCommit, counters);
         Map<String, Integer> queues = b.queues.isEmpty() ? Map.of(JobRequest.DEFAULT_QUEUE, 10) : b.queues;
         this.worker = new Worker(new Worker.Config(queues, b.globalConcurrency, b.claimBatch, b.pollInterval,
-                b.claimCoalesce, b.settingsRefresh, b.handlers, b.policies, b.defaultPolicy), store, db, nodeId,
+                b.claimCoalesce, b.settingsRefresh, b.handlers, b.policies, b.defaultPolicy, b.durableClaims), store, db, nodeId,
                 counters, completer);
         Listener.ConnectionFactory listenerConnection = b.jdbcUrl != null
                 ? () -> DriverManager.getConnection(b.jdbcUrl, b.user, b.password)
@@ -225,6 +225,7 @@ public final class JobEngine implements AutoCloseable {
         private int poisonLimit = 3;
         private Pruner.Config pruner = Pruner.Config.defaults();
         private boolean asyncCompletionCommit;
+        private boolean durableClaims;
         private boolean maintenance = true;
 
         private Builder() {
@@ -348,6 +349,16 @@ public final class JobEngine implements AutoCloseable {
         /** Opt-in: completions committed with {@code synchronous_commit = off}; a crash may re-run a few jobs. */
         public Builder asyncCompletionCommit(boolean enabled) {
             this.asyncCompletionCommit = enabled;
+            return this;
+        }
+
+        /**
+         * Claims commit without waiting for their WAL flush unless this is set: a claim lost in a
+         * database crash only makes its job run again, and every write of that attempt stays fenced.
+         * Enqueues and completions always wait for the flush (unless {@link #asyncCompletionCommit}).
+         */
+        public Builder durableClaims(boolean durable) {
+            this.durableClaims = durable;
             return this;
         }
 

@@ -42,6 +42,7 @@ final class JobStore {
     private final String insertOne;
     private final String insertMany;
     private final String claim;
+    private final String claimAsync;
     private final String completeMany;
     private final String settle;
 
@@ -63,6 +64,7 @@ final class JobStore {
                 + "   ORDER BY priority DESC, run_at, id LIMIT ? FOR UPDATE SKIP LOCKED) c"
                 + " WHERE j.id = c.id"
                 + " RETURNING j.id, j.kind, j.queue, j.args::text, j.attempt, j.max_attempts, j.cancel_requested";
+        this.claimAsync = "SET LOCAL synchronous_commit = off; " + claim;
         // A batch of completions in one statement; a job whose attempt or owner changed is skipped.
         this.completeMany = "UPDATE " + job + " j SET state = 'completed', finished_at = now(), lease_owner = NULL"
                 + " FROM unnest(?::bigint[], ?::int[]) AS c(id, attempt)"
@@ -205,13 +207,29 @@ final class JobStore {
     }
 
     List<Claimed> claim(Connection c, String nodeId, String queue, int limit) throws SQLException {
-        try (PreparedStatement p = c.prepareStatement(claim)) {
+        return claim(c, nodeId, queue, limit, true);
+    }
+
+    /**
+     * Claims up to {@code limit} jobs. With {@code durable} false the claim commits without waiting
+     * for its WAL flush (one statement, one round trip: the SET LOCAL rides in the same implicit
+     * transaction). That is safe for jobs: a claim lost in a database crash only puts the job back
+     * to waiting, so it runs again (at least once, as after any crash), and every later write of
+     * the lost attempt is still fenced on attempt and owner. Any synchronous commit after it (an
+     * enqueue, a completion) flushes it too.
+     */
+    List<Claimed> claim(Connection c, String nodeId, String queue, int limit, boolean durable) throws SQLException {
+        try (PreparedStatement p = c.prepareStatement(durable ? claim : claimAsync)) {
             p.setString(1, nodeId);
             p.setString(2, queue);
             p.setString(3, queue);
             p.setInt(4, limit);
             List<Claimed> out = new ArrayList<>(limit);
-            try (ResultSet rs = p.executeQuery()) {
+            boolean isResult = p.execute();
+            while (!isResult && p.getUpdateCount() != -1) {
+                isResult = p.getMoreResults();
+            }
+            try (ResultSet rs = p.getResultSet()) {
                 while (rs.next()) {
                     int max = rs.getInt(6);
                     OptionalInt maxAttempts = rs.wasNull() ? OptionalInt.empty() : OptionalInt.of(max);

@@ -23,7 +23,7 @@ final class Worker {
 
     record Config(Map<String, Integer> queues, int globalConcurrency, int claimBatch, Duration pollInterval,
                   Duration claimCoalesce, Duration settingsRefresh, Map<String, JobHandler> handlers,
-                  Map<String, RetryPolicy> policies, RetryPolicy defaultPolicy) {
+                  Map<String, RetryPolicy> policies, RetryPolicy defaultPolicy, boolean durableClaims) {
         Config {
             if (queues.isEmpty()) {
                 throw new IllegalArgumentException("a job node needs at least one queue to work");
@@ -145,7 +145,7 @@ final class Worker {
                     }
                     lastClaim.put(queue, now);
                     List<JobStore.Claimed> claimed = db.auto("claim jobs of queue " + queue,
-                            c -> store.claim(c, nodeId, queue, want));
+                            c -> store.claim(c, nodeId, queue, want, config.durableClaims()));
                     counters.claimNanos.add(System.nanoTime() - now);
                     counters.claimQueries.increment();
                     counters.claimed.add(claimed.size());

@@ -37,9 +37,10 @@ CREATE INDEX job_finished ON ${schema}.job (finished_at) WHERE finished_at IS NO
 CREATE UNIQUE INDEX job_unique ON ${schema}.job (kind, unique_key)
     WHERE unique_key IS NOT NULL AND state IN ('available', 'running');
 
--- The hot table churns: vacuum it early so dead tuples never pile up under the claim index.
+-- The hot table churns: vacuum it early and unthrottled, so the dead entries every claim leaves at
+-- the front of the claim index are removed before later claims have to step over them.
 ALTER TABLE ${schema}.job SET (autovacuum_vacuum_scale_factor = 0.01, autovacuum_vacuum_insert_scale_factor = 0.05,
-                               autovacuum_analyze_scale_factor = 0.02);
+                               autovacuum_analyze_scale_factor = 0.02, autovacuum_vacuum_cost_delay = 0);
 
 CREATE TABLE ${schema}.job_queue (
     queue       text PRIMARY KEY,
