@@ -38,6 +38,7 @@ final class JobStore {
             "ON CONFLICT (kind, unique_key) WHERE unique_key IS NOT NULL AND state IN ('available', 'running') DO NOTHING";
 
     private final JobSchema schema;
+    private final InsertNotifier notifier = new InsertNotifier();
     private final String job;
     private final String insertOne;
     private final String insertMany;
@@ -100,7 +101,11 @@ final class JobStore {
                 setInt(p, 7, r.maxAttempts());
                 try (ResultSet rs = p.executeQuery()) {
                     if (rs.next()) {
-                        return new InsertResult(rs.getLong(1), false);
+                        long id = rs.getLong(1);
+                        if (runnableNow(r) && notifier.due(r.queue())) {
+                            notify(c, "q:" + r.queue());
+                        }
+                        return new InsertResult(id, false);
                     }
                 }
             }
@@ -127,7 +132,16 @@ final class JobStore {
             return 0;
         }
         boolean anyUnique = requests.stream().anyMatch(r -> r.uniqueKey().isPresent());
-        return anyUnique ? insertManyUnnest(c, requests) : copy(c, requests);
+        long inserted = anyUnique ? insertManyUnnest(c, requests) : copy(c, requests);
+        // one notification per queue for the whole batch
+        for (String queue : requests.stream().filter(JobStore::runnableNow).map(JobRequest::queue).distinct().toList()) {
+            notify(c, "q:" + queue);
+        }
+        return inserted;
+    }
+
+    private static boolean runnableNow(JobRequest r) {
+        return r.runAt().isEmpty() || !r.runAt().get().isAfter(Instant.now());
     }
 
     private long insertManyUnnest(Connection c, List<JobRequest> rs) throws SQLException {
@@ -632,9 +646,15 @@ final class JobStore {
     boolean retry(Connection c, long id) throws SQLException {
         try (PreparedStatement p = c.prepareStatement("UPDATE " + job + " SET state = 'available', attempt = 0,"
                 + " worker_deaths = 0, cancel_requested = false, run_at = now(), finished_at = NULL"
-                + " WHERE id = ? AND state NOT IN ('available', 'running')")) {
+                + " WHERE id = ? AND state NOT IN ('available', 'running') RETURNING queue")) {
             p.setLong(1, id);
-            return p.executeUpdate() == 1;
+            try (ResultSet rs = p.executeQuery()) {
+                if (!rs.next()) {
+                    return false;
+                }
+                notify(c, "q:" + rs.getString(1));
+                return true;
+            }
         }
     }
 

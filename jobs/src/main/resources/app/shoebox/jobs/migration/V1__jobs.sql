@@ -75,15 +75,3 @@ CREATE TABLE ${schema}.job_periodic (
     name        text PRIMARY KEY,
     next_run_at timestamptz NOT NULL
 );
-
--- Wake idle nodes when jobs that can run now arrive: once per statement and queue, so a bulk
--- insert costs one notification per queue, not one per row.
-CREATE FUNCTION ${schema}.job_notify_insert() RETURNS trigger LANGUAGE plpgsql AS $$
-BEGIN
-    PERFORM pg_notify('${channel}', 'q:' || q.queue)
-    FROM (SELECT DISTINCT queue FROM inserted WHERE run_at <= now()) q;
-    RETURN NULL;
-END $$;
-
-CREATE TRIGGER job_notify_insert AFTER INSERT ON ${schema}.job
-    REFERENCING NEW TABLE AS inserted FOR EACH STATEMENT EXECUTE FUNCTION ${schema}.job_notify_insert();
