@@ -103,7 +103,7 @@ public final class JobEngine implements AutoCloseable {
 
     /** Migrates the schema, registers the node, and starts claiming and the maintenance services. */
     public synchronized JobEngine start() {
-        if (started) {
+        if (started || stopped) {
             throw new IllegalStateException("job node " + nodeId + " was already started");
         }
         started = true;
@@ -127,7 +127,13 @@ public final class JobEngine implements AutoCloseable {
      * back to the queue, writes pending completions, and leaves. Returns the number handed back.
      */
     public synchronized int stop(Duration bound) {
-        if (!started || stopped) {
+        if (!started) {
+            // built but never started: only the pool (if ours) holds resources
+            ownedPool.ifPresent(HikariDataSource::close);
+            stopped = true;
+            return 0;
+        }
+        if (stopped) {
             return 0;
         }
         stopped = true;

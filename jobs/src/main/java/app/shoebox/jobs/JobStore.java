@@ -67,9 +67,13 @@ final class JobStore {
                 + " RETURNING j.id, j.kind, j.queue, j.args::text, j.attempt, j.max_attempts, j.cancel_requested";
         this.claimAsync = "SET LOCAL synchronous_commit = off; " + claim;
         // A batch of completions in one statement; a job whose attempt or owner changed is skipped.
+        // No "state = 'running'" here: the owner check implies it (constraint job_owner_iff_running),
+        // and spelling it out lets the planner walk the whole running-jobs partial index, dead
+        // entries included, in a merge join instead of one primary-key lookup per row: measured,
+        // batches went from about 2 ms to 26-60 ms once a million jobs had passed through.
         this.completeMany = "UPDATE " + job + " j SET state = 'completed', finished_at = now(), lease_owner = NULL"
                 + " FROM unnest(?::bigint[], ?::int[]) AS c(id, attempt)"
-                + " WHERE j.id = c.id AND j.attempt = c.attempt AND j.lease_owner = ? AND j.state = 'running'"
+                + " WHERE j.id = c.id AND j.attempt = c.attempt AND j.lease_owner = ?"
                 + " RETURNING j.id";
         this.settle = "UPDATE " + job + " SET"
                 + " state = CASE WHEN cancel_requested AND ? = 'available' THEN 'cancelled' ELSE ? END,"
@@ -411,12 +415,14 @@ final class JobStore {
     int prune(Connection c, Duration completedRetention, Duration failedRetention, int limit) throws SQLException {
         String sql = "DELETE FROM " + job + " WHERE id IN (SELECT id FROM " + job
                 + " WHERE finished_at IS NOT NULL AND finished_at < now() - ? * interval '1 millisecond'"
-                + " AND (state IN ('completed', 'cancelled') OR finished_at < now() - ? * interval '1 millisecond')"
+                + " AND CASE WHEN state IN ('completed', 'cancelled') THEN finished_at < now() - ? * interval '1 millisecond'"
+                + "          ELSE finished_at < now() - ? * interval '1 millisecond' END"
                 + " LIMIT ?)";
         try (PreparedStatement p = c.prepareStatement(sql)) {
             p.setLong(1, Math.min(completedRetention.toMillis(), failedRetention.toMillis()));
-            p.setLong(2, failedRetention.toMillis());
-            p.setInt(3, limit);
+            p.setLong(2, completedRetention.toMillis());
+            p.setLong(3, failedRetention.toMillis());
+            p.setInt(4, limit);
             return p.executeUpdate();
         }
     }

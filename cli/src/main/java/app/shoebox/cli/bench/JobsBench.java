@@ -63,6 +63,10 @@ public final class JobsBench implements Runnable {
     @Option(names = "--tx-insert-seconds", defaultValue = "5", description = "Duration of the 16-thread transactional insert (default ${DEFAULT-VALUE}).")
     int txInsertSeconds;
 
+    @Option(names = "--pg-shared-buffers", defaultValue = "128MB",
+            description = "shared_buffers of the embedded PostgreSQL (default ${DEFAULT-VALUE}, PostgreSQL's own default).")
+    String sharedBuffers;
+
     @Option(names = "--durable-claims", description = "Claims wait for their WAL flush too (the engine's durableClaims option).")
     boolean durableClaims;
 
@@ -90,6 +94,7 @@ public final class JobsBench implements Runnable {
                 System.out.println("starting an embedded PostgreSQL in " + tempDir);
                 embedded = EmbeddedPostgres.builder().setDataDirectory(tempDir.resolve("data")).setCleanDataDirectory(true)
                         .setServerConfig("listen_addresses", "127.0.0.1").setServerConfig("max_connections", "100")
+                        .setServerConfig("shared_buffers", sharedBuffers)
                         // zonky turns durability off by default; the figures are for default durability
                         .setServerConfig("fsync", "on").setServerConfig("synchronous_commit", "on")
                         .setServerConfig("full_page_writes", "on")
@@ -171,7 +176,8 @@ public final class JobsBench implements Runnable {
         String sync;
         try (Connection c = ds.getConnection(); Statement s = c.createStatement()) {
             version = one(s, "SHOW server_version");
-            sync = one(s, "SHOW synchronous_commit") + "/fsync=" + one(s, "SHOW fsync");
+            sync = one(s, "SHOW synchronous_commit") + "/fsync=" + one(s, "SHOW fsync") + "/shared_buffers="
+                    + one(s, "SHOW shared_buffers");
         }
         System.out.printf("machine: %d cpus, %s; PostgreSQL %s (synchronous_commit=%s); load %s%n",
                 Runtime.getRuntime().availableProcessors(), cpu, version, sync, loadAverage());

@@ -19,7 +19,9 @@ CREATE TABLE ${schema}.job (
     attempted_at     timestamptz,
     finished_at      timestamptz,
     CONSTRAINT job_state_known CHECK (state IN
-        ('available', 'running', 'completed', 'failed', 'discarded', 'cancelled', 'quarantined'))
+        ('available', 'running', 'completed', 'failed', 'discarded', 'cancelled', 'quarantined')),
+    -- a job has a lease owner exactly while it runs: fenced writes rely on it
+    CONSTRAINT job_owner_iff_running CHECK ((state = 'running') = (lease_owner IS NOT NULL))
 );
 
 -- The claim reads only this index: it holds waiting jobs alone, so its size and the claim's cost
