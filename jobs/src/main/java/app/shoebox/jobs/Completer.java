@@ -104,6 +104,7 @@ final class Completer implements Runnable {
             ids[i] = batch.get(i).id();
             attempts[i] = batch.get(i).attempt();
         }
+        long start = System.nanoTime();
         Set<Long> done = db.tx("complete " + ids.length + " jobs", c -> {
             if (asyncCommit) {
                 // opt-in: a crash may lose the last few hundred milliseconds of completions (those
@@ -114,6 +115,7 @@ final class Completer implements Runnable {
             }
             return store.completeMany(c, nodeId, ids, attempts);
         });
+        counters.completionNanos.add(System.nanoTime() - start);
         counters.completionBatches.increment();
         counters.completed.add(done.size());
         int stale = ids.length - done.size();

@@ -61,7 +61,7 @@ public final class JobEngine implements AutoCloseable {
         this.completer = new Completer(store, db, nodeId, b.completionBatch, b.asyncCompletionCommit, counters);
         Map<String, Integer> queues = b.queues.isEmpty() ? Map.of(JobRequest.DEFAULT_QUEUE, 10) : b.queues;
         this.worker = new Worker(new Worker.Config(queues, b.globalConcurrency, b.claimBatch, b.pollInterval,
-                b.claimCoalesce, b.settingsRefresh, b.handlers, b.policies, b.defaultPolicy), store, db, nodeId,
+                b.claimCoalesce, b.settingsRefresh, b.handlers, b.policies, b.defaultPolicy, b.durableClaims), store, db, nodeId,
                 counters, completer);
         Listener.ConnectionFactory listenerConnection = b.jdbcUrl != null
                 ? () -> DriverManager.getConnection(b.jdbcUrl, b.user, b.password)
@@ -103,7 +103,7 @@ public final class JobEngine implements AutoCloseable {
 
     /** Migrates the schema, registers the node, and starts claiming and the maintenance services. */
     public synchronized JobEngine start() {
-        if (started) {
+        if (started || stopped) {
             throw new IllegalStateException("job node " + nodeId + " was already started");
         }
         started = true;
@@ -127,7 +127,13 @@ public final class JobEngine implements AutoCloseable {
      * back to the queue, writes pending completions, and leaves. Returns the number handed back.
      */
     public synchronized int stop(Duration bound) {
-        if (!started || stopped) {
+        if (!started) {
+            // built but never started: only the pool (if ours) holds resources
+            ownedPool.ifPresent(HikariDataSource::close);
+            stopped = true;
+            return 0;
+        }
+        if (stopped) {
             return 0;
         }
         stopped = true;
@@ -225,6 +231,7 @@ public final class JobEngine implements AutoCloseable {
         private int poisonLimit = 3;
         private Pruner.Config pruner = Pruner.Config.defaults();
         private boolean asyncCompletionCommit;
+        private boolean durableClaims;
         private boolean maintenance = true;
 
         private Builder() {
@@ -348,6 +355,16 @@ public final class JobEngine implements AutoCloseable {
         /** Opt-in: completions committed with {@code synchronous_commit = off}; a crash may re-run a few jobs. */
         public Builder asyncCompletionCommit(boolean enabled) {
             this.asyncCompletionCommit = enabled;
+            return this;
+        }
+
+        /**
+         * Claims commit without waiting for their WAL flush unless this is set: a claim lost in a
+         * database crash only makes its job run again, and every write of that attempt stays fenced.
+         * Enqueues and completions always wait for the flush (unless {@link #asyncCompletionCommit}).
+         */
+        public Builder durableClaims(boolean durable) {
+            this.durableClaims = durable;
             return this;
         }
 

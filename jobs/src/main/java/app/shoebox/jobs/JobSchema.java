@@ -103,8 +103,7 @@ public record JobSchema(String name) {
                 throw new IllegalStateException("migration " + path + " is missing from the jobs jar");
             }
             return new String(in.readAllBytes(), StandardCharsets.UTF_8)
-                    .replace("${schema}", name)
-                    .replace("${channel}", channel());
+                    .replace("${schema}", name);
         } catch (IOException e) {
             throw new UncheckedIOException("could not read migration " + path, e);
         }

@@ -38,10 +38,12 @@ final class JobStore {
             "ON CONFLICT (kind, unique_key) WHERE unique_key IS NOT NULL AND state IN ('available', 'running') DO NOTHING";
 
     private final JobSchema schema;
+    private final InsertNotifier notifier = new InsertNotifier();
     private final String job;
     private final String insertOne;
     private final String insertMany;
     private final String claim;
+    private final String claimAsync;
     private final String completeMany;
     private final String settle;
 
@@ -63,10 +65,15 @@ final class JobStore {
                 + "   ORDER BY priority DESC, run_at, id LIMIT ? FOR UPDATE SKIP LOCKED) c"
                 + " WHERE j.id = c.id"
                 + " RETURNING j.id, j.kind, j.queue, j.args::text, j.attempt, j.max_attempts, j.cancel_requested";
+        this.claimAsync = "SET LOCAL synchronous_commit = off; " + claim;
         // A batch of completions in one statement; a job whose attempt or owner changed is skipped.
+        // No "state = 'running'" here: the owner check implies it (constraint job_owner_iff_running),
+        // and spelling it out lets the planner walk the whole running-jobs partial index, dead
+        // entries included, in a merge join instead of one primary-key lookup per row: measured,
+        // batches went from about 2 ms to 26-60 ms once a million jobs had passed through.
         this.completeMany = "UPDATE " + job + " j SET state = 'completed', finished_at = now(), lease_owner = NULL"
                 + " FROM unnest(?::bigint[], ?::int[]) AS c(id, attempt)"
-                + " WHERE j.id = c.id AND j.attempt = c.attempt AND j.lease_owner = ? AND j.state = 'running'"
+                + " WHERE j.id = c.id AND j.attempt = c.attempt AND j.lease_owner = ?"
                 + " RETURNING j.id";
         this.settle = "UPDATE " + job + " SET"
                 + " state = CASE WHEN cancel_requested AND ? = 'available' THEN 'cancelled' ELSE ? END,"
@@ -98,7 +105,11 @@ final class JobStore {
                 setInt(p, 7, r.maxAttempts());
                 try (ResultSet rs = p.executeQuery()) {
                     if (rs.next()) {
-                        return new InsertResult(rs.getLong(1), false);
+                        long id = rs.getLong(1);
+                        if (runnableNow(r) && notifier.due(r.queue())) {
+                            notify(c, "q:" + r.queue());
+                        }
+                        return new InsertResult(id, false);
                     }
                 }
             }
@@ -125,7 +136,16 @@ final class JobStore {
             return 0;
         }
         boolean anyUnique = requests.stream().anyMatch(r -> r.uniqueKey().isPresent());
-        return anyUnique ? insertManyUnnest(c, requests) : copy(c, requests);
+        long inserted = anyUnique ? insertManyUnnest(c, requests) : copy(c, requests);
+        // one notification per queue for the whole batch
+        for (String queue : requests.stream().filter(JobStore::runnableNow).map(JobRequest::queue).distinct().toList()) {
+            notify(c, "q:" + queue);
+        }
+        return inserted;
+    }
+
+    private static boolean runnableNow(JobRequest r) {
+        return r.runAt().isEmpty() || !r.runAt().get().isAfter(Instant.now());
     }
 
     private long insertManyUnnest(Connection c, List<JobRequest> rs) throws SQLException {
@@ -205,13 +225,29 @@ final class JobStore {
     }
 
     List<Claimed> claim(Connection c, String nodeId, String queue, int limit) throws SQLException {
-        try (PreparedStatement p = c.prepareStatement(claim)) {
+        return claim(c, nodeId, queue, limit, true);
+    }
+
+    /**
+     * Claims up to {@code limit} jobs. With {@code durable} false the claim commits without waiting
+     * for its WAL flush (one statement, one round trip: the SET LOCAL rides in the same implicit
+     * transaction). That is safe for jobs: a claim lost in a database crash only puts the job back
+     * to waiting, so it runs again (at least once, as after any crash), and every later write of
+     * the lost attempt is still fenced on attempt and owner. Any synchronous commit after it (an
+     * enqueue, a completion) flushes it too.
+     */
+    List<Claimed> claim(Connection c, String nodeId, String queue, int limit, boolean durable) throws SQLException {
+        try (PreparedStatement p = c.prepareStatement(durable ? claim : claimAsync)) {
             p.setString(1, nodeId);
             p.setString(2, queue);
             p.setString(3, queue);
             p.setInt(4, limit);
             List<Claimed> out = new ArrayList<>(limit);
-            try (ResultSet rs = p.executeQuery()) {
+            boolean isResult = p.execute();
+            while (!isResult && p.getUpdateCount() != -1) {
+                isResult = p.getMoreResults();
+            }
+            try (ResultSet rs = p.getResultSet()) {
                 while (rs.next()) {
                     int max = rs.getInt(6);
                     OptionalInt maxAttempts = rs.wasNull() ? OptionalInt.empty() : OptionalInt.of(max);
@@ -379,12 +415,14 @@ final class JobStore {
     int prune(Connection c, Duration completedRetention, Duration failedRetention, int limit) throws SQLException {
         String sql = "DELETE FROM " + job + " WHERE id IN (SELECT id FROM " + job
                 + " WHERE finished_at IS NOT NULL AND finished_at < now() - ? * interval '1 millisecond'"
-                + " AND (state IN ('completed', 'cancelled') OR finished_at < now() - ? * interval '1 millisecond')"
+                + " AND CASE WHEN state IN ('completed', 'cancelled') THEN finished_at < now() - ? * interval '1 millisecond'"
+                + "          ELSE finished_at < now() - ? * interval '1 millisecond' END"
                 + " LIMIT ?)";
         try (PreparedStatement p = c.prepareStatement(sql)) {
             p.setLong(1, Math.min(completedRetention.toMillis(), failedRetention.toMillis()));
-            p.setLong(2, failedRetention.toMillis());
-            p.setInt(3, limit);
+            p.setLong(2, completedRetention.toMillis());
+            p.setLong(3, failedRetention.toMillis());
+            p.setInt(4, limit);
             return p.executeUpdate();
         }
     }
@@ -614,9 +652,15 @@ final class JobStore {
     boolean retry(Connection c, long id) throws SQLException {
         try (PreparedStatement p = c.prepareStatement("UPDATE " + job + " SET state = 'available', attempt = 0,"
                 + " worker_deaths = 0, cancel_requested = false, run_at = now(), finished_at = NULL"
-                + " WHERE id = ? AND state NOT IN ('available', 'running')")) {
+                + " WHERE id = ? AND state NOT IN ('available', 'running') RETURNING queue")) {
             p.setLong(1, id);
-            return p.executeUpdate() == 1;
+            try (ResultSet rs = p.executeQuery()) {
+                if (!rs.next()) {
+                    return false;
+                }
+                notify(c, "q:" + rs.getString(1));
+                return true;
+            }
         }
     }
 

@@ -16,11 +16,13 @@ final class NodeCounters {
     final LongAdder quarantined = new LongAdder();
     final LongAdder claimQueries = new LongAdder();
     final LongAdder completionBatches = new LongAdder();
+    final LongAdder claimNanos = new LongAdder();
+    final LongAdder completionNanos = new LongAdder();
 
     JobMetrics snapshot(String nodeId, int running) {
         return new JobMetrics(nodeId, claimed.sum(), completed.sum(), retried.sum(), failed.sum(), discarded.sum(),
                 snoozed.sum(), cancelled.sum(), stale.sum(), rescued.sum(), quarantined.sum(), running,
-                claimQueries.sum(), completionBatches.sum());
+                claimQueries.sum(), completionBatches.sum(), claimNanos.sum() / 1_000_000, completionNanos.sum() / 1_000_000);
     }
 
     void count(JobState written) {

@@ -23,7 +23,7 @@ final class Worker {
 
     record Config(Map<String, Integer> queues, int globalConcurrency, int claimBatch, Duration pollInterval,
                   Duration claimCoalesce, Duration settingsRefresh, Map<String, JobHandler> handlers,
-                  Map<String, RetryPolicy> policies, RetryPolicy defaultPolicy) {
+                  Map<String, RetryPolicy> policies, RetryPolicy defaultPolicy, boolean durableClaims) {
         Config {
             if (queues.isEmpty()) {
                 throw new IllegalArgumentException("a job node needs at least one queue to work");
@@ -51,6 +51,14 @@ final class Worker {
     private volatile Map<String, Integer> concurrency;
     private volatile boolean settingsStale = true;
     private volatile boolean stopping;
+    /**
+     * After a wake-up the fetcher polls every {@link #HOT_POLL_MILLIS} for a while: inserts close
+     * together send one notification between them ({@link InsertNotifier}), and the others are
+     * found by these polls instead of waiting for the poll interval.
+     */
+    private volatile long hotUntilNanos;
+    private static final long HOT_WINDOW_NANOS = 25_000_000L;
+    private static final long HOT_POLL_MILLIS = 2;
     private long settingsReadAt;
     private final Thread fetcher;
 
@@ -95,6 +103,7 @@ final class Worker {
             settingsStale = true;
             wake.signal();
         } else if (payload.startsWith("q:") && runningPerQueue.containsKey(payload.substring(2))) {
+            hotUntilNanos = System.nanoTime() + HOT_WINDOW_NANOS;
             wake.signal();
         }
     }
@@ -145,7 +154,8 @@ final class Worker {
                     }
                     lastClaim.put(queue, now);
                     List<JobStore.Claimed> claimed = db.auto("claim jobs of queue " + queue,
-                            c -> store.claim(c, nodeId, queue, want));
+                            c -> store.claim(c, nodeId, queue, want, config.durableClaims()));
+                    counters.claimNanos.add(System.nanoTime() - now);
                     counters.claimQueries.increment();
                     counters.claimed.add(claimed.size());
                     for (JobStore.Claimed job : claimed) {
@@ -159,7 +169,14 @@ final class Worker {
                 if (more) {
                     continue;
                 }
-                wake.await(deferred ? config.claimCoalesce().toMillis() : config.pollInterval().toMillis());
+                long wait = config.pollInterval().toMillis();
+                if (deferred) {
+                    wait = Math.min(wait, config.claimCoalesce().toMillis());
+                }
+                if (System.nanoTime() < hotUntilNanos) {
+                    wait = Math.min(wait, HOT_POLL_MILLIS);
+                }
+                wake.await(Math.max(1, wait));
             } catch (InterruptedException e) {
                 if (stopping) {
                     return;

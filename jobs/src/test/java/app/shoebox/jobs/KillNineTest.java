@@ -18,7 +18,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 class KillNineTest {
     private static final TestJobs t = new TestJobs("killnine");
     private static final int JOBS = 400;
-    private static final int ROUNDS = 2;
+    // the suite runs 2 rounds to stay fast; -Djobs.killRounds=10 runs the full 10 of the brief
+    private static final int ROUNDS = Integer.getInteger("jobs.killRounds", 2);
 
     @Test
     void killedWorkersJobsAreRescuedAndCompletedExactlyOnce() throws Exception {

@@ -31,6 +31,12 @@ class MaintenanceTest {
         assertThat(t.client.get(fresh)).isPresent();
         assertThat(t.client.get(waiting)).isPresent();
         assertThat(pruner.runOnce()).isZero();
+        // a longer retention for completed than for failed jobs is honoured too
+        t.exec("UPDATE ${schema}.job SET state = 'completed', finished_at = now() - interval '2 days' WHERE id = " + fresh);
+        Pruner keepDone = new Pruner(new Pruner.Config(Duration.ofSeconds(1), Duration.ofDays(3), Duration.ofDays(1), 10, 10),
+                t.store, new Db(t.dataSource));
+        assertThat(keepDone.runOnce()).as("only the failed job, 2 hours old, is kept: it is under 1 day").isZero();
+        assertThat(t.client.get(fresh)).isPresent();
     }
 
     @Test

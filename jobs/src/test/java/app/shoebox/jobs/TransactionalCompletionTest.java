@@ -123,6 +123,7 @@ class TransactionalCompletionTest {
             // (the running engine's own rescuer may get there first: either way the job is back)
             t.store.rescue(c, "node-b", Duration.ofMillis(1), 3, 100);
             assertThat(t.job(id).state()).isEqualTo(JobState.AVAILABLE);
+            t.store.heartbeat(c, "node-b", "h"); // node-b is alive: no rescuer takes its claim
             assertThat(t.store.claim(c, "node-b", "manual", 10)).singleElement()
                     .extracting(JobStore.Claimed::attempt).isEqualTo(2);
             assertThat(t.store.completeMany(c, "node-a", new long[] {id}, new int[] {1})).isEmpty();

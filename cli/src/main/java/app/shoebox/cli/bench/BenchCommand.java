@@ -8,7 +8,7 @@ import picocli.CommandLine.Command;
  */
 @Command(name = "bench",
         description = "Measure the job engine and the media pipeline on this machine.",
-        subcommands = {MediaBench.class})
+        subcommands = {JobsBench.class, MediaBench.class})
 public final class BenchCommand implements Runnable {
     @picocli.CommandLine.Spec
     picocli.CommandLine.Model.CommandSpec spec;

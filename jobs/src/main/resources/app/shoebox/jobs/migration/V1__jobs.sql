@@ -19,23 +19,30 @@ CREATE TABLE ${schema}.job (
     attempted_at     timestamptz,
     finished_at      timestamptz,
     CONSTRAINT job_state_known CHECK (state IN
-        ('available', 'running', 'completed', 'failed', 'discarded', 'cancelled', 'quarantined'))
+        ('available', 'running', 'completed', 'failed', 'discarded', 'cancelled', 'quarantined')),
+    -- a job has a lease owner exactly while it runs: fenced writes rely on it
+    CONSTRAINT job_owner_iff_running CHECK ((state = 'running') = (lease_owner IS NOT NULL))
 );
 
 -- The claim reads only this index: it holds waiting jobs alone, so its size and the claim's cost
 -- follow the backlog, never the history.
 CREATE INDEX job_claim ON ${schema}.job (queue, priority DESC, run_at, id) WHERE state = 'available';
--- Rescue and cancellation look up running jobs by the node that holds them.
-CREATE INDEX job_running ON ${schema}.job (lease_owner) WHERE state = 'running';
+-- The rescuer scans running jobs. Keyed by id, not by lease owner: an index on the owner would
+-- tempt the planner to scan every entry of a busy node (dead ones included, until vacuum) for
+-- each row of a batched completion, where a primary-key lookup per row is what is wanted.
+CREATE INDEX job_running ON ${schema}.job (id) WHERE state = 'running';
+-- Cancel requests of running jobs, read by each heartbeat: almost always empty.
+CREATE INDEX job_cancel_requested ON ${schema}.job (lease_owner) WHERE state = 'running' AND cancel_requested;
 -- The pruner walks finished jobs by age.
 CREATE INDEX job_finished ON ${schema}.job (finished_at) WHERE finished_at IS NOT NULL;
 -- One pending job per (kind, unique key): a finished job frees its key.
 CREATE UNIQUE INDEX job_unique ON ${schema}.job (kind, unique_key)
     WHERE unique_key IS NOT NULL AND state IN ('available', 'running');
 
--- The hot table churns: vacuum it early so dead tuples never pile up under the claim index.
+-- The hot table churns: vacuum it early and unthrottled, so the dead entries every claim leaves at
+-- the front of the claim index are removed before later claims have to step over them.
 ALTER TABLE ${schema}.job SET (autovacuum_vacuum_scale_factor = 0.01, autovacuum_vacuum_insert_scale_factor = 0.05,
-                               autovacuum_analyze_scale_factor = 0.02);
+                               autovacuum_analyze_scale_factor = 0.02, autovacuum_vacuum_cost_delay = 0);
 
 CREATE TABLE ${schema}.job_queue (
     queue       text PRIMARY KEY,
@@ -70,15 +77,3 @@ CREATE TABLE ${schema}.job_periodic (
     name        text PRIMARY KEY,
     next_run_at timestamptz NOT NULL
 );
-
--- Wake idle nodes when jobs that can run now arrive: once per statement and queue, so a bulk
--- insert costs one notification per queue, not one per row.
-CREATE FUNCTION ${schema}.job_notify_insert() RETURNS trigger LANGUAGE plpgsql AS $$
-BEGIN
-    PERFORM pg_notify('${channel}', 'q:' || q.queue)
-    FROM (SELECT DISTINCT queue FROM inserted WHERE run_at <= now()) q;
-    RETURN NULL;
-END $$;
-
-CREATE TRIGGER job_notify_insert AFTER INSERT ON ${schema}.job
-    REFERENCING NEW TABLE AS inserted FOR EACH STATEMENT EXECUTE FUNCTION ${schema}.job_notify_insert();
