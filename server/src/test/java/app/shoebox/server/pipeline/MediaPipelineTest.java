@@ -5,6 +5,7 @@ import app.shoebox.server.assets.Multipart;
 import app.shoebox.server.assets.TestFiles;
 import com.fasterxml.jackson.databind.JsonNode;
 import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
@@ -21,6 +22,8 @@ import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -146,6 +149,41 @@ class MediaPipelineTest {
         HttpResponse<byte[]> original = TestFiles.bytes(server.request("/api/assets/" + id + "/original", ADMIN_KEY).GET().build());
         assertThat(original.body()).isEqualTo(photo);
         assertThat(TestFiles.libraryFiles(server)).noneMatch(f -> f.startsWith("upload/") && f.contains(id));
+    }
+
+    @Test
+    void aVideoGetsItsDurationAndAPosterThumbnail() throws Exception {
+        Path clip = Files.createTempFile("clip", ".mp4");
+        try {
+            ProcessBuilder ffmpeg = new ProcessBuilder("ffmpeg", "-loglevel", "error", "-y", "-f", "lavfi",
+                    "-i", "testsrc=duration=2:size=320x240:rate=10", "-pix_fmt", "yuv420p", clip.toString());
+            Process p;
+            try {
+                p = ffmpeg.redirectErrorStream(true).start();
+            } catch (IOException e) {
+                if ("true".equals(System.getenv("CI"))) {
+                    throw new AssertionError("ffmpeg is required in CI (.ci/run installs it)", e);
+                }
+                Assumptions.abort("ffmpeg is not installed; skipping the video pipeline test");
+                return;
+            }
+            assertThat(p.waitFor()).as(new String(p.getInputStream().readAllBytes())).isZero();
+            String id = upload("clip.mp4", Files.readAllBytes(clip), null);
+            awaitIdle();
+
+            JsonNode a = asset(id);
+            assertThat(a.get("type").asText()).isEqualTo("VIDEO");
+            assertThat(a.get("duration").asInt()).isBetween(1900, 2100);
+            assertThat(a.get("width").asInt()).isEqualTo(320);
+            assertThat(a.get("processingErrors")).isEmpty();
+            HttpResponse<byte[]> preview = TestFiles.bytes(server.request("/api/assets/" + id + "/thumbnail?size=preview", ADMIN_KEY).GET().build());
+            assertThat(preview.statusCode()).isEqualTo(200);
+            BufferedImage poster = ImageIO.read(new ByteArrayInputStream(preview.body()));
+            assertThat(poster.getWidth()).isEqualTo(320);
+            assertThat(poster.getHeight()).isEqualTo(240);
+        } finally {
+            Files.deleteIfExists(clip);
+        }
     }
 
     @Test
