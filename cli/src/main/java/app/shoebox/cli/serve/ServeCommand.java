@@ -102,7 +102,7 @@ public final class ServeCommand implements Callable<Integer> {
         System.out.println("First start: created the admin user.");
         System.out.println("  e-mail:   " + admin.user().email());
         if (admin.passwordGenerated()) {
-            System.out.println("  password: " + admin.password() + "   (shown once; log in to the web UI with it)");
+            System.out.println("  password: " + admin.password() + "   (shown once; for password login, POST /api/auth/login)");
         }
         System.out.println("  API key:  " + admin.apiKey() + "   (shown once; only its hash is stored)");
         System.out.println("Make more with `shoebox users create` and `shoebox api-keys create`.");
