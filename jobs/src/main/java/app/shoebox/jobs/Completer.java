@@ -106,12 +106,10 @@ final class Completer implements Runnable {
         }
         long start = System.nanoTime();
         Set<Long> done = db.tx("complete " + ids.length + " jobs", c -> {
-            if (asyncCommit) {
-                // opt-in: a crash may lose the last few hundred milliseconds of completions (those
-                // jobs run again); never the default
-                try (Statement s = c.createStatement()) {
-                    s.execute("SET LOCAL synchronous_commit = off");
-                }
+            try (Statement s = c.createStatement()) {
+                // opt-in asynchronous commit: a crash may lose the last few hundred milliseconds of
+                // completions (those jobs run again); never the default
+                s.execute((asyncCommit ? "SET LOCAL synchronous_commit = off; " : "") + JobStore.PLAN_GUARD);
             }
             return store.completeMany(c, nodeId, ids, attempts);
         });

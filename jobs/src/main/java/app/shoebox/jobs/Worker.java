@@ -98,7 +98,12 @@ final class Worker {
     /** A notification from the listener: a queue has new jobs, a setting changed, or a job is to be cancelled. */
     void onNotification(String payload) {
         if (payload.startsWith("c:")) {
-            cancel(List.of(Long.parseLong(payload.substring(2))));
+            try {
+                cancel(List.of(Long.parseLong(payload.substring(2))));
+            } catch (NumberFormatException e) {
+                // someone else's NOTIFY on our channel: ignore it rather than drop the listener
+                log.warn("job node {} ignored a malformed cancel notification '{}'", nodeId, payload);
+            }
         } else if (payload.startsWith("s:")) {
             settingsStale = true;
             wake.signal();

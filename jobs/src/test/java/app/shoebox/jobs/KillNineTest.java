@@ -68,7 +68,8 @@ class KillNineTest {
                 "-Xshare:auto", KillNineWorkerMain.class.getName(),
                 t.url, pg.user(), pg.password(), t.schema.name(), nodeId);
         pb.redirectErrorStream(true);
-        pb.redirectOutput(new File(System.getProperty("java.io.tmpdir"), "killnine-" + nodeId + ".log"));
+        String logDir = System.getenv().getOrDefault("SHOEBOX_TEST_ROOT", System.getProperty("java.io.tmpdir"));
+        pb.redirectOutput(new File(logDir, "killnine-" + nodeId + ".log"));
         return pb.start();
     }
 }

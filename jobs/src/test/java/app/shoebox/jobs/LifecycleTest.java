@@ -26,6 +26,17 @@ class LifecycleTest {
     }
 
     @Test
+    void aMalformedNotificationOnTheChannelDoesNotStopWakeUps() {
+        try (JobEngine engine = t.engine().queue("w6", 2).pollInterval(Duration.ofHours(1))
+                .handler("k", ctx -> JobOutcome.complete()).build().start()) {
+            TestJobs.await("first idle poll done", () -> engine.metrics().claimQueries() >= 1);
+            t.exec("SELECT pg_notify('" + t.schema.channel() + "', 'c:not-a-number')");
+            long id = t.client.insert(JobRequest.builder("k").queue("w6").build()).id();
+            TestJobs.await("notified job ran", () -> t.job(id).state() == JobState.COMPLETED);
+        }
+    }
+
+    @Test
     void pollingPicksUpDelayedJobsThatNoNotificationAnnounces() {
         try (JobEngine engine = t.engine().queue("w2", 2).pollInterval(Duration.ofMillis(100))
                 .handler("k", ctx -> JobOutcome.complete()).build().start()) {

@@ -101,6 +101,7 @@ public final class JobsBench implements Runnable {
                         // where the database's time goes, printed at the end (embedded only: it needs a restart)
                         .setServerConfig("shared_preload_libraries", "pg_stat_statements")
                         .setServerConfig("log_min_duration_statement", System.getProperty("bench.logSlowMs", "-1"))
+                        // (the log directory goes with the temp dir unless -Dbench.keepTemp=true)
                         .setServerConfig("log_checkpoints", "on")
                         .setServerConfig("logging_collector", "on")
                         .setServerConfig("log_directory", tempDir.resolve("log").toString()).start();
@@ -124,6 +125,9 @@ public final class JobsBench implements Runnable {
                 } catch (IOException e) {
                     System.err.println("could not stop the embedded PostgreSQL: " + e.getMessage());
                 }
+            }
+            if (tempDir != null && !Boolean.getBoolean("bench.keepTemp")) {
+                deleteTree(tempDir);
             }
         }
         figures.forEach((k, v) -> System.out.println(k + "=" + v));
@@ -185,6 +189,14 @@ public final class JobsBench implements Runnable {
         figures.put("cpu_model", cpu.replace(' ', '_'));
         figures.put("postgres_version", version.split(" ")[0]);
         figures.put("loadavg_start", loadAverage());
+    }
+
+    private static void deleteTree(Path dir) {
+        try (var paths = Files.walk(dir)) {
+            paths.sorted(java.util.Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
+        } catch (IOException e) {
+            System.err.println("could not delete " + dir + ": " + e.getMessage());
+        }
     }
 
     private static void printStatements(HikariDataSource ds) throws SQLException {
