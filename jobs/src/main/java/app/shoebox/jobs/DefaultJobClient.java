@@ -7,8 +7,11 @@ import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.OptionalLong;
+import java.util.Set;
 
 final class DefaultJobClient implements JobClient {
+
+    private static final int DELETE_BATCH = 10_000;
 
     private final JobStore store;
     private final Db db;
@@ -62,6 +65,18 @@ final class DefaultJobClient implements JobClient {
     @Override
     public boolean delete(long id) {
         return db.auto("delete job " + id, c -> store.delete(c, id));
+    }
+
+    @Override
+    public long deleteAll(String queue, Set<JobState> states) {
+        long total = 0;
+        while (true) {
+            int n = db.auto("delete " + states + " jobs of queue " + queue, c -> store.deleteMany(c, queue, states, DELETE_BATCH));
+            total += n;
+            if (n < DELETE_BATCH) {
+                return total;
+            }
+        }
     }
 
     @Override

@@ -5,6 +5,7 @@ import java.sql.Connection;
 import java.util.List;
 import java.util.Optional;
 import java.util.OptionalLong;
+import java.util.Set;
 
 /**
  * What callers may do with jobs: enqueue, inspect, cancel, retry, delete.
@@ -43,6 +44,12 @@ public interface JobClient {
 
     /** Deletes a job that is not running. */
     boolean delete(long id);
+
+    /**
+     * Deletes every job of {@code queue} in {@code states} (running jobs are never deleted), in
+     * batches so no statement holds many locks. Returns how many went.
+     */
+    long deleteAll(String queue, Set<JobState> states);
 
     Optional<JobView> get(long id);
 

@@ -687,6 +687,18 @@ final class JobStore {
         }
     }
 
+    /** Deletes up to {@code limit} jobs of a queue in the given (not running) states; returns how many. */
+    int deleteMany(Connection c, String queue, Set<JobState> states, int limit) throws SQLException {
+        String[] names = states.stream().filter(s -> s != JobState.RUNNING).map(JobState::sql).toArray(String[]::new);
+        try (PreparedStatement p = c.prepareStatement("DELETE FROM " + job + " WHERE id IN (SELECT id FROM " + job
+                + " WHERE queue = ? AND state = ANY(?) LIMIT ? FOR UPDATE SKIP LOCKED)")) {
+            p.setString(1, queue);
+            p.setArray(2, c.createArrayOf("text", names));
+            p.setInt(3, limit);
+            return p.executeUpdate();
+        }
+    }
+
     private static final String VIEW_COLUMNS = "id, kind, queue, state, priority, args::text, unique_key, attempt,"
             + " max_attempts, worker_deaths, lease_owner, cancel_requested, created_at, run_at, attempted_at, finished_at";
 

@@ -101,4 +101,22 @@ class JobClientTest {
         assertThat(t.client.delete(id)).isTrue();
         assertThat(t.client.get(id)).isEmpty();
     }
+
+    @Test
+    void deleteAllRemovesOneQueuesJobsInTheGivenStatesOnly() {
+        List<JobRequest> waiting = new ArrayList<>();
+        for (int i = 0; i < 25_000; i++) {
+            waiting.add(JobRequest.builder("sweep").queue("emptyme").args("{\"n\":" + i + "}").build());
+        }
+        t.client.insertMany(waiting);
+        long cancelled = t.client.insert(JobRequest.builder("sweep").queue("emptyme").build()).id();
+        t.client.cancel(cancelled);
+        long elsewhere = t.client.insert(JobRequest.builder("sweep").queue("keepme").build()).id();
+
+        assertThat(t.client.deleteAll("emptyme", java.util.EnumSet.of(JobState.AVAILABLE))).isEqualTo(25_000);
+        assertThat(t.client.list("emptyme", JobState.AVAILABLE, 10, OptionalLong.empty()).jobs()).isEmpty();
+        assertThat(t.job(cancelled).state()).as("other states stay").isEqualTo(JobState.CANCELLED);
+        assertThat(t.job(elsewhere).state()).as("other queues stay").isEqualTo(JobState.AVAILABLE);
+        assertThat(t.client.deleteAll("emptyme", java.util.EnumSet.of(JobState.CANCELLED, JobState.RUNNING))).isEqualTo(1);
+    }
 }

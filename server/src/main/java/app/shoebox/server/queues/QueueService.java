@@ -42,11 +42,27 @@ public final class QueueService {
     /** Job states a client may ask for ({@code QueueJobStatus}). */
     public enum Status {
         ACTIVE(EnumSet.of(JobState.RUNNING)),
+        /** Could run now, in a queue that is not paused. */
         WAITING(EnumSet.of(JobState.AVAILABLE)),
+        /** Waits for its run time (a retry's backoff, a snooze, a scheduled job). */
         DELAYED(EnumSet.of(JobState.AVAILABLE)),
+        /** Could run now, but its queue is paused. */
         PAUSED(EnumSet.of(JobState.AVAILABLE)),
         FAILED(EnumSet.of(JobState.FAILED, JobState.DISCARDED, JobState.QUARANTINED)),
         COMPLETED(EnumSet.of(JobState.COMPLETED));
+
+        boolean matches(JobView job, boolean queuePaused, java.time.Instant now) {
+            if (!states.contains(job.state())) {
+                return false;
+            }
+            boolean due = !job.runAt().isAfter(now);
+            return switch (this) {
+                case WAITING -> due && !queuePaused;
+                case DELAYED -> !due;
+                case PAUSED -> due && queuePaused;
+                default -> true;
+            };
+        }
 
         final Set<JobState> states;
 
@@ -160,19 +176,25 @@ public final class QueueService {
     /** Jobs of a queue in the given statuses, newest first, at most {@code limit}. */
     public List<JobView> jobs(String name, List<String> statuses, int limit) {
         requireKnown(name);
-        Set<JobState> states = EnumSet.noneOf(JobState.class);
-        List<String> wanted = statuses.isEmpty() ? List.of("active", "waiting", "delayed", "failed") : statuses;
-        for (String s : wanted) {
+        Set<Status> wanted = EnumSet.noneOf(Status.class);
+        for (String s : statuses.isEmpty() ? List.of("active,waiting,delayed,paused,failed") : statuses) {
             for (String part : s.split(",")) {
                 if (!part.isBlank()) {
-                    states.addAll(Status.parse(part).states);
+                    wanted.add(Status.parse(part));
                 }
             }
         }
+        Set<JobState> states = EnumSet.noneOf(JobState.class);
+        wanted.forEach(st -> states.addAll(st.states));
+        boolean paused = admin.isPaused(name);
+        java.time.Instant now = java.time.Instant.now();
         Map<Long, JobView> found = new LinkedHashMap<>();
         for (JobState state : states) {
+            // Waiting, delayed and paused share a stored state; a page of it is filtered below, so a
+            // narrow status may show fewer than {@code limit} of a large backlog.
             JobPage page = jobs.list(name, state, limit, OptionalLong.empty());
-            page.jobs().forEach(j -> found.put(j.id(), j));
+            page.jobs().stream().filter(j -> wanted.stream().anyMatch(st -> st.matches(j, paused, now)))
+                    .forEach(j -> found.put(j.id(), j));
         }
         return found.values().stream().sorted((a, b) -> Long.compare(b.id(), a.id())).limit(limit).toList();
     }
@@ -181,25 +203,10 @@ public final class QueueService {
         return jobs.retry(id);
     }
 
-    /** Deletes jobs of the given states in a queue, a page at a time. */
+    /** Deletes jobs of the given states in a queue (never running ones). */
     public long deleteAll(String name, Set<JobState> states) {
         requireKnown(name);
-        long deleted = 0;
-        for (JobState state : states) {
-            while (true) {
-                JobPage page = jobs.list(name, state, 500, OptionalLong.empty());
-                long before = deleted;
-                for (JobView j : page.jobs()) {
-                    if (jobs.delete(j.id())) {
-                        deleted++;
-                    }
-                }
-                if (page.jobs().isEmpty() || deleted == before) {
-                    break;
-                }
-            }
-        }
-        return deleted;
+        return jobs.deleteAll(name, states);
     }
 
     private static String leaseQueue(String name) {

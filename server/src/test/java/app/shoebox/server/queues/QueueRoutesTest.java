@@ -127,4 +127,27 @@ class QueueRoutesTest {
                 Map.of("holder", "x", "ttlSeconds", 60)));
         OpenApiContract.assertImmichError(401, server.get("/api/queues", null));
     }
+
+    @Test
+    void jobsAreListedByStatusAndEmptyClearsTheWaitingOnes() {
+        var jobs = app.shoebox.jobs.JobClient.create(server.server().database().dataSource(), app.shoebox.jobs.JobSchema.DEFAULT);
+        for (int i = 0; i < 3; i++) {
+            jobs.insert(app.shoebox.jobs.JobRequest.builder("LibraryScan").queue("library").args("{\"n\":" + i + "}").build());
+        }
+        jobs.insert(app.shoebox.jobs.JobRequest.builder("LibraryScan").queue("library")
+                .runAt(java.time.Instant.now().plusSeconds(3600)).build());
+
+        assertThat(json(server.get("/api/queues/library/jobs?status=waiting", ADMIN_KEY))).hasSize(3);
+        assertThat(json(server.get("/api/queues/library/jobs?status=delayed", ADMIN_KEY))).hasSize(1);
+        server.putJson("/api/queues/library", ADMIN_KEY, Map.of("isPaused", true));
+        assertThat(json(server.get("/api/queues/library/jobs?status=paused", ADMIN_KEY))).hasSize(3);
+        assertThat(json(server.get("/api/queues/library/jobs?status=waiting", ADMIN_KEY))).isEmpty();
+        server.putJson("/api/queues/library", ADMIN_KEY, Map.of("isPaused", false));
+        OpenApiContract.assertImmichError(400, server.get("/api/queues/library/jobs?status=sleeping", ADMIN_KEY));
+
+        var emptied = server.putJson("/api/jobs/library", ADMIN_KEY, Map.of("command", "empty"));
+        assertThat(emptied.statusCode()).isEqualTo(200);
+        assertThat(json(emptied).at("/jobCounts/waiting").asLong()).isZero();
+        assertThat(json(emptied).at("/jobCounts/delayed").asLong()).isZero();
+    }
 }
