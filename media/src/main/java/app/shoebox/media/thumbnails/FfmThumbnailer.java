@@ -59,6 +59,8 @@ final class FfmThumbnailer implements Thumbnailer {
                     source + " could not be decoded by libvips: " + e.getMessage() + "; the file is corrupt or truncated", e);
         } catch (Failed e) {
             throw e.failure;
+        } catch (Error e) {
+            throw e;
         } catch (Throwable e) {
             throw new MediaException(MediaException.Reason.IO, source, "libvips call failed on " + source + ": " + e, e);
         } finally {
