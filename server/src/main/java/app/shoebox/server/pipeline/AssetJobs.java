@@ -5,11 +5,11 @@ import app.shoebox.jobs.JobContext;
 import app.shoebox.jobs.JobRequest;
 import app.shoebox.server.assets.AssetCreatedHook;
 import app.shoebox.server.queues.QueueNames;
+import com.fasterxml.jackson.databind.ObjectMapper;
 
+import java.io.IOException;
 import java.sql.Connection;
 import java.util.UUID;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 
 /**
  * The jobs every asset goes through, in order: metadata, the storage-template move (when a template
@@ -27,7 +27,7 @@ public final class AssetJobs {
     public static final int UPLOAD_PRIORITY = 10;
     public static final int RERUN_PRIORITY = 0;
 
-    private static final Pattern ASSET_ID = Pattern.compile("\"assetId\"\\s*:\\s*\"([0-9a-fA-F-]{36})\"");
+    private static final ObjectMapper JSON = new ObjectMapper();
 
     private AssetJobs() {
     }
@@ -48,17 +48,19 @@ public final class AssetJobs {
      * waiting does not queue it twice.
      */
     public static JobRequest request(String kind, UUID assetId, int priority) {
-        return JobRequest.builder(kind).queue(queueOf(kind)).args("{\"assetId\":\"" + assetId + "\"}")
+        String args = JSON.createObjectNode().put("assetId", assetId.toString()).toString();
+        return JobRequest.builder(kind).queue(queueOf(kind)).args(args)
                 .priority(priority).uniqueKey(assetId.toString()).build();
     }
 
-    /** The asset a job is about. */
+    /** The asset a job is about; a job without a valid {@code assetId} is a bug, reported with its args. */
     public static UUID assetId(JobContext ctx) {
-        Matcher m = ASSET_ID.matcher(ctx.args());
-        if (!m.find()) {
-            throw new IllegalArgumentException("job " + ctx.id() + " (" + ctx.kind() + ") has no assetId in its args: " + ctx.args());
+        try {
+            return UUID.fromString(JSON.readTree(ctx.args()).path("assetId").asText());
+        } catch (IOException | IllegalArgumentException e) {
+            throw new IllegalArgumentException("job " + ctx.id() + " (" + ctx.kind() + ") has no valid assetId in its args: "
+                    + ctx.args(), e);
         }
-        return UUID.fromString(m.group(1));
     }
 
     /** Enqueues the first step in the upload's own transaction. */
