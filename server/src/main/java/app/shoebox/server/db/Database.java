@@ -152,7 +152,16 @@ public final class Database implements AutoCloseable {
         }
     }
 
+    /** Duplicate detection counts differing hash bits with {@code bit_count}, new in PostgreSQL 14. */
+    static final int MINIMUM_SERVER_VERSION = 140000;
+
     private void migrate() {
+        int version = jdbi.withHandle(h -> h.createQuery("SELECT current_setting('server_version_num')::int").mapTo(Integer.class).one());
+        if (version < MINIMUM_SERVER_VERSION) {
+            throw new IllegalStateException("the " + description + " runs PostgreSQL " + (version / 10000) + "."
+                    + (version % 10000) + "; Shoebox needs PostgreSQL 14 or newer. Upgrade it, or leave out --database-url "
+                    + "to use the embedded one.");
+        }
         Flyway.configure()
                 .dataSource(dataSource)
                 .locations("classpath:db/migration")
