@@ -110,8 +110,9 @@ public final class QueueService {
 
     private QueueStatus status(String name, QueueCounts c, boolean allPaused) {
         if (c == null) {
-            boolean paused = allPaused || admin.isPaused(name);
-            return new QueueStatus(name, paused, false, 0, Counts.ZERO, Duration.ZERO);
+            // counts() lists every queue with jobs, a setting or a pause of its own, so a queue it
+            // leaves out is paused only through a pause of all queues.
+            return new QueueStatus(name, allPaused, false, -1, Counts.ZERO, Duration.ZERO);
         }
         Counts counts = new Counts(c.active(), c.completed(), c.failed(), c.delayed(), c.waiting(), c.paused());
         return new QueueStatus(name, c.isPaused(), c.active() > 0, c.concurrency(), counts, c.oldestWaiting());

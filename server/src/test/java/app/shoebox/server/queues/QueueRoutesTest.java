@@ -43,7 +43,10 @@ class QueueRoutesTest {
         var v3 = server.get("/api/queues", ADMIN_KEY);
         OpenApiContract.assertValid("GET", "/queues", v3);
         assertThat(json(v3)).hasSize(QueueNames.ALL.size());
-        OpenApiContract.assertValid("GET", "/queues/{name}", server.get("/api/queues/duplicateDetection", ADMIN_KEY));
+        var untouched = server.get("/api/queues/ocr", ADMIN_KEY);
+        OpenApiContract.assertValid("GET", "/queues/{name}", untouched);
+        assertThat(json(untouched).get("concurrency").isNull()).as("no setting of its own: workers' defaults apply").isTrue();
+        assertThat(json(untouched).get("isPaused").asBoolean()).isFalse();
     }
 
     @Test
