@@ -1,8 +1,7 @@
 package app.shoebox.cli.serve;
 
 import app.shoebox.cli.CatalogueOptions;
-import app.shoebox.cli.worker.WorkerCommand;
-import app.shoebox.server.storage.StorageTemplate;
+import app.shoebox.cli.StorageTemplateOption;
 import app.shoebox.server.worker.WorkerSupervisor;
 import app.shoebox.server.ServerConfig;
 import app.shoebox.server.ShoeboxServer;
@@ -42,10 +41,8 @@ public final class ServeCommand implements Callable<Integer> {
             description = "Largest accepted upload, e.g. 500M, 50G (env SHOEBOX_MAX_UPLOAD_SIZE, default ${DEFAULT-VALUE}).")
     long maxUploadBytes;
 
-    @Option(names = "--storage-template", defaultValue = "${env:SHOEBOX_STORAGE_TEMPLATE:-" + StorageTemplate.DEFAULT + "}",
-            description = "Layout of originals in the library, e.g. {year}/{year}-{month}-{day}/{filename}; 'none' leaves them "
-                    + "where uploads put them (env SHOEBOX_STORAGE_TEMPLATE, default ${DEFAULT-VALUE}).")
-    String storageTemplate;
+    @Mixin
+    StorageTemplateOption storageTemplate;
 
     @Option(names = "--workers", defaultValue = "${env:SHOEBOX_WORKERS:-1}",
             description = "Worker processes to run and supervise for the background jobs (env SHOEBOX_WORKERS, default "
@@ -62,7 +59,7 @@ public final class ServeCommand implements Callable<Integer> {
                 .withBind(bind, port)
                 .withDatabaseUrl(catalogue.parsedDatabaseUrl())
                 .withMaxUploadBytes(maxUploadBytes)
-                .withStorageTemplate(WorkerCommand.storageTemplate(storageTemplate))
+                .withStorageTemplate(storageTemplate.template())
                 .withFirstAdmin(new ServerConfig.FirstAdmin(env("SHOEBOX_ADMIN_EMAIL"), env("SHOEBOX_ADMIN_PASSWORD"),
                         env("SHOEBOX_ADMIN_API_KEY")));
         ShoeboxServer server = ShoeboxServer.start(config);
@@ -87,7 +84,7 @@ public final class ServeCommand implements Callable<Integer> {
                 .orElse(Path.of(System.getProperty("java.home"), "bin", "java").toString());
         return List.of(java, "--enable-native-access=ALL-UNNAMED", "-cp", System.getProperty("java.class.path"),
                 Main.class.getName(), "worker", "--library", catalogue.library.toAbsolutePath().toString(),
-                "--storage-template", storageTemplate);
+                "--storage-template", storageTemplate.value);
     }
 
     /** The database URL goes by environment, so a password never shows in the process list. */

@@ -1,6 +1,7 @@
 package app.shoebox.cli.worker;
 
 import app.shoebox.cli.CatalogueOptions;
+import app.shoebox.cli.StorageTemplateOption;
 import app.shoebox.jobs.JobClient;
 import app.shoebox.jobs.JobEngine;
 import app.shoebox.jobs.JobSchema;
@@ -37,10 +38,8 @@ public final class WorkerCommand implements Callable<Integer> {
             description = "Media jobs at once per queue (env SHOEBOX_WORKER_CONCURRENCY; default: the number of cores).")
     int concurrency;
 
-    @Option(names = "--storage-template", defaultValue = "${env:SHOEBOX_STORAGE_TEMPLATE:-" + StorageTemplate.DEFAULT + "}",
-            description = "Layout of originals, e.g. {year}/{month}/{filename}; 'none' leaves them where uploads put them "
-                    + "(env SHOEBOX_STORAGE_TEMPLATE, default ${DEFAULT-VALUE}). Use the same value as the server.")
-    String storageTemplate;
+    @Mixin
+    StorageTemplateOption storageTemplate;
 
     @Option(names = "--shutdown-grace", defaultValue = "30",
             description = "Seconds running jobs get to finish on SIGTERM before they are handed back (default ${DEFAULT-VALUE}).")
@@ -56,15 +55,9 @@ public final class WorkerCommand implements Callable<Integer> {
                     + "(env SHOEBOX_JOB_TIME_LIMIT, default ${DEFAULT-VALUE}).")
     int jobTimeLimitSeconds;
 
-    /** Parses the template option shared by serve and worker: {@code none} turns moves off. */
-    public static Optional<StorageTemplate> storageTemplate(String option) {
-        return option == null || option.isBlank() || option.equalsIgnoreCase("none")
-                ? Optional.empty() : Optional.of(StorageTemplate.parse(option));
-    }
-
     @Override
     public Integer call() throws Exception {
-        Optional<StorageTemplate> template = storageTemplate(storageTemplate);
+        Optional<StorageTemplate> template = storageTemplate.template();
         int perQueue = concurrency > 0 ? concurrency : Runtime.getRuntime().availableProcessors();
         Database db = Database.openForAdmin(catalogue.location(), new Database.PoolSettings(6, Duration.ofSeconds(10)));
         JobEngine engine;
