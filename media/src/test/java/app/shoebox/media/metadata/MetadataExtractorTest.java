@@ -90,7 +90,7 @@ class MetadataExtractorTest {
         assertThat(m.dateTimeOriginal()).isEqualTo(local.withNano(250_000_000).toInstant(offset));
         assertThat(m.dateTimeOriginal()).isEqualTo(Instant.parse("2024-05-01T08:00:00.250Z"));
         assertThat(m.timeZone()).contains("UTC+2");
-        assertThat(m.captureTime().source()).isEqualTo(CaptureTime.Source.EXIF_DATE_TIME_ORIGINAL);
+        assertThat(m.captureTime().source()).isEqualTo(CaptureTime.Source.DATE_TIME_ORIGINAL);
     }
 
     @Test
@@ -130,7 +130,7 @@ class MetadataExtractorTest {
     @Test
     void fallsBackToDigitizedThenGpsThenTheFileDate() throws Exception {
         MediaMetadata digitized = extract(photo("d.jpg", "-CreateDate=2023:01:01 12:00:00", "-OffsetTimeDigitized=+01:00"));
-        assertThat(digitized.captureTime().source()).isEqualTo(CaptureTime.Source.EXIF_DATE_TIME_DIGITIZED);
+        assertThat(digitized.captureTime().source()).isEqualTo(CaptureTime.Source.CREATE_DATE);
         assertThat(digitized.dateTimeOriginal()).isEqualTo(Instant.parse("2023-01-01T11:00:00Z"));
 
         MediaMetadata gps = extract(photo("g.jpg", "-GPSDateStamp=2022:06:30", "-GPSTimeStamp=18:30:00"));

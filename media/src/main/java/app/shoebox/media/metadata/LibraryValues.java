@@ -1,0 +1,149 @@
+package app.shoebox.media.metadata;
+
+import app.shoebox.media.GeoPoint;
+import app.shoebox.media.ImageHeader;
+import com.drew.lang.GeoLocation;
+import com.drew.lang.Rational;
+import com.drew.metadata.Directory;
+import com.drew.metadata.Metadata;
+import com.drew.metadata.exif.ExifDirectoryBase;
+import com.drew.metadata.exif.ExifIFD0Directory;
+import com.drew.metadata.exif.ExifSubIFDDirectory;
+import com.drew.metadata.exif.GpsDirectory;
+import com.drew.metadata.exif.makernotes.AppleMakernoteDirectory;
+import com.drew.metadata.iptc.IptcDirectory;
+import com.drew.metadata.mov.metadata.QuickTimeMetadataDirectory;
+import com.drew.metadata.xmp.XmpDirectory;
+
+import java.time.LocalDateTime;
+import java.time.ZoneOffset;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Optional;
+import java.util.function.Function;
+import java.util.function.Supplier;
+import java.util.stream.Stream;
+
+/**
+ * The metadata-extractor reader: the same fields, in the same order, as {@link ExifToolValues}
+ * takes them from exiftool, found in metadata-extractor's directories (EXIF in every IFD it was
+ * written to, the maker notes, IPTC and embedded XMP).
+ */
+final class LibraryValues {
+
+    private LibraryValues() {
+    }
+
+    static Embedded of(Metadata metadata) {
+        Tags t = new Tags(metadata);
+        XmpDirectory xmpDir = metadata.getFirstDirectoryOfType(XmpDirectory.class);
+        XmpValues xmp = xmpDir != null && xmpDir.getXMPMeta() != null
+                ? XmpValues.of(xmpDir.getXMPMeta(), CaptureTime.Source.DATE_TIME_ORIGINAL) : XmpValues.NONE;
+        Optional<LocalDateTime> gpsClock = t.gps().flatMap(g -> Optional.ofNullable(g.getGpsDate()))
+                .map(d -> LocalDateTime.ofInstant(d.toInstant(), ZoneOffset.UTC));
+
+        Optional<GeoPoint> location = t.gps().map(GpsDirectory::getGeoLocation)
+                .filter(g -> g.getLatitude() != 0 && Double.isFinite(g.getLatitude()) && Double.isFinite(g.getLongitude()))
+                .filter(g -> Math.abs(g.getLatitude()) <= 90 && Math.abs(g.getLongitude()) <= 180)
+                .map((GeoLocation g) -> new GeoPoint(g.getLatitude(), g.getLongitude()))
+                .or(xmp::location);
+
+        LinkedHashSet<String> tags = new LinkedHashSet<>(xmp.tags());
+        return new Embedded(
+                captureTime(t, xmp, gpsClock),
+                t.exif(ExifDirectoryBase.TAG_DATETIME).flatMap(ExifDates::parse)
+                        .map(s -> s.local().toInstant(t.exif(ExifDirectoryBase.TAG_TIME_ZONE).flatMap(ExifDates::offset)
+                                .orElse(ZoneOffset.UTC))),
+                t.exif(ExifDirectoryBase.TAG_MAKE),
+                t.exif(ExifDirectoryBase.TAG_MODEL),
+                t.exif(ExifDirectoryBase.TAG_LENS_MODEL).or(xmp::lens),
+                t.rational(ExifDirectoryBase.TAG_EXPOSURE_TIME).filter(s -> s > 0).map(MetadataExtractor::exposure),
+                t.rational(ExifDirectoryBase.TAG_FNUMBER).filter(f -> f > 0),
+                t.rational(ExifDirectoryBase.TAG_FOCAL_LENGTH).filter(f -> f > 0),
+                t.integer(ExifDirectoryBase.TAG_ISO_EQUIVALENT).filter(i -> i > 0),
+                ImageHeader.dimensionsOf(metadata),
+                ImageHeader.orientationOf(metadata),
+                location,
+                t.exif(ExifDirectoryBase.TAG_IMAGE_DESCRIPTION).or(xmp::description),
+                t.integer(ExifDirectoryBase.TAG_RATING).flatMap(r -> MetadataExtractor.rating(r.toString())).or(xmp::rating),
+                List.copyOf(tags),
+                t.string(AppleMakernoteDirectory.class, AppleMakernoteDirectory.TAG_CONTENT_IDENTIFIER)
+                        .or(() -> t.string(QuickTimeMetadataDirectory.class, QuickTimeMetadataDirectory.TAG_CONTENT_IDENTIFIER)));
+    }
+
+    /** Immich's order (see {@link ExifToolValues#DATE_TAGS}) over metadata-extractor's directories. */
+    private static Optional<CaptureTime> captureTime(Tags t, XmpValues xmp, Optional<LocalDateTime> gpsClock) {
+        List<Supplier<Optional<Dated>>> order = List.of(
+                () -> exifStamp(t, ExifDirectoryBase.TAG_DATETIME_ORIGINAL, ExifDirectoryBase.TAG_SUBSECOND_TIME_ORIGINAL,
+                        ExifDirectoryBase.TAG_TIME_ZONE_ORIGINAL, CaptureTime.Source.DATE_TIME_ORIGINAL),
+                () -> exifStamp(t, ExifDirectoryBase.TAG_DATETIME_DIGITIZED, ExifDirectoryBase.TAG_SUBSECOND_TIME_DIGITIZED,
+                        ExifDirectoryBase.TAG_TIME_ZONE_DIGITIZED, CaptureTime.Source.CREATE_DATE),
+                () -> t.string(IptcDirectory.class, IptcDirectory.TAG_DATE_CREATED)
+                        .flatMap(d -> ExifDates.iptc(d, t.string(IptcDirectory.class, IptcDirectory.TAG_TIME_CREATED)))
+                        .map(s -> new Dated(s, CaptureTime.Source.DATE_TIME_ORIGINAL)),
+                () -> xmp.captureTime().map(c -> new Dated(new ExifDates.Stamp(c.localDateTime(), c.offset()),
+                        CaptureTime.Source.DATE_TIME_ORIGINAL)),
+                () -> gpsClock.map(g -> new Dated(new ExifDates.Stamp(g, Optional.of(ZoneOffset.UTC)), CaptureTime.Source.GPS)));
+        for (Supplier<Optional<Dated>> s : order) {
+            Optional<Dated> d = s.get();
+            if (d.isPresent()) {
+                LocalDateTime local = d.get().stamp().local();
+                Optional<ZoneOffset> offset = d.get().stamp().offset()
+                        .or(() -> Stream.of(ExifDirectoryBase.TAG_TIME_ZONE_ORIGINAL, ExifDirectoryBase.TAG_TIME_ZONE_DIGITIZED,
+                                        ExifDirectoryBase.TAG_TIME_ZONE)
+                                .map(tag -> t.exif(tag).flatMap(ExifDates::offset)).flatMap(Optional::stream).findFirst())
+                        .or(() -> gpsClock.flatMap(g -> ExifDates.offsetFromGps(local, g)));
+                return Optional.of(CaptureTime.of(local, offset, d.get().source()));
+            }
+        }
+        return Optional.empty();
+    }
+
+    private record Dated(ExifDates.Stamp stamp, CaptureTime.Source source) {
+    }
+
+    private static Optional<Dated> exifStamp(Tags t, int dateTag, int subSecTag, int offsetTag, CaptureTime.Source source) {
+        return t.exif(dateTag).flatMap(ExifDates::parse).map(s -> {
+            LocalDateTime local = t.exif(subSecTag).map(sub -> ExifDates.withFraction(s.local(), sub)).orElse(s.local());
+            return new Dated(new ExifDates.Stamp(local, s.offset().or(() -> t.exif(offsetTag).flatMap(ExifDates::offset))), source);
+        });
+    }
+
+    /** Looks a tag up across every directory of a kind, as exiftool finds a tag wherever the camera put it. */
+    private record Tags(Metadata metadata) {
+
+        /** An EXIF tag from IFD0 or the EXIF sub-IFD, whichever has it (cameras disagree on where). */
+        Optional<String> exif(int tag) {
+            return Stream.<Class<? extends Directory>>of(ExifSubIFDDirectory.class, ExifIFD0Directory.class)
+                    .flatMap(c -> metadata.getDirectoriesOfType(c).stream())
+                    .map(d -> MetadataExtractor.clean(d.getString(tag))).flatMap(Optional::stream).findFirst();
+        }
+
+        Optional<Integer> integer(int tag) {
+            return exifValue(tag, d -> d.getInteger(tag));
+        }
+
+        Optional<Double> rational(int tag) {
+            return exifValue(tag, d -> {
+                Rational r = d.getRational(tag);
+                return r == null || r.getDenominator() == 0 ? null : r.doubleValue();
+            });
+        }
+
+        private <T> Optional<T> exifValue(int tag, Function<Directory, T> read) {
+            return Stream.<Class<? extends Directory>>of(ExifSubIFDDirectory.class, ExifIFD0Directory.class)
+                    .flatMap(c -> metadata.getDirectoriesOfType(c).stream())
+                    .filter(d -> d.containsTag(tag)).map(d -> Optional.ofNullable(read.apply(d))).flatMap(Optional::stream)
+                    .findFirst();
+        }
+
+        Optional<String> string(Class<? extends Directory> type, int tag) {
+            return metadata.getDirectoriesOfType(type).stream().map(d -> MetadataExtractor.clean(d.getString(tag)))
+                    .flatMap(Optional::stream).findFirst();
+        }
+
+        Optional<GpsDirectory> gps() {
+            return Optional.ofNullable(metadata.getFirstDirectoryOfType(GpsDirectory.class));
+        }
+    }
+}
