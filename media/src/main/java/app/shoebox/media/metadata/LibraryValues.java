@@ -1,6 +1,8 @@
 package app.shoebox.media.metadata;
 
+import app.shoebox.media.FileType;
 import app.shoebox.media.GeoPoint;
+import app.shoebox.media.Orientation;
 import app.shoebox.media.ImageHeader;
 import com.drew.lang.GeoLocation;
 import com.drew.lang.Rational;
@@ -11,6 +13,8 @@ import com.drew.metadata.exif.ExifIFD0Directory;
 import com.drew.metadata.exif.ExifSubIFDDirectory;
 import com.drew.metadata.exif.GpsDirectory;
 import com.drew.metadata.exif.makernotes.AppleMakernoteDirectory;
+import com.drew.metadata.exif.makernotes.ReconyxHyperFireMakernoteDirectory;
+import com.drew.metadata.exif.makernotes.ReconyxUltraFireMakernoteDirectory;
 import com.drew.metadata.iptc.IptcDirectory;
 import com.drew.metadata.mov.metadata.QuickTimeMetadataDirectory;
 import com.drew.metadata.xmp.XmpDirectory;
@@ -34,7 +38,8 @@ final class LibraryValues {
     private LibraryValues() {
     }
 
-    static Embedded of(Metadata metadata) {
+    static Embedded of(Metadata metadata, FileType type) {
+        RawProfiles.addExif(metadata);
         Tags t = new Tags(metadata);
         XmpDirectory xmpDir = metadata.getFirstDirectoryOfType(XmpDirectory.class);
         XmpValues xmp = xmpDir != null && xmpDir.getXMPMeta() != null
@@ -54,18 +59,23 @@ final class LibraryValues {
                 t.exif(ExifDirectoryBase.TAG_DATETIME).flatMap(ExifDates::parse)
                         .map(s -> s.local().toInstant(t.exif(ExifDirectoryBase.TAG_TIME_ZONE).flatMap(ExifDates::offset)
                                 .orElse(ZoneOffset.UTC))),
-                t.exif(ExifDirectoryBase.TAG_MAKE),
-                t.exif(ExifDirectoryBase.TAG_MODEL),
+                t.exif(ExifDirectoryBase.TAG_MAKE).or(xmp::make),
+                t.exif(ExifDirectoryBase.TAG_MODEL).or(xmp::model),
                 t.exif(ExifDirectoryBase.TAG_LENS_MODEL).or(xmp::lens),
                 t.rational(ExifDirectoryBase.TAG_EXPOSURE_TIME).filter(s -> s > 0).map(MetadataExtractor::exposure),
                 t.rational(ExifDirectoryBase.TAG_FNUMBER).filter(f -> f > 0),
                 t.rational(ExifDirectoryBase.TAG_FOCAL_LENGTH).filter(f -> f > 0),
-                t.integer(ExifDirectoryBase.TAG_ISO_EQUIVALENT).filter(i -> i > 0),
-                ImageHeader.dimensionsOf(metadata),
-                ImageHeader.orientationOf(metadata),
+                // The maker notes only when EXIF has no ISO at all: a 0 there is what exiftool shows too.
+                t.hasExif(ExifDirectoryBase.TAG_ISO_EQUIVALENT)
+                        ? t.integer(ExifDirectoryBase.TAG_ISO_EQUIVALENT).filter(i -> i > 0) : MakerNotes.iso(metadata),
+                Sizes.of(metadata, type),
+                ImageHeader.orientationOf(metadata).or(() -> xmp.orientation().flatMap(Orientation::fromExif)),
                 location,
-                t.exif(ExifDirectoryBase.TAG_IMAGE_DESCRIPTION).or(xmp::description),
-                t.integer(ExifDirectoryBase.TAG_RATING).flatMap(r -> MetadataExtractor.rating(r.toString())).or(xmp::rating),
+                // MWG's Description: EXIF, then IPTC's caption, then XMP's dc:description.
+                t.exif(ExifDirectoryBase.TAG_IMAGE_DESCRIPTION)
+                        .or(() -> t.string(IptcDirectory.class, IptcDirectory.TAG_CAPTION)).or(xmp::description),
+                xmp.rating().or(() -> t.integer(ExifDirectoryBase.TAG_RATING).flatMap(r -> MetadataExtractor.rating(r.toString())))
+                        .or(() -> MakerNotes.rating(metadata)),
                 List.copyOf(tags),
                 t.string(AppleMakernoteDirectory.class, AppleMakernoteDirectory.TAG_CONTENT_IDENTIFIER)
                         .or(() -> t.string(QuickTimeMetadataDirectory.class, QuickTimeMetadataDirectory.TAG_CONTENT_IDENTIFIER)));
@@ -78,11 +88,17 @@ final class LibraryValues {
                         ExifDirectoryBase.TAG_TIME_ZONE_ORIGINAL, CaptureTime.Source.DATE_TIME_ORIGINAL),
                 () -> exifStamp(t, ExifDirectoryBase.TAG_DATETIME_DIGITIZED, ExifDirectoryBase.TAG_SUBSECOND_TIME_DIGITIZED,
                         ExifDirectoryBase.TAG_TIME_ZONE_DIGITIZED, CaptureTime.Source.CREATE_DATE),
+                // MWG's DateTimeOriginal when EXIF has none: IPTC's DateCreated + TimeCreated, then XMP.
                 () -> t.string(IptcDirectory.class, IptcDirectory.TAG_DATE_CREATED)
                         .flatMap(d -> ExifDates.iptc(d, t.string(IptcDirectory.class, IptcDirectory.TAG_TIME_CREATED)))
                         .map(s -> new Dated(s, CaptureTime.Source.DATE_TIME_ORIGINAL)),
                 () -> xmp.captureTime().map(c -> new Dated(new ExifDates.Stamp(c.localDateTime(), c.offset()),
-                        CaptureTime.Source.DATE_TIME_ORIGINAL)),
+                        c.source())),
+                // Trail cameras keep it in their maker notes only.
+                () -> t.string(ReconyxHyperFireMakernoteDirectory.class, ReconyxHyperFireMakernoteDirectory.TAG_DATE_TIME_ORIGINAL)
+                        .or(() -> t.string(ReconyxUltraFireMakernoteDirectory.class,
+                                ReconyxUltraFireMakernoteDirectory.TAG_DATE_TIME_ORIGINAL))
+                        .flatMap(ExifDates::parse).map(s -> new Dated(s, CaptureTime.Source.OTHER)),
                 () -> gpsClock.map(g -> new Dated(new ExifDates.Stamp(g, Optional.of(ZoneOffset.UTC)), CaptureTime.Source.GPS)));
         for (Supplier<Optional<Dated>> s : order) {
             Optional<Dated> d = s.get();
@@ -92,6 +108,8 @@ final class LibraryValues {
                         .or(() -> Stream.of(ExifDirectoryBase.TAG_TIME_ZONE_ORIGINAL, ExifDirectoryBase.TAG_TIME_ZONE_DIGITIZED,
                                         ExifDirectoryBase.TAG_TIME_ZONE)
                                 .map(tag -> t.exif(tag).flatMap(ExifDates::offset)).flatMap(Optional::stream).findFirst())
+                        .or(() -> MakerNotes.timeZone(t.metadata()))
+                        .or(() -> t.exif(ExifDirectoryBase.TAG_TIME_ZONE_OFFSET_TIFF_EP).flatMap(ExifDates::offset))
                         .or(() -> gpsClock.flatMap(g -> ExifDates.offsetFromGps(local, g)));
                 return Optional.of(CaptureTime.of(local, offset, d.get().source()));
             }
@@ -117,6 +135,11 @@ final class LibraryValues {
             return Stream.<Class<? extends Directory>>of(ExifSubIFDDirectory.class, ExifIFD0Directory.class)
                     .flatMap(c -> metadata.getDirectoriesOfType(c).stream())
                     .map(d -> MetadataExtractor.clean(d.getString(tag))).flatMap(Optional::stream).findFirst();
+        }
+
+        boolean hasExif(int tag) {
+            return Stream.<Class<? extends Directory>>of(ExifSubIFDDirectory.class, ExifIFD0Directory.class)
+                    .flatMap(c -> metadata.getDirectoriesOfType(c).stream()).anyMatch(d -> d.containsTag(tag));
         }
 
         Optional<Integer> integer(int tag) {

@@ -103,7 +103,7 @@ public final class MetadataExtractor implements AutoCloseable {
             library = libraryTags(file, type, warnings);
         }
         if (embedded == null) {
-            embedded = LibraryValues.of(library);
+            embedded = LibraryValues.of(library, type);
         }
         Optional<VideoInfo> v = isVideo && probed.isEmpty() ? ContainerVideoTags.read(library) : probed;
         XmpValues fromSidecar = sidecar.isPresent() ? readSidecar(sidecar.get(), file, warnings) : XmpValues.NONE;

@@ -14,6 +14,7 @@ import java.nio.file.Path;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -65,11 +66,21 @@ class CorpusAgreementTest {
         }
     }
 
+    /**
+     * Without exiftool: what metadata-extractor reaches, held at the level measured (docs/media.md),
+     * so that a change that loses agreement fails. Lens names are the known gap: exiftool names a
+     * lens from its maker-note ID through tables metadata-extractor does not have.
+     */
     @Test
     void metadataExtractorAlone() throws Exception {
         Agreement a = measure("metadata-extractor", new MetadataExtractor(VideoProbe.fromPath()), expected());
+        Map<String, Double> floor = Map.ofEntries(Map.entry("captureDate", 0.96), Map.entry("timeZone", 0.96),
+                Map.entry("make", 0.94), Map.entry("model", 0.96), Map.entry("lens", 0.04), Map.entry("iso", 0.95),
+                Map.entry("exposureTime", 0.95), Map.entry("fNumber", 0.95), Map.entry("focalLength", 0.96),
+                Map.entry("gps", 1.0), Map.entry("orientation", 0.97), Map.entry("dimensions", 0.96),
+                Map.entry("description", 0.93), Map.entry("rating", 1.0), Map.entry("livePhotoId", 1.0));
         for (String field : Fields.NAMES) {
-            assertThat(a.of(field)).as(field).isGreaterThanOrEqualTo(0.0);
+            assertThat(a.of(field)).as("%s agreement with exiftool", field).isGreaterThanOrEqualTo(floor.get(field));
         }
     }
 }
