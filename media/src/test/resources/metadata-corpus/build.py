@@ -32,6 +32,14 @@ SOURCES = {
 EXTENSIONS = {".jpg", ".jpeg", ".heic", ".heif", ".avif", ".tif", ".tiff", ".cr2", ".cr3", ".crw", ".nef", ".dng",
               ".arw", ".orf", ".raf", ".rw2", ".pef", ".srw", ".mrw", ".png", ".webp", ".psd", ".gif", ".x3f",
               ".iiq", ".jxl", ".jp2", ".exv"}
+PACKAGES = {
+    "exiftool": "libimage-exiftool-perl_12.57+dfsg.orig.tar.xz",
+    "exiv2": "exiv2_0.27.6.orig.tar.gz",
+    "jhead": "jhead_3.06.0.1.orig.tar.gz",
+    "libexif": "libexif_0.6.24.orig.tar.gz",
+    "exempi": "exempi_2.6.3.orig.tar.xz",
+    "libheif": "libheif_1.15.1.orig.tar.gz",
+}
 HOSTILE = re.compile(r"poc|issue_\d|test_issue|fuzz|crash|ossfuzz", re.I)
 # An 8x8 grey baseline JPEG from DQT to EOI (libvips: `vips black x.jpg[strip,Q=50] 8 8`).
 TINY_BODY = bytes.fromhex(
@@ -78,6 +86,7 @@ def main(root, out):
     info = {e["SourceFile"]: e for e in json.loads(listing)}
     seen = set()
     taken = 0
+    rows = ["file\tpackage\tpath in the package\tsha1 of the original\trebuilt around an 8x8 image"]
     for path, short in sorted(candidates, key=lambda c: c[0]):
         e = info.get(path, {})
         if e.get("Error") or not (e.get("Make") or e.get("DateTimeOriginal") or e.get("CreateDate")):
@@ -100,7 +109,12 @@ def main(root, out):
         os.makedirs(os.path.dirname(target), exist_ok=True)
         with open(target, "wb") as f:
             f.write(data)
+        rebuilt = "yes" if exv or data != open(path, "rb").read() else "no"
+        rows.append("\t".join([os.path.relpath(target, out), PACKAGES[short], os.path.relpath(path, os.path.join(root, [
+            s for s, v in SOURCES.items() if v == short][0])), digest, rebuilt]))
         taken += 1
+    with open(os.path.join(out, "..", "sources.tsv"), "w") as f:
+        f.write("\n".join(rows) + "\n")
     print(f"{taken} files in {out}")
 
 
