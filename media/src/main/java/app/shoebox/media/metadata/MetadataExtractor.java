@@ -11,6 +11,7 @@ import app.shoebox.media.video.VideoProbe;
 import com.drew.imaging.ImageMetadataReader;
 import com.drew.metadata.Metadata;
 
+import java.io.EOFException;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
@@ -149,18 +150,37 @@ public final class MetadataExtractor implements AutoCloseable {
 
     private static Metadata libraryTags(Path file, FileType type, List<String> warnings) throws MediaException {
         if (type.kind() == MediaKind.IMAGE && ImageHeader.parses(type)) {
-            return ImageHeader.read(file).metadata();
+            try {
+                return ImageHeader.read(file).metadata();
+            } catch (MediaException e) {
+                throw truncatedIsCorrupt(e, file);
+            }
         }
         // Videos are judged by ffprobe, and images metadata-extractor does not parse (JXL, AVIF, raw)
         // by the thumbnail decoder: here a parse failure only means fewer tags.
         try {
             return ImageMetadataReader.readMetadata(file.toFile());
+        } catch (EOFException e) {
+            warnings.add("container tags of " + file + " not read: it ends early (" + e.getMessage() + ")");
+            return new Metadata();
         } catch (IOException e) {
             throw SourceCheck.io(file, "reading", e);
         } catch (Exception e) {
             warnings.add("container tags of " + file + " not read: " + e.getMessage());
             return new Metadata();
         }
+    }
+
+    /**
+     * metadata-extractor reports a file that ends inside a structure it is reading as an
+     * EOFException: that is a truncated or hostile file, which no retry will mend, not a disk error.
+     */
+    private static MediaException truncatedIsCorrupt(MediaException e, Path file) {
+        if (e.reason() == MediaException.Reason.IO && e.getCause() instanceof EOFException) {
+            return new MediaException(MediaException.Reason.CORRUPT, file, file + " ends in the middle of its metadata ("
+                    + e.getCause().getMessage() + "); the file is truncated or corrupt", e);
+        }
+        return e;
     }
 
     private static XmpValues readSidecar(Path sidecar, Path file, List<String> warnings) throws MediaException {
