@@ -86,19 +86,23 @@ final class LibraryValues {
         List<Supplier<Optional<Dated>>> order = List.of(
                 () -> exifStamp(t, ExifDirectoryBase.TAG_DATETIME_ORIGINAL, ExifDirectoryBase.TAG_SUBSECOND_TIME_ORIGINAL,
                         ExifDirectoryBase.TAG_TIME_ZONE_ORIGINAL, CaptureTime.Source.DATE_TIME_ORIGINAL),
-                () -> exifStamp(t, ExifDirectoryBase.TAG_DATETIME_DIGITIZED, ExifDirectoryBase.TAG_SUBSECOND_TIME_DIGITIZED,
-                        ExifDirectoryBase.TAG_TIME_ZONE_DIGITIZED, CaptureTime.Source.CREATE_DATE),
+                // exiftool's SubSecCreateDate exists only when CreateDate has sub-seconds or an offset.
+                () -> t.exif(ExifDirectoryBase.TAG_SUBSECOND_TIME_DIGITIZED).or(() -> t.exif(ExifDirectoryBase.TAG_TIME_ZONE_DIGITIZED))
+                        .flatMap(x -> exifStamp(t, ExifDirectoryBase.TAG_DATETIME_DIGITIZED,
+                                ExifDirectoryBase.TAG_SUBSECOND_TIME_DIGITIZED, ExifDirectoryBase.TAG_TIME_ZONE_DIGITIZED,
+                                CaptureTime.Source.CREATE_DATE)),
                 // MWG's DateTimeOriginal when EXIF has none: IPTC's DateCreated + TimeCreated, then XMP.
-                () -> t.string(IptcDirectory.class, IptcDirectory.TAG_DATE_CREATED)
-                        .flatMap(d -> ExifDates.iptc(d, t.string(IptcDirectory.class, IptcDirectory.TAG_TIME_CREATED)))
-                        .map(s -> new Dated(s, CaptureTime.Source.DATE_TIME_ORIGINAL)),
-                () -> xmp.captureTime().map(c -> new Dated(new ExifDates.Stamp(c.localDateTime(), c.offset()),
-                        c.source())),
+                () -> iptc(t),
+                () -> xmp.originalTime().map(Dated::of),
                 // Trail cameras keep it in their maker notes only.
                 () -> t.string(ReconyxHyperFireMakernoteDirectory.class, ReconyxHyperFireMakernoteDirectory.TAG_DATE_TIME_ORIGINAL)
                         .or(() -> t.string(ReconyxUltraFireMakernoteDirectory.class,
                                 ReconyxUltraFireMakernoteDirectory.TAG_DATE_TIME_ORIGINAL))
                         .flatMap(ExifDates::parse).map(s -> new Dated(s, CaptureTime.Source.OTHER)),
+                // MWG's CreateDate: EXIF's (whole seconds), then XMP's.
+                () -> exifStamp(t, ExifDirectoryBase.TAG_DATETIME_DIGITIZED, ExifDirectoryBase.TAG_SUBSECOND_TIME_DIGITIZED,
+                        ExifDirectoryBase.TAG_TIME_ZONE_DIGITIZED, CaptureTime.Source.CREATE_DATE),
+                () -> xmp.createTime().map(Dated::of),
                 () -> gpsClock.map(g -> new Dated(new ExifDates.Stamp(g, Optional.of(ZoneOffset.UTC)), CaptureTime.Source.GPS)));
         for (Supplier<Optional<Dated>> s : order) {
             Optional<Dated> d = s.get();
@@ -118,6 +122,15 @@ final class LibraryValues {
     }
 
     private record Dated(ExifDates.Stamp stamp, CaptureTime.Source source) {
+        static Dated of(CaptureTime c) {
+            return new Dated(new ExifDates.Stamp(c.localDateTime(), c.offset()), c.source());
+        }
+    }
+
+    private static Optional<Dated> iptc(Tags t) {
+        return t.string(IptcDirectory.class, IptcDirectory.TAG_DATE_CREATED)
+                .flatMap(d -> ExifDates.iptc(d, t.string(IptcDirectory.class, IptcDirectory.TAG_TIME_CREATED)))
+                .map(s -> new Dated(s, CaptureTime.Source.DATE_TIME_ORIGINAL));
     }
 
     private static Optional<Dated> exifStamp(Tags t, int dateTag, int subSecTag, int offsetTag, CaptureTime.Source source) {

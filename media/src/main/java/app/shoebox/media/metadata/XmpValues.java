@@ -14,11 +14,11 @@ import java.util.List;
 import java.util.Optional;
 
 /** The XMP fields Shoebox uses, from a sidecar file or from XMP embedded in the image. */
-record XmpValues(Optional<CaptureTime> captureTime, Optional<GeoPoint> location, Optional<String> description,
+record XmpValues(Optional<CaptureTime> originalTime, Optional<CaptureTime> createTime, Optional<GeoPoint> location, Optional<String> description,
                  Optional<Integer> rating, List<String> tags, Optional<String> lens, Optional<String> make,
                  Optional<String> model, Optional<Integer> orientation) {
 
-    static final XmpValues NONE = new XmpValues(Optional.empty(), Optional.empty(), Optional.empty(), Optional.empty(),
+    static final XmpValues NONE = new XmpValues(Optional.empty(), Optional.empty(), Optional.empty(), Optional.empty(), Optional.empty(),
             List.of(), Optional.empty(), Optional.empty(), Optional.empty(), Optional.empty());
 
     private static final String NS_PHOTOSHOP = "http://ns.adobe.com/photoshop/1.0/";
@@ -38,10 +38,13 @@ record XmpValues(Optional<CaptureTime> captureTime, Optional<GeoPoint> location,
     static XmpValues of(XMPMeta xmp, CaptureTime.Source source) {
         // exiftool's order under MWG: photoshop:DateCreated (the MWG DateTimeOriginal), exif:DateTimeOriginal,
         // then xmp:CreateDate. A bare date is no capture time (Immich skips it too) and the next one is tried.
-        Optional<CaptureTime> time = java.util.stream.Stream.of(string(xmp, NS_PHOTOSHOP, "DateCreated"),
-                        string(xmp, XMPConst.NS_EXIF, "DateTimeOriginal"), string(xmp, XMPConst.NS_XMP, "CreateDate"))
+        Optional<CaptureTime> original = java.util.stream.Stream.of(string(xmp, NS_PHOTOSHOP, "DateCreated"),
+                        string(xmp, XMPConst.NS_EXIF, "DateTimeOriginal"))
                 .map(v -> v.flatMap(ExifDates::parse)).flatMap(Optional::stream).findFirst()
                 .map(st -> CaptureTime.of(st.local(), st.offset(), source));
+        Optional<CaptureTime> create = string(xmp, XMPConst.NS_XMP, "CreateDate").flatMap(ExifDates::parse)
+                .map(st -> CaptureTime.of(st.local(), st.offset(),
+                        source == CaptureTime.Source.XMP_SIDECAR ? source : CaptureTime.Source.CREATE_DATE));
         Optional<GeoPoint> location = Optional.empty();
         var lat = string(xmp, XMPConst.NS_EXIF, "GPSLatitude").flatMap(XmpValues::coordinate);
         var lon = string(xmp, XMPConst.NS_EXIF, "GPSLongitude").flatMap(XmpValues::coordinate);
@@ -67,7 +70,7 @@ record XmpValues(Optional<CaptureTime> captureTime, Optional<GeoPoint> location,
         }
         // exiftool's LensModel (exifEX, and aux in older Adobe files); aux:Lens is another tag, which Immich does not read.
         Optional<String> lens = string(xmp, NS_EXIF_EX, "LensModel").or(() -> string(xmp, XMPConst.NS_EXIF_AUX, "LensModel"));
-        return new XmpValues(time, location, description, rating, tags, lens, string(xmp, XMPConst.NS_TIFF, "Make"),
+        return new XmpValues(original, create, location, description, rating, tags, lens, string(xmp, XMPConst.NS_TIFF, "Make"),
                 string(xmp, XMPConst.NS_TIFF, "Model"),
                 string(xmp, XMPConst.NS_TIFF, "Orientation").flatMap(o -> {
                     try {
@@ -76,6 +79,11 @@ record XmpValues(Optional<CaptureTime> captureTime, Optional<GeoPoint> location,
                         return Optional.empty();
                     }
                 }));
+    }
+
+    /** The capture time the XMP gives, original first. */
+    Optional<CaptureTime> captureTime() {
+        return originalTime.or(() -> createTime);
     }
 
     private static Optional<String> string(XMPMeta xmp, String ns, String name) {
