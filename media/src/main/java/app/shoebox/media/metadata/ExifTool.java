@@ -87,6 +87,21 @@ public final class ExifTool implements AutoCloseable {
         this.permits = new Semaphore(maxProcesses, true);
     }
 
+    private static Optional<ExifTool> shared;
+
+    /**
+     * One exiftool pool for the whole JVM (exiftool from the PATH, one process per core at most),
+     * made on first use and stopped when the JVM exits: every server or worker built in one JVM
+     * (tests build many) shares the same few processes instead of starting its own.
+     */
+    public static synchronized Optional<ExifTool> shared() {
+        if (shared == null) {
+            shared = fromPath(Runtime.getRuntime().availableProcessors());
+            shared.ifPresent(t -> Runtime.getRuntime().addShutdownHook(Thread.ofPlatform().unstarted(t::close)));
+        }
+        return shared;
+    }
+
     /** exiftool from the PATH, when installed and answering {@code -ver}. */
     public static Optional<ExifTool> fromPath(int maxProcesses) {
         return NativeTools.find("exiftool").flatMap(p -> start(p, DEFAULT_TIMEOUT, maxProcesses));

@@ -42,28 +42,31 @@ public final class MetadataExtractor implements AutoCloseable {
 
     private final VideoProbe videoProbe;
     private final Optional<ExifTool> exifTool;
+    private final boolean ownsExifTool;
 
     /** metadata-extractor alone. */
     public MetadataExtractor(VideoProbe videoProbe) {
         this(videoProbe, Optional.empty());
     }
 
+    /** With this exiftool pool, which {@link #close()} stops. */
     public MetadataExtractor(VideoProbe videoProbe, Optional<ExifTool> exifTool) {
+        this(videoProbe, exifTool, true);
+    }
+
+    private MetadataExtractor(VideoProbe videoProbe, Optional<ExifTool> exifTool, boolean ownsExifTool) {
         this.videoProbe = videoProbe;
         this.exifTool = exifTool;
+        this.ownsExifTool = ownsExifTool;
     }
 
     /**
-     * ffprobe and exiftool from the PATH when installed; up to {@code exiftoolProcesses} exiftool
-     * processes at once (one per metadata job running in parallel).
+     * ffprobe and exiftool from the PATH when installed. exiftool is the JVM's shared pool
+     * ({@link ExifTool#shared()}: up to one process per core, one per metadata job running at once),
+     * which lives as long as the JVM.
      */
-    public static MetadataExtractor fromPath(int exiftoolProcesses) {
-        return new MetadataExtractor(VideoProbe.fromPath(), ExifTool.fromPath(exiftoolProcesses));
-    }
-
-    /** As {@link #fromPath(int)}, with one exiftool process per core. */
     public static MetadataExtractor fromPath() {
-        return fromPath(Runtime.getRuntime().availableProcessors());
+        return new MetadataExtractor(VideoProbe.fromPath(), ExifTool.shared(), false);
     }
 
     public String describe() {
@@ -143,9 +146,12 @@ public final class MetadataExtractor implements AutoCloseable {
                 warnings);
     }
 
+    /** Stops the exiftool processes this extractor was given (not the JVM's shared pool). */
     @Override
     public void close() {
-        exifTool.ifPresent(ExifTool::close);
+        if (ownsExifTool) {
+            exifTool.ifPresent(ExifTool::close);
+        }
     }
 
     private static Metadata libraryTags(Path file, FileType type, List<String> warnings) throws MediaException {
