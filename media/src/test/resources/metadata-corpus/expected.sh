@@ -8,7 +8,7 @@ exiftool -json -struct -use MWG -api largefilesupport=1 -charset filename=utf8 -
   -SubSecDateTimeOriginal -SubSecCreateDate -SubSecMediaCreateDate -DateTimeOriginal -CreateDate -MediaCreateDate \
   -CreationDate -DateTimeCreated -GPSDateTime -DateTimeUTC -SonyDateTime2 -SourceImageCreateTime \
   -OffsetTimeOriginal -OffsetTimeDigitized -OffsetTime -TimeZone -TimeZoneOffset \
-  -Make -Model -DeviceManufacturer -DeviceModelName -AndroidMake -AndroidModel \
+  -Make -Model -Device -AndroidMake -AndroidModel \
   -LensID -LensType -LensSpec -LensModel -ISO -ExposureTime -FNumber -FocalLength# \
   -GPSLatitude# -GPSLongitude# -Orientation# -ImageSize -ImageWidth -ImageHeight \
   -ImageDescription -Description -Rating -ContentIdentifier -MediaGroupUUID \

@@ -64,7 +64,7 @@ public final class ExifTool implements AutoCloseable {
             "-SubSecDateTimeOriginal", "-SubSecCreateDate", "-SubSecMediaCreateDate", "-DateTimeOriginal", "-CreateDate",
             "-MediaCreateDate", "-CreationDate", "-DateTimeCreated", "-GPSDateTime", "-DateTimeUTC", "-SonyDateTime2",
             "-SourceImageCreateTime", "-OffsetTimeOriginal", "-OffsetTimeDigitized", "-OffsetTime", "-TimeZone",
-            "-TimeZoneOffset", "-ModifyDate", "-Make", "-Model", "-DeviceManufacturer", "-DeviceModelName", "-AndroidMake",
+            "-TimeZoneOffset", "-ModifyDate", "-Make", "-Model", "-Device", "-AndroidMake",
             "-AndroidModel", "-LensID", "-LensType", "-LensSpec", "-LensModel", "-ISO", "-ExposureTime", "-FNumber",
             "-FocalLength#", "-GPSLatitude#", "-GPSLongitude#", "-Orientation#", "-ImageSize", "-ImageWidth",
             "-ImageHeight", "-ImageDescription", "-Description", "-Rating", "-Subject", "-ContentIdentifier",

@@ -50,8 +50,9 @@ final class ExifToolValues {
                 text(e, "ModifyDate").flatMap(ExifDates::parse)
                         .map(s -> s.local().toInstant(s.offset().or(() -> text(e, "OffsetTime").flatMap(ExifDates::offset))
                                 .orElse(ZoneOffset.UTC))),
-                first(e, "Make", "DeviceManufacturer", "AndroidMake"),
-                first(e, "Model", "DeviceModelName", "AndroidModel"),
+                // Immich's Device.Manufacturer is the XMP Device structure (not the ICC profile's DeviceManufacturer).
+                first(e, "Make").or(() -> text(e.path("Device"), "Manufacturer")).or(() -> text(e, "AndroidMake")),
+                first(e, "Model").or(() -> text(e.path("Device"), "ModelName")).or(() -> text(e, "AndroidModel")),
                 // Immich's order: exiftool's lens name from the maker notes' lens ID first, the EXIF text last.
                 first(e, "LensID", "LensType", "LensSpec", "LensModel").filter(l -> !l.equals("----") && !l.startsWith("Unknown")),
                 text(e, "ExposureTime"),

@@ -42,8 +42,8 @@ final class ExiftoolReference {
     static Fields fields(JsonNode e) {
         Fields.Builder b = Fields.builder();
         captureTime(e).ifPresent(t -> b.date(t.local, t.offset));
-        return b.text("make", first(e, "Make", "DeviceManufacturer", "AndroidMake"))
-                .text("model", first(e, "Model", "DeviceModelName", "AndroidModel"))
+        return b.text("make", first(e, "Make").or(() -> first(e.path("Device"), "Manufacturer")).or(() -> first(e, "AndroidMake")))
+                .text("model", first(e, "Model").or(() -> first(e.path("Device"), "ModelName")).or(() -> first(e, "AndroidModel")))
                 .text("lens", lens(e))
                 .number("iso", positive(e.path("ISO").isArray() ? e.path("ISO").path(0) : e.path("ISO")), "%.0f")
                 .text("exposureTime", text(e.path("ExposureTime")))
