@@ -13,6 +13,8 @@ import com.drew.metadata.exif.ExifIFD0Directory;
 import com.drew.metadata.exif.ExifSubIFDDirectory;
 import com.drew.metadata.exif.GpsDirectory;
 import com.drew.metadata.exif.makernotes.AppleMakernoteDirectory;
+import com.drew.metadata.exif.makernotes.CanonMakernoteDirectory;
+import com.drew.metadata.exif.makernotes.SonyType1MakernoteDirectory;
 import com.drew.metadata.exif.makernotes.ReconyxHyperFireMakernoteDirectory;
 import com.drew.metadata.exif.makernotes.ReconyxUltraFireMakernoteDirectory;
 import com.drew.metadata.iptc.IptcDirectory;
@@ -61,7 +63,8 @@ final class LibraryValues {
                                 .orElse(ZoneOffset.UTC))),
                 t.exif(ExifDirectoryBase.TAG_MAKE).or(xmp::make),
                 t.exif(ExifDirectoryBase.TAG_MODEL).or(xmp::model),
-                t.exif(ExifDirectoryBase.TAG_LENS_MODEL).or(xmp::lens),
+                t.exif(ExifDirectoryBase.TAG_LENS_MODEL).or(xmp::lens)
+                        .flatMap(l -> lensName(l, makerLensId(metadata))),
                 t.rational(ExifDirectoryBase.TAG_EXPOSURE_TIME).filter(s -> s > 0).map(MetadataExtractor::exposure),
                 t.rational(ExifDirectoryBase.TAG_FNUMBER).filter(f -> f > 0),
                 t.rational(ExifDirectoryBase.TAG_FOCAL_LENGTH).filter(f -> f > 0),
@@ -79,6 +82,50 @@ final class LibraryValues {
                 List.copyOf(tags),
                 t.string(AppleMakernoteDirectory.class, AppleMakernoteDirectory.TAG_CONTENT_IDENTIFIER)
                         .or(() -> t.string(QuickTimeMetadataDirectory.class, QuickTimeMetadataDirectory.TAG_CONTENT_IDENTIFIER)));
+    }
+
+    private static final java.util.regex.Pattern CANON_MOUNT = java.util.regex.Pattern.compile("^(EF-S|EF-M|EF|RF-S|RF)(\\d.*)");
+
+    /** Whose lens-ID table exiftool looks the lens up in: the maker notes carry a lens ID. */
+    enum LensTable { NONE, CANON, SONY }
+
+    static LensTable makerLensId(Metadata m) {
+        if (m.getDirectoriesOfType(CanonMakernoteDirectory.class).stream()
+                .anyMatch(d -> d.containsTag(CanonMakernoteDirectory.CameraSettings.TAG_LENS_TYPE))) {
+            return LensTable.CANON;
+        }
+        if (m.getDirectoriesOfType(SonyType1MakernoteDirectory.class).stream()
+                .anyMatch(d -> d.containsTag(SonyType1MakernoteDirectory.TAG_LENS_ID))) {
+            return LensTable.SONY;
+        }
+        return LensTable.NONE;
+    }
+
+    /**
+     * The lens as exiftool names it, as far as that can be done without exiftool's lens tables.
+     * When the maker notes carry a lens ID, exiftool's tables name Sony's and Canon's own lenses
+     * "Sony FE 85mm F1.4 GM", "Canon EF-M 15-45mm f/3.5-6.3 IS STM": the EXIF text with the maker in
+     * front (and a space after Canon's mount). Without a lens ID exiftool takes the EXIF text,
+     * tidied as its second {@code LensID} composite does ("XF50mmF2" becomes "XF50mm F2",
+     * "100.0 mm" becomes "100.0mm").
+     */
+    static Optional<String> lensName(String model, LensTable table) {
+        String m = model.strip();
+        if (m.equals("----") || m.isEmpty()) {
+            return Optional.empty();
+        }
+        if (table == LensTable.SONY && m.matches("^(E|FE) .*")) {
+            return Optional.of("Sony " + m);
+        }
+        java.util.regex.Matcher canon = CANON_MOUNT.matcher(m);
+        if (table == LensTable.CANON && canon.matches()) {
+            return Optional.of(("Canon " + canon.group(1) + " " + canon.group(2)).replaceAll("(\\d) L( |$)", "$1L$2"));
+        }
+        if (m.contains("mm") || m.matches(".*\\d/F.*")) {
+            return Optional.of(m.replaceAll("(\\d)/F", "$1mm F").replace("mmF", "mm F").replaceAll("(\\d) mm", "$1mm")
+                    .replace(" - ", "-"));
+        }
+        return Optional.of(m);
     }
 
     /** Immich's order (see {@link ExifToolValues#DATE_TAGS}) over metadata-extractor's directories. */

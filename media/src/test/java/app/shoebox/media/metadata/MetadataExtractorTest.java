@@ -152,6 +152,16 @@ class MetadataExtractorTest {
         assertThat(none.dateTimeOriginal()).isEqualTo(FILE_CREATED);
     }
 
+    @ParameterizedTest
+    @CsvSource(delimiter = '|', value = {"100.0 mm f/2.8", "XF50mmF2 R WR", "18-55mm F3.5-5.6 - II", "iPhone XR back camera 4.25mm f/1.8"})
+    void writesTheLensAsExiftoolPrintsIt(String lensModel) throws Exception {
+        Path file = photo("l.jpg", "-Make=FUJIFILM", "-LensModel=" + lensModel);
+        // Printed values (no -n): exiftool's LensID composite tidies the EXIF text.
+        String expected = new ObjectMapper().readTree(run(exiftool, "-j", "-LensID", file.toString())).get(0).get("LensID").asText();
+
+        assertThat(extract(file).lensModel()).contains(expected);
+    }
+
     @Test
     void readsAnIptcOnlyDateWithItsOffset() throws Exception {
         Path file = photo("i.jpg", "-IPTC:DateCreated=2019:07:14", "-IPTC:TimeCreated=18:30:05+05:30");
