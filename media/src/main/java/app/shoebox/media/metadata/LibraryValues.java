@@ -64,7 +64,7 @@ final class LibraryValues {
                 t.exif(ExifDirectoryBase.TAG_MAKE).or(xmp::make),
                 t.exif(ExifDirectoryBase.TAG_MODEL).or(xmp::model),
                 t.exif(ExifDirectoryBase.TAG_LENS_MODEL).or(xmp::lens)
-                        .flatMap(l -> lensName(l, makerLensId(metadata))),
+                        .flatMap(l -> lensName(l, type == FileType.CR3 ? LensTable.CANON : makerLensId(metadata))),
                 t.rational(ExifDirectoryBase.TAG_EXPOSURE_TIME).filter(s -> s > 0).map(MetadataExtractor::exposure),
                 t.rational(ExifDirectoryBase.TAG_FNUMBER).filter(f -> f > 0),
                 t.rational(ExifDirectoryBase.TAG_FOCAL_LENGTH).filter(f -> f > 0),
@@ -86,7 +86,10 @@ final class LibraryValues {
 
     private static final java.util.regex.Pattern CANON_MOUNT = java.util.regex.Pattern.compile("^(EF-S|EF-M|EF|RF-S|RF)(\\d.*)");
 
-    /** Whose lens-ID table exiftool looks the lens up in: the maker notes carry a lens ID. */
+    /**
+     * Whose lens-ID table exiftool looks the lens up in: the maker notes carry a lens ID (a CR3's
+     * Canon maker notes always do; metadata-extractor does not read them there).
+     */
     enum LensTable { NONE, CANON, SONY }
 
     static LensTable makerLensId(Metadata m) {

@@ -107,6 +107,7 @@ public final class MetadataExtractor implements AutoCloseable {
             library = libraryTags(file, type, warnings);
         }
         if (embedded == null) {
+            BoxedExif.addExif(library, file, type);
             embedded = LibraryValues.of(library, type);
         }
         Optional<VideoInfo> v = isVideo && probed.isEmpty() ? ContainerVideoTags.read(library) : probed;
