@@ -30,8 +30,10 @@ import java.util.concurrent.TimeUnit;
  * once, each serving one file at a time; they are started when first needed and reused.
  *
  * <p>A process that does not answer within the time limit, or dies, is killed and replaced; the
- * caller gets {@link Result.Failed} and reads the file another way. A process whose stdin closes
- * (the JVM died) exits by itself, so no exiftool outlives its worker.
+ * caller gets {@link Result.Failed} and reads the file another way. exiftool in this mode waits for
+ * input forever, even after its stdin closes, so each runs under a guard ({@link #GUARD}) that
+ * kills it when the JVM that started it is gone: no exiftool outlives its worker, even one killed
+ * with SIGKILL.
  */
 public final class ExifTool implements AutoCloseable {
 
@@ -209,6 +211,36 @@ public final class ExifTool implements AutoCloseable {
         }
     }
 
+    /**
+     * exiftool in batch mode never exits on its own: at the end of its input it waits for more.
+     * A worker killed with SIGKILL would leave it running forever, so it is started under a
+     * small Perl guard (Perl is there wherever exiftool is) that kills it when the process that
+     * started the guard is gone, and exits with it otherwise.
+     */
+    static final String GUARD = """
+            use POSIX ':sys_wait_h';
+            my $parent = getppid();
+            my $pid = fork();
+            die "fork: $!" unless defined $pid;
+            if ($pid == 0) { exec { $ARGV[0] } @ARGV or exit 127; }
+            $SIG{TERM} = sub { kill 'KILL', $pid; exit 143 };
+            while (1) {
+                exit($? >> 8) if waitpid($pid, WNOHANG) == $pid;
+                if (getppid() != $parent) { kill 'KILL', $pid; exit 1 }
+                select(undef, undef, undef, 0.5);
+            }
+            """;
+
+    /** The command that starts one batch process: under the guard when perl is on the PATH. */
+    static List<String> command(Path executable) {
+        List<String> exiftool = List.of(executable.toString(), "-stay_open", "True", "-@", "-");
+        return NativeTools.find("perl").map(perl -> {
+            List<String> guarded = new ArrayList<>(List.of(perl.toString(), "-e", GUARD, "--"));
+            guarded.addAll(exiftool);
+            return guarded;
+        }).orElse(exiftool);
+    }
+
     private sealed interface Answer {
         record Text(String text) implements Answer {
         }
@@ -232,7 +264,7 @@ public final class ExifTool implements AutoCloseable {
         }
 
         static Session start(Path executable) throws IOException {
-            Process p = new ProcessBuilder(executable.toString(), "-stay_open", "True", "-@", "-").start();
+            Process p = new ProcessBuilder(command(executable)).start();
             LOG.debug("exiftool started (pid {})", p.pid());
             return new Session(p);
         }

@@ -128,6 +128,44 @@ class ExifToolTest {
         assertThat(tool.read(NIKON)).isInstanceOf(ExifTool.Result.Failed.class);
     }
 
+    /**
+     * exiftool in batch mode waits for input forever, even after its stdin closes: when the process
+     * that started it is killed with SIGKILL (a crashed worker), the guard must end it.
+     */
+    @Test
+    void noExifToolOutlivesTheProcessThatStartedIt() throws Exception {
+        Path exe = NativeToolsForTests.require("exiftool");
+        List<String> command = new ArrayList<>(List.of("sh", "-c", "\"$@\" & echo $!; exec sleep 600", "sh"));
+        command.addAll(ExifTool.command(exe));
+        Process parent = new ProcessBuilder(command).redirectInput(ProcessBuilder.Redirect.PIPE).start();
+        try {
+            long guardPid = Long.parseLong(new java.io.BufferedReader(new java.io.InputStreamReader(parent.getInputStream()))
+                    .readLine().strip());
+            ProcessHandle guard = ProcessHandle.of(guardPid).orElseThrow();
+            ProcessHandle exiftool = awaitChild(guard);
+            assertThat(exiftool.info().commandLine().orElse("")).contains("exiftool");
+
+            parent.destroyForcibly().waitFor();
+
+            assertThat(exiftool.onExit().get(30, java.util.concurrent.TimeUnit.SECONDS).isAlive()).isFalse();
+            assertThat(guard.onExit().get(30, java.util.concurrent.TimeUnit.SECONDS).isAlive()).isFalse();
+        } finally {
+            parent.descendants().forEach(ProcessHandle::destroyForcibly);
+            parent.destroyForcibly();
+        }
+    }
+
+    private static ProcessHandle awaitChild(ProcessHandle guard) throws InterruptedException {
+        for (int i = 0; i < 300; i++) {
+            var child = guard.children().findFirst();
+            if (child.isPresent()) {
+                return child.get();
+            }
+            Thread.sleep(100);
+        }
+        throw new AssertionError("the guard " + guard.pid() + " started no exiftool");
+    }
+
     private Path script(String name, String onRead) throws Exception {
         Path fake = dir.resolve(name);
         Files.writeString(fake, "#!/bin/sh\nif [ \"$1\" = \"-ver\" ]; then echo 12.57; exit 0; fi\n" + onRead + "\n");
