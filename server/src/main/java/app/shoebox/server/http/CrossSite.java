@@ -63,8 +63,8 @@ public final class CrossSite {
         if (media.equals("application/json") || (multipart && media.equals("multipart/form-data"))) {
             return;
         }
-        throw new ApiException(415, ctx.method() + " " + ctx.path() + " with a session cookie needs a "
-                + (multipart ? "multipart/form-data" : "application/json") + " body, got "
+        throw new ApiException(415, ctx.method() + " " + ctx.path() + " with a session cookie needs a body of type "
+                + (multipart ? "multipart/form-data" : "application/json") + ", got "
                 + (type == null ? "no content type" : "'" + type + "'"));
     }
 
