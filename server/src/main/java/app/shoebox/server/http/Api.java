@@ -119,6 +119,7 @@ public final class Api {
                 CrossSite.requireSameOrigin(ctx);
                 CrossSite.requireScriptOnlyBody(ctx, rule.multipart());
             }
+            JsonInput.checkParameters(ctx);
             if (write && !rule.multipart()) {
                 JsonInput.check(ctx);
             }

@@ -55,6 +55,14 @@ public final class JsonInput {
         }
     }
 
+    /** The same check for query and path parameters, which reach SQL as text too. */
+    static void checkParameters(Context ctx) {
+        String request = ctx.method() + " " + ctx.path();
+        ctx.queryParamMap().forEach((name, values) -> values.forEach(v ->
+                requireStorable(v, request + ": query parameter '" + LogText.safe(name, 100) + "'")));
+        ctx.pathParamMap().forEach((name, value) -> requireStorable(value, request + ": path parameter '" + name + "'"));
+    }
+
     /**
      * Refuses text PostgreSQL cannot store (a NUL character) or that is longer than
      * {@link #MAX_STRING_CHARS}; {@code what} names the request and field in the message.

@@ -63,6 +63,12 @@ class HostileInputTest {
     }
 
     @Test
+    void nulCharactersInQueryParametersAreRefusedNamingTheParameter() {
+        assertBadRequest(server.get("/api/albums?name=a%00b", KEY), "query parameter 'name'", "NUL");
+        assertBadRequest(server.get("/api/queues/thumbnailGeneration/jobs?status=fail%00ed", KEY), "'status'", "NUL");
+    }
+
+    @Test
     void aNulCharacterInALoginIsRefusedBeforeTheDatabaseSeesIt() {
         var r = server.send(server.request("/api/auth/login", null).header("content-type", "application/json")
                 .POST(HttpRequest.BodyPublishers.ofString("{\"email\":\"a\\u0000@x\",\"password\":\"p\"}")).build());
