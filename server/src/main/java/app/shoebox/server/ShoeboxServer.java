@@ -6,7 +6,14 @@ import app.shoebox.jobs.JobSchema;
 import app.shoebox.jobs.QueueAdmin;
 import app.shoebox.server.albums.AlbumRoutes;
 import app.shoebox.server.albums.AlbumService;
+import app.shoebox.server.assets.AssetCreatedHook;
 import app.shoebox.server.assets.AssetViews;
+import app.shoebox.server.assets.TrashRoutes;
+import app.shoebox.server.live.CatalogueEvents;
+import app.shoebox.server.live.ClientEvent;
+import app.shoebox.server.serverinfo.ServerStateRoutes;
+import app.shoebox.server.timeline.TimelineRoutes;
+import app.shoebox.server.timeline.TimelineService;
 import app.shoebox.server.assets.AssetFiles;
 import app.shoebox.server.assets.AssetRoutes;
 import app.shoebox.server.assets.AssetService;
@@ -88,13 +95,19 @@ public final class ShoeboxServer implements AutoCloseable {
             MediaPipeline pipeline = new MediaPipeline(database.jdbi(), jobs, library.root(), config.storageTemplate());
             Metrics metrics = new Metrics(queueAdmin, database.dataSource());
 
+            AssetService assetService = new AssetService(database.jdbi(), assetFiles);
+            AssetCreatedHook onUpload = AssetJobs.enqueueOnUpload(jobs).andThen((tx, asset) ->
+                    CatalogueEvents.publish(tx, ClientEvent.UPLOAD_SUCCESS, asset.ownerId(), List.of(asset.id())));
             List<Api.Routes> features = List.of(
                     new ServerInfoRoutes(MediaSupport.mediaTypes(), ServerInfoRoutes.defaultFeatures(),
                             MediaSupport.libvipsVersion(), MediaSupport.ffmpegVersion()),
                     new AuthRoutes(sessions, apiKeys),
-                    new UserRoutes(users),
-                    new AssetRoutes(new UploadService(database.jdbi(), assetFiles, AssetJobs.enqueueOnUpload(jobs),
-                            config.maxUploadBytes()), new AssetService(database.jdbi(), assetFiles), mapper),
+                    new ServerStateRoutes(users),
+                    new UserRoutes(users, sessions, assetService::removeAllOf),
+                    new AssetRoutes(new UploadService(database.jdbi(), assetFiles, onUpload, config.maxUploadBytes()),
+                            assetService, mapper),
+                    new TrashRoutes(assetService),
+                    new TimelineRoutes(new TimelineService(database.jdbi())),
                     new AssetJobRoutes(database.jdbi(), pipeline),
                     new AlbumRoutes(new AlbumService(database.jdbi()), users, assetViews),
                     new TagRoutes(new TagService(database.jdbi())),
