@@ -9,7 +9,14 @@ import app.shoebox.server.albums.AlbumService;
 import app.shoebox.server.assets.AssetCreatedHook;
 import app.shoebox.server.assets.AssetViews;
 import app.shoebox.server.assets.TrashRoutes;
+import app.shoebox.server.live.CatalogueEventListener;
 import app.shoebox.server.live.CatalogueEvents;
+import app.shoebox.server.live.LiveEvents;
+import app.shoebox.server.live.SocketIoRoutes;
+import com.zaxxer.hikari.HikariDataSource;
+import java.sql.DriverManager;
+import java.util.LinkedHashMap;
+import java.util.Map;
 import app.shoebox.server.live.ClientEvent;
 import app.shoebox.server.serverinfo.ServerStateRoutes;
 import app.shoebox.server.timeline.TimelineRoutes;
@@ -67,8 +74,13 @@ public final class ShoeboxServer implements AutoCloseable {
     private final Optional<JobEngine> jobEngine;
     private final Optional<FirstStart.Admin> firstStart;
 
+    private final SocketIoRoutes socketIo;
+    private final CatalogueEventListener listener;
+
     private ShoeboxServer(ServerConfig config, Database database, HttpServer http, Optional<JobEngine> jobEngine,
-                          Optional<FirstStart.Admin> firstStart) {
+                          Optional<FirstStart.Admin> firstStart, SocketIoRoutes socketIo, CatalogueEventListener listener) {
+        this.socketIo = socketIo;
+        this.listener = listener;
         this.config = config;
         this.database = database;
         this.http = http;
@@ -80,6 +92,8 @@ public final class ShoeboxServer implements AutoCloseable {
         Library library = Library.open(config.library());
         Database database = Database.open(config.databaseLocation(), config.pool());
         Optional<JobEngine> engine = Optional.empty();
+        SocketIoRoutes socketIo = null;
+        CatalogueEventListener listener = null;
         try {
             ObjectMapper mapper = Json.mapper();
             JobSchema.DEFAULT.migrate(database.dataSource());
@@ -98,6 +112,13 @@ public final class ShoeboxServer implements AutoCloseable {
             AssetService assetService = new AssetService(database.jdbi(), assetFiles);
             AssetCreatedHook onUpload = AssetJobs.enqueueOnUpload(jobs).andThen((tx, asset) ->
                     CatalogueEvents.publish(tx, ClientEvent.UPLOAD_SUCCESS, asset.ownerId(), List.of(asset.id())));
+            Map<String, Integer> version = new LinkedHashMap<>();
+            version.put("major", ServerInfoRoutes.IMMICH_VERSION[0]);
+            version.put("minor", ServerInfoRoutes.IMMICH_VERSION[1]);
+            version.put("patch", ServerInfoRoutes.IMMICH_VERSION[2]);
+            LiveEvents liveEvents = new LiveEvents(mapper, assetViews::ofOwner, version);
+            socketIo = new SocketIoRoutes(liveEvents);
+            listener = new CatalogueEventListener(dedicatedConnection(database), liveEvents::deliver).start();
             List<Api.Routes> features = List.of(
                     new ServerInfoRoutes(MediaSupport.mediaTypes(), ServerInfoRoutes.defaultFeatures(),
                             MediaSupport.libvipsVersion(), MediaSupport.ffmpegVersion()),
@@ -108,6 +129,7 @@ public final class ShoeboxServer implements AutoCloseable {
                             assetService, mapper),
                     new TrashRoutes(assetService),
                     new TimelineRoutes(new TimelineService(database.jdbi())),
+                    socketIo,
                     new AssetJobRoutes(database.jdbi(), pipeline),
                     new AlbumRoutes(new AlbumService(database.jdbi()), users, assetViews),
                     new TagRoutes(new TagService(database.jdbi())),
@@ -127,9 +149,15 @@ public final class ShoeboxServer implements AutoCloseable {
             log.info("library folder: {}", library.root());
             log.info("storage template: {}", config.storageTemplate().map(Object::toString).orElse("none (originals stay where uploads put them)"));
             log.info("listening on http://{}:{} (Immich-compatible API under /api)", config.bindAddress(), http.port());
-            return new ShoeboxServer(config, database, http, engine, firstStart);
+            return new ShoeboxServer(config, database, http, engine, firstStart, socketIo, listener);
         } catch (RuntimeException e) {
             engine.ifPresent(JobEngine::close);
+            if (listener != null) {
+                listener.close();
+            }
+            if (socketIo != null) {
+                socketIo.close();
+            }
             database.close();
             throw e;
         }
@@ -154,9 +182,19 @@ public final class ShoeboxServer implements AutoCloseable {
 
     @Override
     public void close() {
+        socketIo.close();
         http.close();
+        listener.close();
         jobEngine.ifPresent(e -> e.stop(Duration.ofSeconds(10)));
         database.close();
+    }
+
+    /** A connection of its own for LISTEN, outside the pool, so it never takes a pooled connection for good. */
+    private static CatalogueEventListener.ConnectionFactory dedicatedConnection(Database database) {
+        if (database.dataSource() instanceof HikariDataSource pool) {
+            return () -> DriverManager.getConnection(pool.getJdbcUrl(), pool.getUsername(), pool.getPassword());
+        }
+        return () -> database.dataSource().getConnection();
     }
 
     /** The library folder's layout. */

@@ -25,13 +25,39 @@ public final class Authenticator {
         this.jdbi = jdbi;
     }
 
+    /** Where credentials are read from: an HTTP request, or the request that opened a WebSocket. */
+    public interface Credentials {
+        String header(String name);
+
+        String cookie(String name);
+
+        String query(String name);
+
+        static Credentials of(Context ctx) {
+            return new Credentials() {
+                public String header(String name) {
+                    return ctx.header(name);
+                }
+
+                public String cookie(String name) {
+                    return ctx.cookie(name);
+                }
+
+                public String query(String name) {
+                    return ctx.queryParam(name);
+                }
+            };
+        }
+    }
+
     /** The caller, or 401 with what was missing or wrong. */
     public AuthUser required(Context ctx) {
-        String apiKey = firstNonBlank(ctx.header("x-api-key"), ctx.queryParam("apiKey"));
+        Credentials c = Credentials.of(ctx);
+        String apiKey = apiKey(c);
         if (apiKey != null) {
             return byApiKey(apiKey).orElseThrow(() -> ApiException.unauthorized("Invalid API key"));
         }
-        String token = sessionToken(ctx);
+        String token = sessionToken(c);
         if (token != null) {
             return bySessionToken(token).orElseThrow(() -> ApiException.unauthorized("Invalid user token"));
         }
@@ -39,12 +65,26 @@ public final class Authenticator {
                 + "or log in and send the session token");
     }
 
-    private static String sessionToken(Context ctx) {
-        String authorization = ctx.header("Authorization");
+    /** The caller if the credentials are valid; empty when they are missing or wrong. */
+    public Optional<AuthUser> find(Credentials c) {
+        String apiKey = apiKey(c);
+        if (apiKey != null) {
+            return byApiKey(apiKey);
+        }
+        String token = sessionToken(c);
+        return token == null ? Optional.empty() : bySessionToken(token);
+    }
+
+    private static String apiKey(Credentials c) {
+        return firstNonBlank(c.header("x-api-key"), c.query("apiKey"));
+    }
+
+    private static String sessionToken(Credentials c) {
+        String authorization = c.header("Authorization");
         if (authorization != null && authorization.regionMatches(true, 0, "Bearer ", 0, 7)) {
             return authorization.substring(7).trim();
         }
-        return firstNonBlank(ctx.header("x-immich-user-token"), ctx.cookie(SESSION_COOKIE));
+        return firstNonBlank(c.header("x-immich-user-token"), c.cookie(SESSION_COOKIE));
     }
 
     public Optional<AuthUser> byApiKey(String key) {
