@@ -21,6 +21,7 @@ import app.shoebox.server.live.ClientEvent;
 import app.shoebox.server.serverinfo.ServerStateRoutes;
 import app.shoebox.server.timeline.TimelineRoutes;
 import app.shoebox.server.timeline.TimelineService;
+import app.shoebox.server.web.WebRoutes;
 import app.shoebox.server.assets.AssetFiles;
 import app.shoebox.server.assets.AssetRoutes;
 import app.shoebox.server.assets.AssetService;
@@ -130,6 +131,7 @@ public final class ShoeboxServer implements AutoCloseable {
                     new TrashRoutes(assetService),
                     new TimelineRoutes(new TimelineService(database.jdbi())),
                     socketIo,
+                    new WebRoutes(),
                     new AssetJobRoutes(database.jdbi(), pipeline),
                     new AlbumRoutes(new AlbumService(database.jdbi()), users, assetViews),
                     new TagRoutes(new TagService(database.jdbi())),
