@@ -81,7 +81,7 @@ let toastBox;
 export function toast(message, kind = 'info') {
   if (!toastBox) toastBox = document.body.appendChild(h('div', { class: 'toasts', role: 'status' }));
   const t = toastBox.appendChild(h('div', { class: 'toast ' + kind }, message));
-  setTimeout(() => t.remove(), kind === 'error' ? 7000 : 3500);
+  setTimeout(() => t.remove(), kind === 'error' ? 7000 : 2500);
 }
 
 /** A modal dialog; resolves with what a button's value() returns, or null when dismissed. */

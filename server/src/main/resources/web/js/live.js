@@ -36,7 +36,6 @@ export function start() {
       case '4': socketIo(ws, packet.slice(1)); break;
     }
   };
-  ws.onopen = () => console.info('live socket open');
   ws.onclose = () => {
     if (socket === ws) socket = null;
     fire('disconnect');
@@ -52,7 +51,6 @@ function socketIo(ws, packet) {
   if (packet[0] === '1') { stopped = true; ws.close(); return; }   // the server disconnected us
   if (packet[0] === '2') {
     const [name, ...args] = JSON.parse(packet.slice(1));
-    console.info('live event', name);
     if (name === 'error' && args[0] === 'unauthorized') stopped = true;
     fire(name, ...args);
   }

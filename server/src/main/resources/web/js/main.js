@@ -109,7 +109,9 @@ live.on('on_asset_restore', ids => { if (page?.kind === 'trash') timeline().remo
 live.on('on_asset_delete', id => timeline()?.removed([id]));
 live.on('on_asset_hidden', id => timeline()?.removed([id]));
 live.on('on_session_delete', () => { toast('You were signed out.'); me = null; page?.unmount(); page = null; live.stop(); boot(); });
-live.on('connect', () => timeline()?.refreshSoon());
+// After a gap in the connection events may have been missed: re-read what is on screen.
+let connectedBefore = false;
+live.on('connect', () => { if (connectedBefore) timeline()?.refreshSoon(); connectedBefore = true; });
 onUnauthorized(() => { if (me) { me = null; page?.unmount(); page = null; live.stop(); boot(); } });
 
 window.addEventListener('hashchange', route);

@@ -139,7 +139,8 @@ export class Timeline {
   }
 
   scheduleLoad(b, now) {
-    if (b.loading || b.timer) return;
+    if (b.loading || (b.timer && !now)) return;
+    clearTimeout(b.timer);
     const load = () => {
       b.timer = null;
       if (!b.el) return;   // scrolled away meanwhile

@@ -98,7 +98,9 @@ export function openViewer(id, { source, onChange, onGone }) {
     function renderInfo(a) {
       const x = a.exifInfo || {};
       const offsetHours = (Date.parse(a.localDateTime) - Date.parse(a.fileCreatedAt)) / 3600e3;
-      const camera = [x.make, x.model].filter(Boolean).join(' ');
+      // "Canon" and "Canon EOS R6" read as "Canon EOS R6", as on the camera.
+      const camera = x.make && x.model && x.model.toLowerCase().startsWith(x.make.toLowerCase()) ? x.model
+        : [x.make, x.model].filter(Boolean).join(' ');
       const exposure = [x.fNumber ? 'ƒ/' + x.fNumber : null, x.exposureTime ? x.exposureTime + ' s' : null,
         x.focalLength ? x.focalLength + ' mm' : null, x.iso ? 'ISO ' + x.iso : null].filter(Boolean).join('  ·  ');
       const place = [x.city, x.state, x.country].filter(Boolean).join(', ')

@@ -115,7 +115,7 @@ export function photosPage(main) {
     kind: 'photos', title: 'Photos', filter: { visibility: 'timeline' },
     emptyText: 'No photos yet. Drop photos, videos or whole folders anywhere on this page, or use Upload.',
     actions: [favourite, archive, toAlbum, trash],
-    head: [button('Upload', 'upload', () => pick(false), { class: 'primary' }), button('Upload a folder', 'upload', () => pick(true))],
+    head: [button('Upload a folder', 'upload', () => pick(true))],
   });
 }
 

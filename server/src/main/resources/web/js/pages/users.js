@@ -33,12 +33,13 @@ export async function usersPage(main, me) {
 
   async function load() {
     const [users, s] = await Promise.all([get('/admin/users'), get('/server/statistics')]);
-    stats.textContent = `${s.photos} photos and ${s.videos} videos, ${fmtBytes(s.usage)} in all.`;
+    const n = (count, one, many) => `${count} ${count === 1 ? one : many}`;
+    stats.textContent = `${n(s.photos, 'photo', 'photos')} and ${n(s.videos, 'video', 'videos')}, ${fmtBytes(s.usage)} in all.`;
     fill(clear(table), users.map(u => h('tr', { dataset: { user: u.email } },
       h('td', {}, h('div', {}, u.name || u.email), h('div', { class: 'muted' }, u.email)),
       h('td', {}, u.isAdmin ? 'Admin' : 'User', u.shouldChangePassword ? h('div', { class: 'muted' }, 'must change password') : null),
       h('td', {}, fmtBytes(u.quotaUsageInBytes)),
-      h('td', { style: { textAlign: 'right', whiteSpace: 'nowrap' } },
+      h('td', { style: { textAlign: 'right', whiteSpace: 'nowrap', display: 'flex', gap: '.4rem', justifyContent: 'flex-end' } },
         button('Reset password', null, () => reset(u), { dataset: { action: 'reset' } }),
         u.id === me.id ? null : button('Remove', 'trash', () => remove(u), { class: 'danger', dataset: { action: 'remove' } })))));
   }
