@@ -8,6 +8,7 @@ import java.util.EnumSet;
 import java.util.Optional;
 import java.util.Set;
 import java.util.UUID;
+import java.util.function.UnaryOperator;
 
 /**
  * Finds who a request acts for, from the credentials Immich's clients send: the {@code x-api-key}
@@ -34,17 +35,21 @@ public final class Authenticator {
         String query(String name);
 
         static Credentials of(Context ctx) {
+            return from(ctx::header, ctx::cookie, ctx::queryParam);
+        }
+
+        static Credentials from(UnaryOperator<String> header, UnaryOperator<String> cookie, UnaryOperator<String> query) {
             return new Credentials() {
                 public String header(String name) {
-                    return ctx.header(name);
+                    return header.apply(name);
                 }
 
                 public String cookie(String name) {
-                    return ctx.cookie(name);
+                    return cookie.apply(name);
                 }
 
                 public String query(String name) {
-                    return ctx.queryParam(name);
+                    return query.apply(name);
                 }
             };
         }

@@ -1,11 +1,9 @@
 package app.shoebox.server.live;
 
-import app.shoebox.server.auth.AuthUser;
 import app.shoebox.server.auth.Authenticator;
 import app.shoebox.server.http.Api;
 import io.javalin.websocket.WsContext;
 
-import java.util.Optional;
 
 /**
  * {@code /api/socket.io}: where Immich's clients open their live-event connection, by long-polling
@@ -37,19 +35,7 @@ public final class SocketIoRoutes implements Api.Routes, AutoCloseable {
     }
 
     private static Authenticator.Credentials credentials(WsContext ctx) {
-        return new Authenticator.Credentials() {
-            public String header(String name) {
-                return ctx.header(name);
-            }
-
-            public String cookie(String name) {
-                return ctx.cookie(name);
-            }
-
-            public String query(String name) {
-                return ctx.queryParam(name);
-            }
-        };
+        return Authenticator.Credentials.from(ctx::header, ctx::cookie, ctx::queryParam);
     }
 
     /** Open sessions, for tests. */
