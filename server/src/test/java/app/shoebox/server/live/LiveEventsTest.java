@@ -144,7 +144,13 @@ class LiveEventsTest {
 
             JSONObject updated = (JSONObject) annClient.next("on_asset_update")[1];
             assertThat(updated.getString("id")).isEqualTo(id);
-            assertThat(server.get("/api/assets/" + id + "/thumbnail", ann.apiKey()).statusCode()).isEqualTo(200);
+            // The thumbnail is cacheable: a lifetime, and a validator answered with 304.
+            HttpResponse<String> thumb = server.get("/api/assets/" + id + "/thumbnail", ann.apiKey());
+            assertThat(thumb.statusCode()).isEqualTo(200);
+            assertThat(thumb.headers().firstValue("cache-control").orElseThrow()).contains("max-age=86400");
+            String etag = thumb.headers().firstValue("etag").orElseThrow();
+            assertThat(server.send(server.request("/api/assets/" + id + "/thumbnail", ann.apiKey()).header("If-None-Match", etag)
+                    .GET().build()).statusCode()).isEqualTo(304);
 
             // Everything Ann received has reached Bob's socket too, had it been sent to him.
             Thread.sleep(300);
