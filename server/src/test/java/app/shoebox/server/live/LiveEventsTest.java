@@ -174,6 +174,20 @@ class LiveEventsTest {
     }
 
     @Test
+    void stackingIsAnnounced() throws Exception {
+        TestUser ann = catalogue.newUser("ann-stack@example.com");
+        UUID a = catalogue.asset(ann.id(), "a.jpg");
+        UUID b = catalogue.asset(ann.id(), "b.jpg");
+        try (Client client = Client.withKey("websocket", ann.apiKey())) {
+            String stack = json(server.postJson("/api/stacks", ann.apiKey(), Map.of("assetIds", List.of(a.toString(), b.toString()))))
+                    .get("id").asText();
+            assertThat(client.next("on_asset_stack_update")).hasSize(1);
+            server.deleteJson("/api/stacks", ann.apiKey(), Map.of("ids", List.of(stack)));
+            assertThat(client.next("on_asset_stack_update")).hasSize(1);
+        }
+    }
+
+    @Test
     void manyIdsArriveWhole() throws Exception {
         TestUser ann = catalogue.newUser("ann-many@example.com");
         List<String> all = new ArrayList<>();
