@@ -121,9 +121,13 @@ public final class LiveEvents implements EngineIo.Handler {
     public void deliver(CatalogueEvents.Event event) {
         Set<Socket> sockets = byUser.getOrDefault(event.userId(), Set.of());
         if (event.event() == ClientEvent.SESSION_DELETE) {
+            // The session's sockets are told, then disconnected: they no longer have a credential.
             for (String id : event.ids()) {
-                Set<Socket> ofSession = bySession.getOrDefault(UUID.fromString(id), Set.of());
-                ofSession.forEach(s -> emit(s, event.event().wireName(), List.of(id)));
+                for (Socket s : List.copyOf(bySession.getOrDefault(UUID.fromString(id), Set.of()))) {
+                    emit(s, event.event().wireName(), List.of(id));
+                    s.session().send("41");
+                    leave(s.session());
+                }
             }
             return;
         }

@@ -232,6 +232,22 @@ class LiveEventsTest {
     }
 
     @Test
+    void aCookieFromAnotherSitesPageIsNotACredential() throws Exception {
+        TestUser ann = catalogue.newUser("ann-origin@example.com");
+        String token = json(server.postJson("/api/auth/login", null,
+                Map.of("email", "ann-origin@example.com", "password", "password-ann-origin@example.com"))).get("accessToken").asText();
+        String host = "127.0.0.1:" + server.server().port();
+        try (Client foreign = Client.connect("websocket", Map.of("Cookie", List.of("immich_access_token=" + token),
+                "Origin", List.of("http://evil.example")))) {
+            assertThat(foreign.next("error")[1]).isEqualTo("unauthorized");
+        }
+        try (Client own = Client.connect("websocket", Map.of("Cookie", List.of("immich_access_token=" + token),
+                "Origin", List.of("http://" + host)))) {
+            assertThat(((JSONObject) own.next("on_server_version")[1]).getInt("major")).isEqualTo(3);
+        }
+    }
+
+    @Test
     void loggingOutTellsThatSessionsSockets() throws Exception {
         TestUser ann = catalogue.newUser("ann-session@example.com");
         String token = json(server.postJson("/api/auth/login", null,
@@ -242,6 +258,7 @@ class LiveEventsTest {
             server.send(server.request("/api/auth/logout", null).header("Authorization", "Bearer " + token)
                     .POST(java.net.http.HttpRequest.BodyPublishers.noBody()).build());
             assertThat(byCookie.next("on_session_delete")[1]).isNotNull();
+            assertThat(byCookie.next("disconnect")).isNotNull();
             Thread.sleep(300);
             assertThat(byKey.namesSoFar()).doesNotContain("on_session_delete");
         }
