@@ -311,6 +311,7 @@ export class Timeline {
   /** An asset changed (its thumbnail is ready, it became a favourite...): redraw its tile. */
   assetChanged(dto) {
     const change = { resized: dto.resized, isFavorite: dto.isFavorite, thumbhash: dto.thumbhash, version: Date.now() };
+    if (dto.duration) change.duration = dto.duration;
     const at = this.find(dto.id);
     if (!at) {
       // Its month is not loaded yet (or is being fetched): apply the change when it arrives.

@@ -39,9 +39,9 @@ export async function usersPage(main, me) {
       h('td', {}, h('div', {}, u.name || u.email), h('div', { class: 'muted' }, u.email)),
       h('td', {}, u.isAdmin ? 'Admin' : 'User', u.shouldChangePassword ? h('div', { class: 'muted' }, 'must change password') : null),
       h('td', {}, fmtBytes(u.quotaUsageInBytes)),
-      h('td', { style: { textAlign: 'right', whiteSpace: 'nowrap', display: 'flex', gap: '.4rem', justifyContent: 'flex-end' } },
+      h('td', {}, h('div', { style: { display: 'flex', gap: '.4rem', justifyContent: 'flex-end', flexWrap: 'wrap' } },
         button('Reset password', null, () => reset(u), { dataset: { action: 'reset' } }),
-        u.id === me.id ? null : button('Remove', 'trash', () => remove(u), { class: 'danger', dataset: { action: 'remove' } })))));
+        u.id === me.id ? null : button('Remove', 'trash', () => remove(u), { class: 'danger', dataset: { action: 'remove' } }))))));
   }
 
   async function reset(u) {
