@@ -11,7 +11,6 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import java.io.IOException;
-import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
 import java.security.SecureRandom;
 import java.time.Duration;
@@ -76,6 +75,11 @@ final class EngineIo implements AutoCloseable {
         });
         long tick = Math.max(50, Math.min(1000, settings.pingInterval().toMillis() / 5));
         heartbeat.scheduleWithFixedDelay(this::beat, tick, tick, TimeUnit.MILLISECONDS);
+    }
+
+    /** The largest payload a client may post. */
+    long maxPayload() {
+        return settings.maxPayload();
     }
 
     int sessionCount() {
@@ -245,10 +249,8 @@ final class EngineIo implements AutoCloseable {
     }
 
     private void receivePayload(Context ctx, Session session) throws IOException {
-        byte[] raw;
-        try (InputStream in = ctx.req().getInputStream()) {
-            raw = in.readNBytes(settings.maxPayload() + 1);
-        }
+        // Read through Javalin, which keeps the body once read (the API's checks may have read it first).
+        byte[] raw = ctx.bodyAsBytes();
         if (raw.length > settings.maxPayload()) {
             ctx.status(413);
             error(ctx, 3, "Payload larger than " + settings.maxPayload() + " bytes");

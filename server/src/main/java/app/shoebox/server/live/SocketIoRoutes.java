@@ -30,7 +30,7 @@ public final class SocketIoRoutes implements Api.Routes, AutoCloseable {
     public void register(Api api) {
         Authenticator auth = api.authenticator();
         api.getOpen("/socket.io", ctx -> engine.http(ctx, identify(auth, Authenticator.Credentials.of(ctx))));
-        api.postOpen("/socket.io", ctx -> engine.http(ctx, identify(auth, Authenticator.Credentials.of(ctx))));
+        api.postOpen("/socket.io", engine.maxPayload(), ctx -> engine.http(ctx, identify(auth, Authenticator.Credentials.of(ctx))));
         api.webSocketOpen("/socket.io", ws -> {
             ws.onConnect(ctx -> engine.wsConnect(ctx, identify(auth, credentials(ctx))));
             ws.onMessage(engine::wsMessage);

@@ -8,6 +8,7 @@ import app.shoebox.server.auth.SessionService;
 import app.shoebox.server.http.Access;
 import app.shoebox.server.http.Api;
 import app.shoebox.server.http.ApiException;
+import app.shoebox.server.http.BodyLimit;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.javalin.http.Context;
 
@@ -65,7 +66,7 @@ public final class UserRoutes implements Api.Routes {
             }
             ctx.json(dto(updated));
         });
-        api.postOpen("/auth/admin-sign-up", ctx -> {
+        api.postOpen("/auth/admin-sign-up", BodyLimit.LOGIN_BYTES, ctx -> {
             JsonNode body = body(ctx);
             String email = text(body, "email").orElseThrow(() -> ApiException.badRequest("email is required"));
             String password = text(body, "password").orElseThrow(() -> ApiException.badRequest("password is required"));
