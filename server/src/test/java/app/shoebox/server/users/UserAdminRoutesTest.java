@@ -12,6 +12,7 @@ import java.net.http.HttpResponse;
 import java.util.Map;
 import java.util.UUID;
 
+import static app.shoebox.server.contract.OpenApiContract.assertImmichError;
 import static app.shoebox.server.ServerFixture.ADMIN_KEY;
 import static app.shoebox.server.ServerFixture.json;
 import static app.shoebox.server.contract.OpenApiContract.assertValid;
@@ -96,7 +97,7 @@ class UserAdminRoutesTest {
                 .statusCode()).isEqualTo(400);
         assertThat(server.postJson("/api/admin/users", ADMIN_KEY, Map.of("email", ServerFixture.ADMIN_EMAIL, "name", "X", "password", "long enough"))
                 .body()).contains("already exists");
-        assertThat(server.get("/api/admin/users/" + UUID.randomUUID(), ADMIN_KEY).statusCode()).isEqualTo(404);
+        assertImmichError(400, "User not found", server.get("/api/admin/users/" + UUID.randomUUID(), ADMIN_KEY));
     }
 
     @Test
