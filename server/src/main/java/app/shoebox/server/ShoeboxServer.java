@@ -30,6 +30,7 @@ import app.shoebox.server.auth.ApiKeyService;
 import app.shoebox.server.auth.AuthRoutes;
 import app.shoebox.server.auth.Authenticator;
 import app.shoebox.server.auth.LoginThrottle;
+import app.shoebox.server.auth.SessionRoutes;
 import app.shoebox.server.auth.SessionService;
 import app.shoebox.server.db.Database;
 import app.shoebox.server.duplicates.DuplicateRoutes;
@@ -47,7 +48,10 @@ import app.shoebox.server.stacks.StackRoutes;
 import app.shoebox.server.stacks.StackService;
 import app.shoebox.server.tags.TagRoutes;
 import app.shoebox.server.tags.TagService;
+import app.shoebox.server.system.SystemMetadata;
+import app.shoebox.server.system.SystemRoutes;
 import app.shoebox.server.users.FirstStart;
+import app.shoebox.server.users.Preferences;
 import app.shoebox.server.users.UserRoutes;
 import app.shoebox.server.users.UserService;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -122,12 +126,18 @@ public final class ShoeboxServer implements AutoCloseable {
             LiveEvents liveEvents = new LiveEvents(mapper, assetViews::ofOwner, version);
             socketIo = new SocketIoRoutes(liveEvents);
             listener = new CatalogueEventListener(dedicatedConnection(database), liveEvents::deliver).start();
+            QueueService queueService = new QueueService(jobs, queueAdmin, pipeline.starters());
+            SystemRoutes system = new SystemRoutes(mapper, queueService, config.storageTemplate(),
+                    new SystemMetadata(database.jdbi(), mapper));
             List<Api.Routes> features = List.of(
                     new ServerInfoRoutes(MediaSupport.mediaTypes(), ServerInfoRoutes.defaultFeatures(),
-                            MediaSupport.libvipsVersion(), MediaSupport.ffmpegVersion()),
+                            new ServerInfoRoutes.ToolVersions(MediaSupport.libvipsVersion(), MediaSupport.ffmpegVersion(),
+                                    MediaSupport.exiftoolVersion()), library.root()),
                     new AuthRoutes(sessions, apiKeys),
-                    new ServerStateRoutes(users),
-                    new UserRoutes(users, sessions, assetService::removeAllOf),
+                    new SessionRoutes(sessions),
+                    new ServerStateRoutes(users, system::isOnboarded),
+                    system,
+                    new UserRoutes(users, sessions, new Preferences(database.jdbi()), assetService::removeAllOf),
                     new AssetRoutes(new UploadService(database.jdbi(), assetFiles, onUpload, config.maxUploadBytes()),
                             assetService, mapper),
                     new TrashRoutes(assetService),
@@ -139,7 +149,7 @@ public final class ShoeboxServer implements AutoCloseable {
                     new TagRoutes(new TagService(database.jdbi())),
                     new StackRoutes(new StackService(database.jdbi()), assetViews),
                     new DuplicateRoutes(database.jdbi(), assetViews),
-                    new QueueRoutes(new QueueService(jobs, queueAdmin, pipeline.starters()), mapper),
+                    new QueueRoutes(queueService, mapper),
                     metrics);
             if (config.inProcessJobs()) {
                 MediaPipeline.Tools tools = MediaPipeline.Tools.detect();

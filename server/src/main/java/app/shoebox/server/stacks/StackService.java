@@ -66,6 +66,38 @@ public final class StackService {
         });
     }
 
+    /** The outcome of a change to a stack. */
+    public sealed interface Update {
+        record Changed(Stack stack) implements Update {}
+
+        /** Not the caller's stack (or no stack). */
+        record NotFound() implements Update {}
+
+        /** The asset to make primary is not in the stack. */
+        record NotAMember() implements Update {}
+    }
+
+    /** Makes {@code primaryAssetId} the stack's primary; with none, the stack stays as it is. */
+    public Update update(UUID ownerId, UUID stackId, Optional<UUID> primaryAssetId) {
+        return jdbi.inTransaction(h -> {
+            Optional<Stack> stack = h.createQuery("SELECT id FROM stacks WHERE id = :id AND owner_id = :owner FOR UPDATE")
+                    .bind("id", stackId).bind("owner", ownerId).mapTo(UUID.class).findOne().flatMap(id -> find(h, ownerId, id));
+            if (stack.isEmpty()) {
+                return new Update.NotFound();
+            }
+            if (primaryAssetId.isEmpty() || primaryAssetId.get().equals(stack.get().primaryAssetId())) {
+                return new Update.Changed(stack.get());
+            }
+            if (!stack.get().assetIds().contains(primaryAssetId.get())) {
+                return new Update.NotAMember();
+            }
+            h.createUpdate("UPDATE stacks SET primary_asset_id = :primary, updated_at = now() WHERE id = :id")
+                    .bind("primary", primaryAssetId.get()).bind("id", stackId).execute();
+            CatalogueEvents.publish(h, ClientEvent.ASSET_STACK_UPDATE, ownerId);
+            return new Update.Changed(find(h, ownerId, stackId).orElseThrow());
+        });
+    }
+
     public Optional<Stack> find(UUID ownerId, UUID stackId) {
         return jdbi.withHandle(h -> find(h, ownerId, stackId));
     }

@@ -108,6 +108,20 @@ public final class TagService {
         }
     }
 
+    /** Sets or (with null) clears the colour of one of the user's tags; empty when it is not theirs. */
+    public Optional<Tag> updateColor(UUID userId, UUID tagId, Optional<String> color) {
+        color.ifPresent(TagService::checkColor);
+        return jdbi.withHandle(h -> h.createQuery("""
+                        UPDATE tags SET color = :color, updated_at = now() WHERE id = :id AND user_id = :user RETURNING *""")
+                .bind("id", tagId).bind("user", userId).bind("color", color.map(TagService::withHash).orElse(null))
+                .map(MAPPER).findOne());
+    }
+
+    /** Immich stores a colour with its '#', adding one when the client left it out. */
+    private static String withHash(String color) {
+        return color.startsWith("#") ? color : "#" + color;
+    }
+
     public boolean delete(UUID userId, UUID tagId) {
         return jdbi.withHandle(h -> h.createUpdate("DELETE FROM tags WHERE id = :id AND user_id = :user")
                 .bind("id", tagId).bind("user", userId).execute() > 0);
