@@ -21,3 +21,17 @@ CREATE TABLE system_metadata (
     key   text  PRIMARY KEY,
     value jsonb NOT NULL
 );
+
+-- In-app notifications (Immich's bell): album invitations and album updates for now.
+CREATE TABLE notifications (
+    id          uuid PRIMARY KEY DEFAULT gen_random_uuid(),
+    user_id     uuid        NOT NULL REFERENCES users (id) ON DELETE CASCADE,
+    level       text        NOT NULL CHECK (level IN ('success', 'error', 'warning', 'info')),
+    type        text        NOT NULL,
+    title       text        NOT NULL,
+    description text,
+    data        jsonb,
+    read_at     timestamptz,
+    created_at  timestamptz NOT NULL DEFAULT now()
+);
+CREATE INDEX notifications_user_id_idx ON notifications (user_id, created_at DESC);

@@ -41,6 +41,8 @@ import app.shoebox.server.metrics.Metrics;
 import app.shoebox.server.pipeline.AssetJobRoutes;
 import app.shoebox.server.pipeline.AssetJobs;
 import app.shoebox.server.pipeline.MediaPipeline;
+import app.shoebox.server.notifications.NotificationRoutes;
+import app.shoebox.server.notifications.Notifications;
 import app.shoebox.server.queues.QueueRoutes;
 import app.shoebox.server.queues.QueueService;
 import app.shoebox.server.serverinfo.ServerInfoRoutes;
@@ -123,7 +125,8 @@ public final class ShoeboxServer implements AutoCloseable {
             version.put("major", ServerInfoRoutes.IMMICH_VERSION[0]);
             version.put("minor", ServerInfoRoutes.IMMICH_VERSION[1]);
             version.put("patch", ServerInfoRoutes.IMMICH_VERSION[2]);
-            LiveEvents liveEvents = new LiveEvents(mapper, assetViews::ofOwner, version);
+            Notifications notifications = new Notifications(database.jdbi());
+            LiveEvents liveEvents = new LiveEvents(mapper, assetViews::ofOwner, notifications::of, version);
             socketIo = new SocketIoRoutes(liveEvents);
             listener = new CatalogueEventListener(dedicatedConnection(database), liveEvents::deliver).start();
             QueueService queueService = new QueueService(jobs, queueAdmin, pipeline.starters());
@@ -147,6 +150,7 @@ public final class ShoeboxServer implements AutoCloseable {
                     new AssetJobRoutes(database.jdbi(), pipeline),
                     new AlbumRoutes(new AlbumService(database.jdbi()), users, assetViews),
                     new TagRoutes(new TagService(database.jdbi())),
+                    new NotificationRoutes(notifications),
                     new StackRoutes(new StackService(database.jdbi()), assetViews),
                     new DuplicateRoutes(database.jdbi(), assetViews),
                     new QueueRoutes(queueService, mapper),

@@ -2,6 +2,7 @@ package app.shoebox.server.albums;
 
 import app.shoebox.server.http.ApiException;
 import app.shoebox.server.http.BulkIdResult;
+import app.shoebox.server.notifications.Notifications;
 import org.jdbi.v3.core.Handle;
 import org.jdbi.v3.core.Jdbi;
 import org.jdbi.v3.core.mapper.RowMapper;
@@ -10,6 +11,7 @@ import java.sql.Timestamp;
 import java.time.Instant;
 import java.util.HashSet;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.UUID;
@@ -214,11 +216,44 @@ public final class AlbumService {
                 .bind("id", userId).mapTo(Boolean.class).one();
     }
 
+    /** Adds the members and tells each, as Immich does, with an "album invite" notification. */
     private static void insertMembers(Handle h, UUID albumId, List<Member> members) {
+        if (members.isEmpty()) {
+            return;
+        }
+        Map<String, Object> album = h.createQuery("""
+                        SELECT al.album_name, u.name AS owner_name FROM albums al JOIN users u ON u.id = al.owner_id WHERE al.id = :id""")
+                .bind("id", albumId).mapToMap().one();
         for (Member m : members) {
             h.createUpdate("INSERT INTO album_users (album_id, user_id, role) VALUES (:album, :user, :role)")
                     .bind("album", albumId).bind("user", m.userId()).bind("role", m.role().wireName()).execute();
+            Notifications.create(h, m.userId(), "success", "AlbumInvite", "Shared album invitation",
+                    album.get("owner_name") + " shared an album (" + album.get("album_name") + ") with you", albumData(albumId));
         }
+    }
+
+    /**
+     * After {@code actorId} added assets to a shared album: an "album update" notification for
+     * everyone else in it (owner and members), as Immich sends.
+     */
+    private static void notifyUpdate(Handle h, UUID albumId, UUID actorId) {
+        List<UUID> others = h.createQuery("""
+                        SELECT owner_id FROM albums WHERE id = :album AND owner_id <> :actor
+                          AND EXISTS (SELECT 1 FROM album_users WHERE album_id = :album)
+                        UNION SELECT user_id FROM album_users WHERE album_id = :album AND user_id <> :actor""")
+                .bind("album", albumId).bind("actor", actorId).mapTo(UUID.class).list();
+        if (others.isEmpty()) {
+            return;
+        }
+        String name = h.createQuery("SELECT album_name FROM albums WHERE id = :id").bind("id", albumId).mapTo(String.class).one();
+        for (UUID user : others) {
+            Notifications.create(h, user, "info", "AlbumUpdate", "Shared album update",
+                    "New media has been added to the album (" + name + ")", albumData(albumId));
+        }
+    }
+
+    private static String albumData(UUID albumId) {
+        return "{\"albumId\":\"" + albumId + "\"}";
     }
 
     /**
@@ -312,6 +347,7 @@ public final class AlbumService {
             if (!inserted.isEmpty()) {
                 h.createUpdate("UPDATE albums SET updated_at = now() WHERE id = :id").bind("id", albumId).execute();
                 refreshThumbnail(h, albumId);
+                notifyUpdate(h, albumId, ownerId);
             }
             return Optional.of(BulkIdResult.added(assetIds, owned, inserted));
         });
@@ -339,6 +375,7 @@ public final class AlbumService {
                     added = true;
                     h.createUpdate("UPDATE albums SET updated_at = now() WHERE id = :id").bind("id", album).execute();
                     refreshThumbnail(h, album);
+                    notifyUpdate(h, album, ownerId);
                 }
             }
             return added ? new BulkAdd(true, Optional.empty()) : new BulkAdd(false, Optional.of(BulkIdResult.Reason.DUPLICATE));

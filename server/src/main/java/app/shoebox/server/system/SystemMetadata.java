@@ -29,6 +29,11 @@ public final class SystemMetadata {
                 .bind("key", key).bind("value", value.toString()).execute());
     }
 
+    /** Tells every connected client that the system configuration changed ({@code on_config_update}). */
+    public void announceConfigUpdate(java.util.UUID by) {
+        jdbi.useTransaction(h -> app.shoebox.server.live.CatalogueEvents.publish(h, app.shoebox.server.live.ClientEvent.CONFIG_UPDATE, by));
+    }
+
     private JsonNode read(String json) {
         try {
             return mapper.readTree(json);

@@ -91,6 +91,9 @@ public final class SystemRoutes implements Api.Routes {
                         + "when the server starts, with --storage-template); send the other settings as GET /api/system-config gives them");
             }
             concurrency.forEach(queues::setConcurrency);
+            if (!concurrency.isEmpty()) {
+                metadata.announceConfigUpdate(user.id());
+            }
             ctx.json(current());
         });
         api.get("/system-metadata/admin-onboarding", Access.admin(Permission.SYSTEM_METADATA_READ), (ctx, user) ->

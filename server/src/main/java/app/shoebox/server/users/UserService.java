@@ -128,6 +128,7 @@ public final class UserService {
             h.createUpdate("DELETE FROM api_keys WHERE user_id = :id").bind("id", id).execute();
             if (force) {
                 h.createUpdate("DELETE FROM users WHERE id = :id").bind("id", id).execute();
+                CatalogueEvents.publish(h, ClientEvent.USER_DELETE, id, List.of(id));
             } else {
                 h.createUpdate("UPDATE users SET deleted_at = now(), updated_at = now() WHERE id = :id AND deleted_at IS NULL")
                         .bind("id", id).execute();
