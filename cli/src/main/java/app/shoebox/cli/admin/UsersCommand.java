@@ -43,7 +43,7 @@ public final class UsersCommand {
                 System.err.println("users create: give --password or set SHOEBOX_NEW_USER_PASSWORD");
                 return 2;
             }
-            try (Database db = Database.openForAdmin(catalogue.location(), Database.PoolSettings.defaults())) {
+            try (Database db = Database.openForAdmin(catalogue.location(), Database.PoolSettings.defaults(), "users")) {
                 User user = new UserService(db.jdbi()).create(email, name.isBlank() ? email : name, password, admin);
                 ApiKeyService.CreatedKey key = new ApiKeyService(db.jdbi()).create(user.id(), "cli", List.of(Permission.ALL));
                 System.out.println("created user " + user.email() + " (" + user.id() + ")" + (admin ? " as admin" : ""));

@@ -64,7 +64,7 @@ class EmbeddedLibraryTest {
 
             Result second = shoebox("serve", "--library", library.toString(), "--port", "0", "--bind", "127.0.0.1");
             assertThat(second.exit()).as("a second server on the same library refuses to start").isNotZero();
-            assertThat(second.err()).contains("already running");
+            assertThat(second.err()).contains("another shoebox serves this library");
         }
         try (ShoeboxServer again = ShoeboxServer.start(config)) {
             assertThat(again.firstStart()).as("the admin is not created twice").isEmpty();
