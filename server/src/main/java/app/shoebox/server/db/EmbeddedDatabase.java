@@ -85,7 +85,8 @@ public final class EmbeddedDatabase implements AutoCloseable {
             return "postgres://" + user + (withPassword ? ":" + password : "") + "@127.0.0.1:" + port + "/" + DATABASE;
         }
 
-        static Optional<Access> read(Path library) {
+        /** What the library's password file says; empty before the first start. */
+        public static Optional<Access> read(Path library) {
             Path file = library.resolve(PASSWORD_FILE);
             try {
                 if (!Files.isRegularFile(file)) {

@@ -68,6 +68,26 @@ public final class UserService {
                 .bind("email", email).map(MAPPER).findOne();
     }
 
+    /**
+     * Sets a new password (an admin's way back in when one is lost) and ends the user's sessions, so
+     * whoever knew the old one is logged out. {@code mustChange}: the user is asked to choose their
+     * own at the next login, as Immich does after an admin's reset.
+     */
+    public User resetPassword(String email, String password, boolean mustChange) {
+        if (password.length() < 8) {
+            throw ApiException.badRequest("the password must have at least 8 characters");
+        }
+        String hash = Passwords.hash(password);
+        return jdbi.inTransaction(h -> {
+            User user = findByEmail(h, email).orElseThrow(() -> ApiException.badRequest("no user with the e-mail " + email));
+            h.createUpdate("DELETE FROM sessions WHERE user_id = :id").bind("id", user.id()).execute();
+            return h.createQuery("""
+                            UPDATE users SET password_hash = :hash, should_change_password = :change, updated_at = now()
+                            WHERE id = :id RETURNING *""")
+                    .bind("hash", hash).bind("change", mustChange).bind("id", user.id()).map(MAPPER).one();
+        });
+    }
+
     /** Whether any user exists yet (first start creates the admin). */
     public boolean any() {
         return jdbi.withHandle(h -> h.createQuery("SELECT EXISTS (SELECT 1 FROM users)").mapTo(Boolean.class).one());
