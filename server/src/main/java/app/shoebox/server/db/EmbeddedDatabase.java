@@ -67,10 +67,15 @@ public final class EmbeddedDatabase implements AutoCloseable {
          */
         UNSAFE_NO_FSYNC(Map.of("fsync", "off", "synchronous_commit", "off", "full_page_writes", "on"));
 
-        final Map<String, String> settings;
+        private final Map<String, String> settings;
 
         Durability(Map<String, String> settings) {
             this.settings = settings;
+        }
+
+        /** The PostgreSQL settings it stands for. */
+        public Map<String, String> settings() {
+            return settings;
         }
     }
 
