@@ -93,6 +93,8 @@ class ServeCrashTest {
         for (int i = 0; i < 5; i++) {
             acknowledged.add(upload(first, i).orElseThrow());
         }
+        awaitLog(first, Pattern.compile("WorkerCommand - worker worker-\\S+ working"),
+                "the supervised worker reaches the database with the password it was given by environment");
         AtomicBoolean go = new AtomicBoolean(true);
         Thread uploader = Thread.ofPlatform().start(() -> {
             for (int i = 5; go.get(); i++) {
@@ -125,6 +127,17 @@ class ServeCrashTest {
         for (int i = 0; i < 5; i++) {
             acknowledged.add(upload(first, i).orElseThrow());
         }
+        // Beside the live server: a second serve (another process) is refused, an admin command works.
+        Process refused = shoeboxProcess("refused", "serve", "--library", library.toString(), "--port", "0", "--bind", "127.0.0.1");
+        assertThat(refused.waitFor(120, TimeUnit.SECONDS)).isTrue();
+        assertThat(refused.exitValue()).isEqualTo(1);
+        assertThat(Files.readString(logs.resolve(library.getFileName() + "-refused.log")))
+                .contains("another shoebox serves this library").contains("pid " + first.process().pid());
+        Process admin = shoeboxProcess("admin", "users", "create", "--library", library.toString(), "--email", "ann@test.local",
+                "--password", "ann's long password");
+        assertThat(admin.waitFor(120, TimeUnit.SECONDS)).isTrue();
+        assertThat(admin.exitValue()).as(Files.readString(logs.resolve(library.getFileName() + "-admin.log"))).isZero();
+
         ProcessHandle postmaster = postmaster().orElseThrow();
         ProcessHandle watchdog = ProcessHandle.allProcesses()
                 .filter(p -> p.info().arguments().map(a -> List.of(a).contains("shoebox-postgres-watchdog")
@@ -141,6 +154,30 @@ class ServeCrashTest {
         for (String id : acknowledged) {
             assertThat(status(second, "/api/assets/" + id)).as("acknowledged upload " + id).isEqualTo(200);
         }
+    }
+
+    private static void awaitLog(Serve serve, Pattern pattern, String what) throws Exception {
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(120);
+        while (!pattern.matcher(Files.readString(serve.log())).find()) {
+            if (System.nanoTime() > deadline) {
+                throw new AssertionError(what + ": no " + pattern + " in\n" + Files.readString(serve.log()));
+            }
+            Thread.sleep(100);
+        }
+    }
+
+    /** Another {@code shoebox} command as a process of its own, its output in the test's log folder. */
+    private Process shoeboxProcess(String name, String... args) throws IOException {
+        String java = ProcessHandle.current().info().command().orElse(System.getProperty("java.home") + "/bin/java");
+        List<String> command = new ArrayList<>(List.of(java, "--enable-native-access=ALL-UNNAMED", "-cp",
+                System.getProperty("java.class.path"), Main.class.getName()));
+        command.addAll(List.of(args));
+        ProcessBuilder pb = new ProcessBuilder(command).redirectErrorStream(true)
+                .redirectOutput(logs.resolve(library.getFileName() + "-" + name + ".log").toFile());
+        pb.environment().remove("SHOEBOX_DATABASE_URL");
+        Process p = pb.start();
+        started.add(p);
+        return p;
     }
 
     /** SIGKILL to every process of the server's group: the JVM and its workers, not the database. */
