@@ -8,6 +8,7 @@ import app.shoebox.jobs.JobRequest;
 import app.shoebox.jobs.JobSchema;
 import app.shoebox.server.db.DatabaseUrl;
 import app.shoebox.server.db.EmbeddedDatabase;
+import app.shoebox.server.db.PostgresBinaries;
 import com.zaxxer.hikari.HikariConfig;
 import com.zaxxer.hikari.HikariDataSource;
 import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
@@ -99,6 +100,8 @@ public final class JobsBench implements Runnable {
                 tempDir = Files.createTempDirectory("shoebox-bench-pg-");
                 System.out.println("starting an embedded PostgreSQL in " + tempDir);
                 embedded = EmbeddedPostgres.builder().setDataDirectory(tempDir.resolve("data")).setCleanDataDirectory(true)
+                        // the programs in the user's private cache, not in a folder of /tmp others can write
+                        .setOverrideWorkingDirectory(PostgresBinaries.privateCacheRoot().toFile())
                         .setServerConfig("listen_addresses", "127.0.0.1").setServerConfig("max_connections", "100")
                         .setServerConfig("shared_buffers", sharedBuffers)
                         // zonky turns durability off by default; the figures are for --durability (serve's by default)

