@@ -14,6 +14,7 @@ import app.shoebox.server.assets.UploadService;
 import app.shoebox.server.auth.ApiKeyService;
 import app.shoebox.server.auth.AuthRoutes;
 import app.shoebox.server.auth.Authenticator;
+import app.shoebox.server.auth.LoginThrottle;
 import app.shoebox.server.auth.SessionService;
 import app.shoebox.server.db.Database;
 import app.shoebox.server.db.LibraryLock;
@@ -99,7 +100,8 @@ public final class ShoeboxServer implements AutoCloseable {
             QueueAdmin queueAdmin = QueueAdmin.create(database.dataSource(), JobSchema.DEFAULT);
             UserService users = new UserService(database.jdbi());
             ApiKeyService apiKeys = new ApiKeyService(database.jdbi());
-            SessionService sessions = new SessionService(database.jdbi(), users);
+            SessionService sessions = new SessionService(database.jdbi(), users,
+                    new LoginThrottle(config.security().loginThrottle(), java.time.InstantSource.system()));
             Authenticator authenticator = new Authenticator(database.jdbi());
             AssetViews assetViews = new AssetViews(database.jdbi());
             AssetFiles assetFiles = AssetFiles.open(library.root());
@@ -127,7 +129,8 @@ public final class ShoeboxServer implements AutoCloseable {
                         .nodeId("serve-" + ProcessHandle.current().pid()), tools, 2).build().start());
             }
             http = listen(new HttpServer(
-                    new HttpServer.Settings(config.bindAddress(), config.port(), config.maxUploadBytes()),
+                    new HttpServer.Settings(config.bindAddress(), config.port(), config.maxUploadBytes(),
+                            config.security().trustedProxies()),
                     mapper, authenticator, features, metrics), config);
             Optional<FirstStart.Admin> firstStart = FirstStart.createAdminIfNone(users, apiKeys, config.firstAdmin());
             log.info("library folder: {}", library.root());

@@ -64,9 +64,8 @@ class OneServerPerLibraryTest {
     void aSecondLibraryFolderOnTheSameDatabaseIsRefusedByTheAdvisoryLock() throws Exception {
         try (ServerFixture first = ServerFixture.start("one_catalogue")) {
             Path otherFolder = Files.createTempDirectory(first.library().getParent(), "library-other-");
-            ServerConfig second = first.server().config().withBind("127.0.0.1", 0);
-            ServerConfig elsewhere = new ServerConfig(second.bindAddress(), second.port(), otherFolder, second.databaseUrl(),
-                    second.maxUploadBytes(), second.pool(), second.firstAdmin(), second.storageTemplate(), second.inProcessJobs());
+            ServerConfig elsewhere = ServerConfig.defaults(otherFolder).withBind("127.0.0.1", 0)
+                    .withDatabaseUrl(first.server().config().databaseUrl());
             assertThatThrownBy(() -> ShoeboxServer.start(elsewhere))
                     .isInstanceOf(IllegalStateException.class)
                     .hasMessageContaining("another shoebox serves this library")

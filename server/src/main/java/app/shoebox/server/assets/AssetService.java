@@ -12,6 +12,8 @@ import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.StandardOpenOption;
 import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
 import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.Collection;
@@ -270,6 +272,20 @@ public final class AssetService {
 
     /** Moves capture times by whole minutes (a camera clock that was off), locking the new date. */
     private static void shiftDates(Handle h, UUID[] ids, long minutes) {
+        // The dates must stay in years 1 to 9999, like every date the API accepts.
+        Duration shift = Duration.ofMinutes(minutes);
+        boolean leaves = h.createQuery("""
+                        SELECT min(least(a.file_created_at, a.local_date_time, x.date_time_original)) AS earliest,
+                               max(greatest(a.file_created_at, a.local_date_time, x.date_time_original)) AS latest
+                          FROM assets a LEFT JOIN asset_exif x ON x.asset_id = a.id WHERE a.id = ANY(:ids)""")
+                .bind("ids", ids)
+                .map((rs, ctx) -> rs.getTimestamp("earliest") != null
+                        && (yearOf(rs.getTimestamp("earliest").toInstant().plus(shift)) < 1
+                        || yearOf(rs.getTimestamp("latest").toInstant().plus(shift)) > 9999))
+                .one();
+        if (leaves) {
+            throw ApiException.badRequest("dateTimeRelative of " + minutes + " minutes would move a date outside years 1 to 9999");
+        }
         h.createUpdate("""
                         UPDATE assets SET file_created_at = file_created_at + make_interval(mins => :minutes),
                                           local_date_time = local_date_time + make_interval(mins => :minutes),
@@ -284,6 +300,10 @@ public final class AssetService {
                             locked_properties = ARRAY(SELECT DISTINCT p FROM unnest(x.locked_properties || EXCLUDED.locked_properties) AS p ORDER BY p),
                             updated_at = now()""")
                 .bind("minutes", Math.toIntExact(minutes)).bind("ids", ids).execute();
+    }
+
+    private static int yearOf(Instant instant) {
+        return instant.atZone(ZoneOffset.UTC).getYear();
     }
 
     private static ApiException notFound(UUID id) {

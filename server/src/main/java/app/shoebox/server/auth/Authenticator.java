@@ -31,20 +31,28 @@ public final class Authenticator {
         if (apiKey != null) {
             return byApiKey(apiKey).orElseThrow(() -> ApiException.unauthorized("Invalid API key"));
         }
-        String token = sessionToken(ctx);
+        String token = headerSessionToken(ctx);
+        boolean fromCookie = token == null;
+        if (fromCookie) {
+            token = blankToNull(ctx.cookie(SESSION_COOKIE));
+        }
         if (token != null) {
-            return bySessionToken(token).orElseThrow(() -> ApiException.unauthorized("Invalid user token"));
+            return bySessionToken(token, fromCookie).orElseThrow(() -> ApiException.unauthorized("Invalid user token"));
         }
         throw ApiException.unauthorized("Authentication required: send an API key in the x-api-key header, "
                 + "or log in and send the session token");
     }
 
-    private static String sessionToken(Context ctx) {
+    private static String headerSessionToken(Context ctx) {
         String authorization = ctx.header("Authorization");
         if (authorization != null && authorization.regionMatches(true, 0, "Bearer ", 0, 7)) {
             return authorization.substring(7).trim();
         }
-        return firstNonBlank(ctx.header("x-immich-user-token"), ctx.cookie(SESSION_COOKIE));
+        return blankToNull(ctx.header("x-immich-user-token"));
+    }
+
+    private static String blankToNull(String s) {
+        return s == null || s.isBlank() ? null : s.trim();
     }
 
     public Optional<AuthUser> byApiKey(String key) {
@@ -60,7 +68,7 @@ public final class Authenticator {
                 .findOne());
     }
 
-    public Optional<AuthUser> bySessionToken(String token) {
+    private Optional<AuthUser> bySessionToken(String token, boolean fromCookie) {
         return jdbi.withHandle(h -> h.createQuery("""
                         SELECT u.id, u.email, u.name, u.is_admin, s.id AS session_id
                         FROM sessions s JOIN users u ON u.id = s.user_id
@@ -69,7 +77,7 @@ public final class Authenticator {
                 .bind("hash", Secrets.sha256(token))
                 .map((rs, c) -> new AuthUser(
                         rs.getObject("id", UUID.class), rs.getString("email"), rs.getString("name"), rs.getBoolean("is_admin"),
-                        new AuthUser.Credential.Session(rs.getObject("session_id", UUID.class))))
+                        new AuthUser.Credential.Session(rs.getObject("session_id", UUID.class), fromCookie)))
                 .findOne());
     }
 

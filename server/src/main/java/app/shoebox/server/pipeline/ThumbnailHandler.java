@@ -80,11 +80,8 @@ final class ThumbnailHandler implements JobHandler {
                     Files.deleteIfExists(frame);
                 }
             } else {
-                if (!thumbnailer.canDecode(type.get())) {
-                    return ProcessingErrors.discard(jdbi, ctx, id, "cannot make a thumbnail of " + asset.originalFileName() + ": "
-                            + thumbnailer.describe() + " cannot decode " + type.get().mimeType()
-                            + " (install libvips for HEIC, RAW and more)");
-                }
+                // A type no path here may decode is a permanent UNSUPPORTED from generate, saying why
+                // (libvips missing, or only a loader Shoebox does not let libvips use reads it).
                 made = thumbnailer.generate(original, type.get(), outDir, id.toString());
             }
         } catch (MediaException e) {
