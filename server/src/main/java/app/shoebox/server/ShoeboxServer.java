@@ -6,7 +6,22 @@ import app.shoebox.jobs.JobSchema;
 import app.shoebox.jobs.QueueAdmin;
 import app.shoebox.server.albums.AlbumRoutes;
 import app.shoebox.server.albums.AlbumService;
+import app.shoebox.server.assets.AssetCreatedHook;
 import app.shoebox.server.assets.AssetViews;
+import app.shoebox.server.assets.TrashRoutes;
+import app.shoebox.server.live.CatalogueEventListener;
+import app.shoebox.server.live.CatalogueEvents;
+import app.shoebox.server.live.LiveEvents;
+import app.shoebox.server.live.SocketIoRoutes;
+import com.zaxxer.hikari.HikariDataSource;
+import java.sql.DriverManager;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import app.shoebox.server.live.ClientEvent;
+import app.shoebox.server.serverinfo.ServerStateRoutes;
+import app.shoebox.server.timeline.TimelineRoutes;
+import app.shoebox.server.timeline.TimelineService;
+import app.shoebox.server.web.WebRoutes;
 import app.shoebox.server.assets.AssetFiles;
 import app.shoebox.server.assets.AssetRoutes;
 import app.shoebox.server.assets.AssetService;
@@ -62,8 +77,14 @@ public final class ShoeboxServer implements AutoCloseable {
     private final Optional<JobEngine> jobEngine;
     private final Optional<FirstStart.Admin> firstStart;
 
+    private final SocketIoRoutes socketIo;
+    private final CatalogueEventListener listener;
+
     private ShoeboxServer(ServerConfig config, LibraryLock libraryLock, Database database, Database.ServerLock serverLock,
-                          HttpServer http, Optional<JobEngine> jobEngine, Optional<FirstStart.Admin> firstStart) {
+                          HttpServer http, Optional<JobEngine> jobEngine, Optional<FirstStart.Admin> firstStart,
+                          SocketIoRoutes socketIo, CatalogueEventListener listener) {
+        this.socketIo = socketIo;
+        this.listener = listener;
         this.config = config;
         this.libraryLock = libraryLock;
         this.database = database;
@@ -92,6 +113,8 @@ public final class ShoeboxServer implements AutoCloseable {
         Optional<JobEngine> engine = Optional.empty();
         Database.ServerLock serverLock = null;
         HttpServer http = null;
+        SocketIoRoutes socketIo = null;
+        CatalogueEventListener listener = null;
         try {
             serverLock = database.holdServerLock(ProcessHandle.current().pid() + "@" + hostName() + " " + library.root());
             ObjectMapper mapper = Json.mapper();
@@ -108,13 +131,28 @@ public final class ShoeboxServer implements AutoCloseable {
             MediaPipeline pipeline = new MediaPipeline(database.jdbi(), jobs, library.root(), config.storageTemplate());
             Metrics metrics = new Metrics(queueAdmin, database.dataSource());
 
+            AssetService assetService = new AssetService(database.jdbi(), assetFiles);
+            AssetCreatedHook onUpload = AssetJobs.enqueueOnUpload(jobs).andThen((tx, asset) ->
+                    CatalogueEvents.publish(tx, ClientEvent.UPLOAD_SUCCESS, asset.ownerId(), List.of(asset.id())));
+            Map<String, Integer> version = new LinkedHashMap<>();
+            version.put("major", ServerInfoRoutes.IMMICH_VERSION[0]);
+            version.put("minor", ServerInfoRoutes.IMMICH_VERSION[1]);
+            version.put("patch", ServerInfoRoutes.IMMICH_VERSION[2]);
+            LiveEvents liveEvents = new LiveEvents(mapper, assetViews::ofOwner, version);
+            socketIo = new SocketIoRoutes(liveEvents);
+            listener = new CatalogueEventListener(dedicatedConnection(database), liveEvents::deliver).start();
             List<Api.Routes> features = List.of(
                     new ServerInfoRoutes(MediaSupport.mediaTypes(), ServerInfoRoutes.defaultFeatures(),
                             MediaSupport.libvipsVersion(), MediaSupport.ffmpegVersion()),
                     new AuthRoutes(sessions, apiKeys),
-                    new UserRoutes(users),
-                    new AssetRoutes(new UploadService(database.jdbi(), assetFiles, AssetJobs.enqueueOnUpload(jobs),
-                            config.maxUploadBytes()), new AssetService(database.jdbi(), assetFiles), mapper),
+                    new ServerStateRoutes(users),
+                    new UserRoutes(users, sessions, assetService::removeAllOf),
+                    new AssetRoutes(new UploadService(database.jdbi(), assetFiles, onUpload, config.maxUploadBytes()),
+                            assetService, mapper),
+                    new TrashRoutes(assetService),
+                    new TimelineRoutes(new TimelineService(database.jdbi())),
+                    socketIo,
+                    new WebRoutes(),
                     new AssetJobRoutes(database.jdbi(), pipeline),
                     new AlbumRoutes(new AlbumService(database.jdbi()), users, assetViews),
                     new TagRoutes(new TagService(database.jdbi())),
@@ -136,12 +174,18 @@ public final class ShoeboxServer implements AutoCloseable {
             log.info("library folder: {}", library.root());
             log.info("storage template: {}", config.storageTemplate().map(Object::toString).orElse("none (originals stay where uploads put them)"));
             log.info("listening on http://{}:{} (Immich-compatible API under /api)", config.bindAddress(), http.port());
-            return new ShoeboxServer(config, libraryLock, database, serverLock, http, engine, firstStart);
+            return new ShoeboxServer(config, libraryLock, database, serverLock, http, engine, firstStart, socketIo, listener);
         } catch (RuntimeException e) {
             if (http != null) {
                 http.close();
             }
             engine.ifPresent(JobEngine::close);
+            if (listener != null) {
+                listener.close();
+            }
+            if (socketIo != null) {
+                socketIo.close();
+            }
             if (serverLock != null) {
                 serverLock.close();
             }
@@ -194,11 +238,21 @@ public final class ShoeboxServer implements AutoCloseable {
 
     @Override
     public void close() {
+        socketIo.close();
         http.close();
+        listener.close();
         jobEngine.ifPresent(e -> e.stop(Duration.ofSeconds(10)));
         serverLock.close();
         database.close();
         libraryLock.close();
+    }
+
+    /** A connection of its own for LISTEN, outside the pool, so it never takes a pooled connection for good. */
+    private static CatalogueEventListener.ConnectionFactory dedicatedConnection(Database database) {
+        if (database.dataSource() instanceof HikariDataSource pool) {
+            return () -> DriverManager.getConnection(pool.getJdbcUrl(), pool.getUsername(), pool.getPassword());
+        }
+        return () -> database.dataSource().getConnection();
     }
 
     /** The library folder's layout. */

@@ -81,7 +81,20 @@ public final class AssetRoutes implements Api.Routes {
 
         api.put("/assets", Access.permission(Permission.ASSET_UPDATE), (ctx, user) -> {
             JsonNode body = body(ctx);
-            assets.updateAll(user.id(), AssetEdit.ids(body, "PUT /api/assets"), AssetEdit.parse(body, "PUT /api/assets"));
+            List<UUID> ids = AssetEdit.ids(body, "PUT /api/assets");
+            JsonNode trashed = body.get("isTrashed");
+            if (trashed != null && !trashed.isNull() && !trashed.isBoolean()) {
+                throw ApiException.badRequest("PUT /api/assets: isTrashed must be true or false");
+            }
+            assets.updateAll(user.id(), ids, AssetEdit.parse(body, "PUT /api/assets"));
+            // Immich 3 dropped isTrashed from this body; older clients still send it to trash or restore.
+            if (trashed != null && trashed.isBoolean()) {
+                if (trashed.booleanValue()) {
+                    assets.delete(user.id(), ids, false);
+                } else {
+                    assets.restore(user.id(), ids);
+                }
+            }
             ctx.status(204);
         });
 
@@ -106,6 +119,9 @@ public final class AssetRoutes implements Api.Routes {
 
         api.getFile("/assets/{id}/original", Access.permission(Permission.ASSET_DOWNLOAD), (ctx, user) ->
                 FileResponse.send(ctx, assets.original(user.id(), id(ctx))));
+
+        api.getFile("/assets/{id}/video/playback", Access.permission(Permission.ASSET_VIEW), (ctx, user) ->
+                FileResponse.send(ctx, assets.playback(user.id(), id(ctx))));
 
         api.getFile("/assets/{id}/thumbnail", Access.permission(Permission.ASSET_VIEW), (ctx, user) -> {
             String size = Optional.ofNullable(ctx.queryParam("size")).orElse("thumbnail").toLowerCase(Locale.ROOT);

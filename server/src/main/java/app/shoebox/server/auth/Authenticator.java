@@ -8,6 +8,7 @@ import java.util.EnumSet;
 import java.util.Optional;
 import java.util.Set;
 import java.util.UUID;
+import java.util.function.UnaryOperator;
 
 /**
  * Finds who a request acts for, from the credentials Immich's clients send: the {@code x-api-key}
@@ -25,16 +26,46 @@ public final class Authenticator {
         this.jdbi = jdbi;
     }
 
+    /** Where credentials are read from: an HTTP request, or the request that opened a WebSocket. */
+    public interface Credentials {
+        String header(String name);
+
+        String cookie(String name);
+
+        String query(String name);
+
+        static Credentials of(Context ctx) {
+            return from(ctx::header, ctx::cookie, ctx::queryParam);
+        }
+
+        static Credentials from(UnaryOperator<String> header, UnaryOperator<String> cookie, UnaryOperator<String> query) {
+            return new Credentials() {
+                public String header(String name) {
+                    return header.apply(name);
+                }
+
+                public String cookie(String name) {
+                    return cookie.apply(name);
+                }
+
+                public String query(String name) {
+                    return query.apply(name);
+                }
+            };
+        }
+    }
+
     /** The caller, or 401 with what was missing or wrong. */
     public AuthUser required(Context ctx) {
-        String apiKey = firstNonBlank(ctx.header("x-api-key"), ctx.queryParam("apiKey"));
+        Credentials c = Credentials.of(ctx);
+        String apiKey = apiKey(c);
         if (apiKey != null) {
             return byApiKey(apiKey).orElseThrow(() -> ApiException.unauthorized("Invalid API key"));
         }
-        String token = headerSessionToken(ctx);
+        String token = headerSessionToken(c);
         boolean fromCookie = token == null;
         if (fromCookie) {
-            token = blankToNull(ctx.cookie(SESSION_COOKIE));
+            token = blankToNull(c.cookie(SESSION_COOKIE));
         }
         if (token != null) {
             return bySessionToken(token, fromCookie).orElseThrow(() -> ApiException.unauthorized("Invalid user token"));
@@ -43,12 +74,30 @@ public final class Authenticator {
                 + "or log in and send the session token");
     }
 
-    private static String headerSessionToken(Context ctx) {
-        String authorization = ctx.header("Authorization");
+    /** The caller if the credentials are valid; empty when they are missing or wrong. */
+    public Optional<AuthUser> find(Credentials c) {
+        String apiKey = apiKey(c);
+        if (apiKey != null) {
+            return byApiKey(apiKey);
+        }
+        String token = headerSessionToken(c);
+        if (token != null) {
+            return bySessionToken(token, false);
+        }
+        String cookie = blankToNull(c.cookie(SESSION_COOKIE));
+        return cookie == null ? Optional.empty() : bySessionToken(cookie, true);
+    }
+
+    private static String apiKey(Credentials c) {
+        return firstNonBlank(c.header("x-api-key"), c.query("apiKey"));
+    }
+
+    private static String headerSessionToken(Credentials c) {
+        String authorization = c.header("Authorization");
         if (authorization != null && authorization.regionMatches(true, 0, "Bearer ", 0, 7)) {
             return authorization.substring(7).trim();
         }
-        return blankToNull(ctx.header("x-immich-user-token"));
+        return blankToNull(c.header("x-immich-user-token"));
     }
 
     private static String blankToNull(String s) {

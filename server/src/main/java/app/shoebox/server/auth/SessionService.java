@@ -3,12 +3,15 @@ package app.shoebox.server.auth;
 import app.shoebox.server.http.LogText;
 import app.shoebox.server.users.User;
 import app.shoebox.server.users.UserService;
+import app.shoebox.server.live.CatalogueEvents;
+import app.shoebox.server.live.ClientEvent;
 import org.jdbi.v3.core.Jdbi;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import java.time.Duration;
 import java.time.Instant;
+import java.util.List;
 import java.util.Optional;
 import java.util.UUID;
 
@@ -70,6 +73,22 @@ public final class SessionService {
     }
 
     public void logout(UUID sessionId) {
-        jdbi.useHandle(h -> h.createUpdate("DELETE FROM sessions WHERE id = :id").bind("id", sessionId).execute());
+        jdbi.useTransaction(h -> h.createQuery("DELETE FROM sessions WHERE id = :id RETURNING user_id")
+                .bind("id", sessionId).mapTo(UUID.class).findOne()
+                .ifPresent(user -> CatalogueEvents.publish(h, ClientEvent.SESSION_DELETE, user, List.of(sessionId))));
+    }
+
+    /** Ends every session of the user but {@code keep} (the caller's own, when it is a session). */
+    public int endOthers(UUID userId, Optional<UUID> keep) {
+        return jdbi.inTransaction(h -> {
+            List<UUID> ended = h.createQuery("""
+                            DELETE FROM sessions WHERE user_id = :user AND (CAST(:keep AS uuid) IS NULL OR id <> :keep)
+                            RETURNING id""")
+                    .bind("user", userId).bind("keep", keep.orElse(null)).mapTo(UUID.class).list();
+            for (UUID session : ended) {
+                CatalogueEvents.publish(h, ClientEvent.SESSION_DELETE, userId, List.of(session));
+            }
+            return ended.size();
+        });
     }
 }

@@ -93,6 +93,19 @@ public final class Api {
         });
     }
 
+    /**
+     * A WebSocket endpoint under {@code /api}; it checks its own credentials (see
+     * {@link Authenticator#find}), since a socket may answer an unknown caller in its own protocol.
+     */
+    public void webSocketOpen(String path, java.util.function.Consumer<io.javalin.websocket.WsConfig> ws) {
+        routes.ws(PREFIX + path, ws);
+    }
+
+    /** The checker of credentials, for routes that must answer an unknown caller themselves. */
+    public Authenticator authenticator() {
+        return authenticator;
+    }
+
     /** A route outside {@code /api} that needs no credential (e.g. {@code /.well-known/immich}). */
     public void rootGet(String path, Handler handler) {
         routes.get(path, handler);

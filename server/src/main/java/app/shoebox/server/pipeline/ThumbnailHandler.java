@@ -10,12 +10,15 @@ import app.shoebox.media.hash.PerceptualHash;
 import app.shoebox.media.thumbnails.Thumbnailer;
 import app.shoebox.media.thumbnails.Thumbnails;
 import app.shoebox.media.video.PosterFrame;
+import app.shoebox.server.live.CatalogueEvents;
+import app.shoebox.server.live.ClientEvent;
 import org.jdbi.v3.core.Jdbi;
 
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.PreparedStatement;
+import java.util.List;
 import java.util.Optional;
 import java.util.UUID;
 
@@ -111,6 +114,7 @@ final class ThumbnailHandler implements JobHandler {
                 ps.executeUpdate();
             }
             ProcessingErrors.clear(tx, id, ctx.kind());
+            CatalogueEvents.publish(tx, ClientEvent.ASSET_UPDATE, asset.ownerId(), List.of(id));
             AssetJobs.next(jobs, tx, AssetJobs.DETECT_DUPLICATES, id);
         });
         return JobOutcome.complete();
