@@ -33,6 +33,7 @@ import app.shoebox.server.auth.LoginThrottle;
 import app.shoebox.server.auth.SessionRoutes;
 import app.shoebox.server.auth.SessionService;
 import app.shoebox.server.db.Database;
+import app.shoebox.server.db.LibraryLock;
 import app.shoebox.server.duplicates.DuplicateRoutes;
 import app.shoebox.server.http.Api;
 import app.shoebox.server.http.HttpServer;
@@ -61,8 +62,6 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import java.io.IOException;
-import java.io.UncheckedIOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
@@ -77,7 +76,9 @@ public final class ShoeboxServer implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(ShoeboxServer.class);
 
     private final ServerConfig config;
+    private final LibraryLock libraryLock;
     private final Database database;
+    private final Database.ServerLock serverLock;
     private final HttpServer http;
     private final Optional<JobEngine> jobEngine;
     private final Optional<FirstStart.Admin> firstStart;
@@ -85,24 +86,43 @@ public final class ShoeboxServer implements AutoCloseable {
     private final SocketIoRoutes socketIo;
     private final CatalogueEventListener listener;
 
-    private ShoeboxServer(ServerConfig config, Database database, HttpServer http, Optional<JobEngine> jobEngine,
-                          Optional<FirstStart.Admin> firstStart, SocketIoRoutes socketIo, CatalogueEventListener listener) {
+    private ShoeboxServer(ServerConfig config, LibraryLock libraryLock, Database database, Database.ServerLock serverLock,
+                          HttpServer http, Optional<JobEngine> jobEngine, Optional<FirstStart.Admin> firstStart,
+                          SocketIoRoutes socketIo, CatalogueEventListener listener) {
         this.socketIo = socketIo;
         this.listener = listener;
         this.config = config;
+        this.libraryLock = libraryLock;
         this.database = database;
+        this.serverLock = serverLock;
         this.http = http;
         this.jobEngine = jobEngine;
         this.firstStart = firstStart;
     }
 
+    /**
+     * Claims the library (its lock file, then its catalogue's advisory lock) before anything touches
+     * either, so a second server is refused before its start-up cleanup can delete the first one's
+     * uploads in flight; creates the first admin only once the port is bound, so a failed start never
+     * uses up the one printing of its password.
+     */
     public static ShoeboxServer start(ServerConfig config) {
         Library library = Library.open(config.library());
-        Database database = Database.open(config.databaseLocation(), config.pool());
+        LibraryLock libraryLock = LibraryLock.acquire(library.root(), "serve");
+        Database database;
+        try {
+            database = Database.open(config.databaseLocation(), config.pool());
+        } catch (RuntimeException e) {
+            libraryLock.close();
+            throw e;
+        }
         Optional<JobEngine> engine = Optional.empty();
+        Database.ServerLock serverLock = null;
+        HttpServer http = null;
         SocketIoRoutes socketIo = null;
         CatalogueEventListener listener = null;
         try {
+            serverLock = database.holdServerLock(ProcessHandle.current().pid() + "@" + hostName() + " " + library.root());
             ObjectMapper mapper = Json.mapper();
             JobSchema.DEFAULT.migrate(database.dataSource());
             JobClient jobs = JobClient.create(database.dataSource(), JobSchema.DEFAULT);
@@ -113,7 +133,6 @@ public final class ShoeboxServer implements AutoCloseable {
                     new LoginThrottle(config.security().loginThrottle(), java.time.InstantSource.system()));
             Authenticator authenticator = new Authenticator(database.jdbi());
             AssetViews assetViews = new AssetViews(database.jdbi());
-            Optional<FirstStart.Admin> firstStart = FirstStart.createAdminIfNone(users, apiKeys, config.firstAdmin());
             AssetFiles assetFiles = AssetFiles.open(library.root());
             MediaPipeline pipeline = new MediaPipeline(database.jdbi(), jobs, library.root(), config.storageTemplate());
             Metrics metrics = new Metrics(queueAdmin, database.dataSource());
@@ -161,15 +180,19 @@ public final class ShoeboxServer implements AutoCloseable {
                 engine = Optional.of(pipeline.register(JobEngine.builder().dataSource(database.dataSource())
                         .nodeId("serve-" + ProcessHandle.current().pid()), tools, 2).build().start());
             }
-            HttpServer http = new HttpServer(
+            http = listen(new HttpServer(
                     new HttpServer.Settings(config.bindAddress(), config.port(), config.maxUploadBytes(),
                             config.security().trustedProxies()),
-                    mapper, authenticator, features, metrics).start();
+                    mapper, authenticator, features, metrics), config);
+            Optional<FirstStart.Admin> firstStart = FirstStart.createAdminIfNone(users, apiKeys, config.firstAdmin());
             log.info("library folder: {}", library.root());
             log.info("storage template: {}", config.storageTemplate().map(Object::toString).orElse("none (originals stay where uploads put them)"));
             log.info("listening on http://{}:{} (Immich-compatible API under /api)", config.bindAddress(), http.port());
-            return new ShoeboxServer(config, database, http, engine, firstStart, socketIo, listener);
+            return new ShoeboxServer(config, libraryLock, database, serverLock, http, engine, firstStart, socketIo, listener);
         } catch (RuntimeException e) {
+            if (http != null) {
+                http.close();
+            }
             engine.ifPresent(JobEngine::close);
             if (listener != null) {
                 listener.close();
@@ -177,8 +200,36 @@ public final class ShoeboxServer implements AutoCloseable {
             if (socketIo != null) {
                 socketIo.close();
             }
+            if (serverLock != null) {
+                serverLock.close();
+            }
             database.close();
+            libraryLock.close();
             throw e;
+        }
+    }
+
+    /** Binds the port; one that is taken is a plain start failure that says what to do, not a stack trace. */
+    private static HttpServer listen(HttpServer http, ServerConfig config) {
+        try {
+            return http.start();
+        } catch (RuntimeException e) {
+            for (Throwable t = e; t != null; t = t.getCause()) {
+                if (t instanceof java.net.BindException) {
+                    http.close();
+                    throw new IllegalStateException("cannot listen on " + config.bindAddress() + ":" + config.port() + " ("
+                            + t.getMessage() + "): another program uses that port. Stop it, or choose another --port.", e);
+                }
+            }
+            throw e;
+        }
+    }
+
+    private static String hostName() {
+        try {
+            return java.net.InetAddress.getLocalHost().getHostName();
+        } catch (IOException e) {
+            return "localhost";
         }
     }
 
@@ -205,7 +256,9 @@ public final class ShoeboxServer implements AutoCloseable {
         http.close();
         listener.close();
         jobEngine.ifPresent(e -> e.stop(Duration.ofSeconds(10)));
+        serverLock.close();
         database.close();
+        libraryLock.close();
     }
 
     /** A connection of its own for LISTEN, outside the pool, so it never takes a pooled connection for good. */
@@ -219,12 +272,8 @@ public final class ShoeboxServer implements AutoCloseable {
     /** The library folder's layout. */
     public record Library(Path root) {
         static Library open(Path root) {
-            try {
-                Files.createDirectories(root);
-                return new Library(root);
-            } catch (IOException e) {
-                throw new UncheckedIOException("cannot create the library folder " + root + ": " + e.getMessage(), e);
-            }
+            Database.createLibraryFolder(root);
+            return new Library(root);
         }
     }
 }

@@ -59,7 +59,7 @@ public final class WorkerCommand implements Callable<Integer> {
     public Integer call() throws Exception {
         Optional<StorageTemplate> template = storageTemplate.template();
         int perQueue = concurrency > 0 ? concurrency : Runtime.getRuntime().availableProcessors();
-        Database db = Database.openForAdmin(catalogue.location(), new Database.PoolSettings(6, Duration.ofSeconds(10)));
+        Database db = Database.openForAdmin(catalogue.location(), new Database.PoolSettings(6, Duration.ofSeconds(10)), "worker");
         JobEngine engine;
         try {
             JobSchema.DEFAULT.migrate(db.dataSource());

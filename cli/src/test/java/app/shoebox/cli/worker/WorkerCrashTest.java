@@ -6,6 +6,7 @@ import app.shoebox.server.ShoeboxServer;
 import app.shoebox.server.db.DatabaseUrl;
 import app.shoebox.server.worker.WorkerSupervisor;
 import app.shoebox.testing.TestPostgres;
+import app.shoebox.testing.TestUploads;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import org.junit.jupiter.api.Test;
@@ -18,7 +19,6 @@ import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -29,7 +29,6 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.Random;
 import java.util.Set;
-import java.util.UUID;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -177,19 +176,10 @@ class WorkerCrashTest {
     }
 
     private String upload(String name, byte[] content) throws Exception {
-        String boundary = "----crash-" + UUID.randomUUID();
-        ByteArrayOutputStream out = new ByteArrayOutputStream();
-        for (String[] f : new String[][]{{"fileCreatedAt", "2024-01-01T00:00:00Z"}, {"fileModifiedAt", "2024-01-01T00:00:00Z"}}) {
-            out.writeBytes(("--" + boundary + "\r\nContent-Disposition: form-data; name=\"" + f[0] + "\"\r\n\r\n" + f[1] + "\r\n")
-                    .getBytes(StandardCharsets.UTF_8));
-        }
-        out.writeBytes(("--" + boundary + "\r\nContent-Disposition: form-data; name=\"assetData\"; filename=\"" + name
-                + "\"\r\nContent-Type: application/octet-stream\r\n\r\n").getBytes(StandardCharsets.UTF_8));
-        out.writeBytes(content);
-        out.writeBytes(("\r\n--" + boundary + "--\r\n").getBytes(StandardCharsets.UTF_8));
+        TestUploads.Form form = TestUploads.asset(name, content);
         HttpResponse<String> r = http.send(HttpRequest.newBuilder(uri("/api/assets")).header("x-api-key", KEY)
-                .header("content-type", "multipart/form-data; boundary=" + boundary)
-                .POST(HttpRequest.BodyPublishers.ofByteArray(out.toByteArray())).build(), HttpResponse.BodyHandlers.ofString());
+                .header("content-type", form.contentType())
+                .POST(HttpRequest.BodyPublishers.ofByteArray(form.body())).build(), HttpResponse.BodyHandlers.ofString());
         assertThat(r.statusCode()).as(r.body()).isEqualTo(201);
         return JSON.readTree(r.body()).get("id").asText();
     }

@@ -189,6 +189,23 @@ public final class UserService {
     }
 
     /**
+     * Sets a new password (an admin's way back in when one is lost) and ends the user's sessions, so
+     * whoever knew the old one is logged out. {@code mustChange}: the user is asked to choose their
+     * own at the next login, as Immich does after an admin's reset.
+     */
+    public User resetPassword(String email, String password, boolean mustChange) {
+        String hash = hashNew(password);
+        return jdbi.inTransaction(h -> {
+            User user = findByEmail(h, email).orElseThrow(() -> ApiException.badRequest("no user with the e-mail " + email));
+            h.createUpdate("DELETE FROM sessions WHERE user_id = :id").bind("id", user.id()).execute();
+            return h.createQuery("""
+                            UPDATE users SET password_hash = :hash, should_change_password = :change, updated_at = now()
+                            WHERE id = :id RETURNING *""")
+                    .bind("hash", hash).bind("change", mustChange).bind("id", user.id()).map(MAPPER).one();
+        });
+    }
+
+    /**
      * Creates the first user, an admin, unless a user exists already ({@code POST /auth/admin-sign-up}).
      * Serialised by a transaction-level lock so two sign-ups cannot both win.
      */
