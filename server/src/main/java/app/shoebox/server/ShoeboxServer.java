@@ -53,6 +53,7 @@ import app.shoebox.server.tags.TagRoutes;
 import app.shoebox.server.tags.TagService;
 import app.shoebox.server.system.SystemMetadata;
 import app.shoebox.server.system.SystemRoutes;
+import app.shoebox.server.unavailable.NotAvailableRoutes;
 import app.shoebox.server.users.FirstStart;
 import app.shoebox.server.users.Preferences;
 import app.shoebox.server.users.UserRoutes;
@@ -170,6 +171,7 @@ public final class ShoeboxServer implements AutoCloseable {
                     new AlbumRoutes(new AlbumService(database.jdbi()), users, assetViews),
                     new TagRoutes(new TagService(database.jdbi())),
                     new NotificationRoutes(notifications),
+                    new NotAvailableRoutes(),
                     new StackRoutes(new StackService(database.jdbi()), assetViews),
                     new DuplicateRoutes(database.jdbi(), assetViews),
                     new QueueRoutes(queueService, mapper),

@@ -299,4 +299,27 @@ class ImmichEndpointsTest {
         assertValid("GET", "/stacks/{id}", withExif);
         assertThat(json(withExif).get("assets")).allSatisfy(x -> assertThat(x.get("exifInfo").isObject()).isTrue());
     }
+
+    @Test
+    void featuresShoeboxLacksAnswerEmptyListsAndClearRefusals() {
+        for (String[] op : new String[][] {{"/api/people", "/people"}, {"/api/search/explore", "/search/explore"},
+                {"/api/shared-links", "/shared-links"}, {"/api/partners?direction=shared-by", "/partners"},
+                {"/api/memories", "/memories"}, {"/api/map/markers", "/map/markers"},
+                {"/api/faces?id=" + UUID.randomUUID(), "/faces"}}) {
+            var r = server.get(op[0], alice.apiKey());
+            assertThat(r.statusCode()).as(op[0]).isEqualTo(200);
+            assertValid("GET", op[1], r);
+        }
+        assertThat(json(server.get("/api/people", alice.apiKey())).get("total").asInt()).isZero();
+        assertImmichError(400, "Smart search is not enabled", server.postJson("/api/search/smart", alice.apiKey(), Map.of("query", "cat")));
+        assertImmichError(400, "OAuth is not enabled", server.postJson("/api/oauth/authorize", null, Map.of("redirectUri", "app.immich:///")));
+        assertImmichError(400, "Validation failed", server.get("/api/partners", alice.apiKey()));
+        var link = server.postJson("/api/shared-links", alice.apiKey(), Map.of("type", "ALBUM"));
+        assertImmichError(400, link);
+        assertThat(json(link).get("message").asText()).startsWith("Shared links are not available");
+        // The permission check comes first, as on every route.
+        assertImmichError(401, "Authentication required", server.get("/api/people", null));
+        assertImmichError(403, "Missing required permission: person.read",
+                server.get("/api/people", catalogue.key(alice.id(), List.of(Permission.ASSET_READ))));
+    }
 }
