@@ -55,7 +55,7 @@ public final class AuthRoutes implements Api.Routes {
         });
         api.get("/api-keys/me", Access.authenticated(), (ctx, user) -> {
             if (!(user.credential() instanceof AuthUser.Credential.ApiKey k)) {
-                throw ApiException.forbidden("Not authenticated with an API key");
+                throw ApiException.forbidden("Not authenticated with an API Key");
             }
             ctx.json(ApiKeyResponseDto.of(apiKeys.find(k.keyId()).orElseThrow(
                     () -> ApiException.unauthorized("Invalid API key"))));

@@ -30,6 +30,9 @@ public final class StackService {
      * assets is dissolved.
      */
     public Stack create(UUID ownerId, List<UUID> assetIds) {
+        if (assetIds.size() < 2) {
+            throw app.shoebox.server.http.Validation.fail(app.shoebox.server.http.Validation.tooSmall(2, "assetIds"));
+        }
         List<UUID> distinct = BulkIdResult.distinct(assetIds);
         if (distinct.size() < 2) {
             throw ApiException.badRequest("a stack needs at least 2 different assets, got " + distinct.size());
@@ -38,7 +41,7 @@ public final class StackService {
             Set<UUID> owned = OwnedAssets.among(h, ownerId, distinct);
             List<UUID> missing = distinct.stream().filter(id -> !owned.contains(id)).toList();
             if (!missing.isEmpty()) {
-                throw ApiException.badRequest("cannot stack assets that are not yours or do not exist: " + missing);
+                throw ApiException.noAccess(app.shoebox.server.auth.Permission.ASSET_UPDATE);
             }
             // Row locks on the assets, taken in id order, keep concurrent stackings from interleaving
             // or deadlocking.

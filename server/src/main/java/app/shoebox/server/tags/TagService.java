@@ -54,7 +54,7 @@ public final class TagService {
         color.ifPresent(TagService::checkColor);
         return jdbi.inTransaction(h -> {
             Optional<Tag> parent = parentId.map(p -> find(h, userId, p)
-                    .orElseThrow(() -> ApiException.badRequest("parent tag " + p + " not found")));
+                    .orElseThrow(() -> ApiException.noAccess(app.shoebox.server.auth.Permission.TAG_READ)));
             String value = parent.map(p -> p.value() + "/" + name).orElse(name);
             requireIndexable(value);
             Optional<Tag> created = h.createQuery("""
@@ -62,7 +62,7 @@ public final class TagService {
                             ON CONFLICT (user_id, value) DO NOTHING RETURNING *""")
                     .bind("user", userId).bind("value", value).bind("parent", parentId.orElse(null))
                     .bind("color", color.orElse(null)).map(MAPPER).findOne();
-            return created.orElseThrow(() -> ApiException.badRequest("a tag '" + value + "' already exists"));
+            return created.orElseThrow(() -> ApiException.badRequest("A tag with that name already exists"));
         });
     }
 

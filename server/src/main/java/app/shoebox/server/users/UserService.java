@@ -46,7 +46,7 @@ public final class UserService {
                     .map(MAPPER).one());
         } catch (UnableToExecuteStatementException e) {
             if (e.getMessage().contains("users_email_key")) {
-                throw ApiException.badRequest("a user with the e-mail " + email + " already exists");
+                throw ApiException.badRequest("User exists");
             }
             throw e;
         }
@@ -90,7 +90,7 @@ public final class UserService {
                     .map(MAPPER).findOne());
         } catch (UnableToExecuteStatementException e) {
             if (e.getMessage().contains("users_email_key")) {
-                throw ApiException.badRequest("a user with the e-mail " + c.email().orElse("") + " already exists");
+                throw ApiException.badRequest("Email already in use by another account");
             }
             throw e;
         }

@@ -270,6 +270,12 @@ class ImmichEndpointsTest {
         assertThat(json(cleared).has("color")).isFalse();
         assertImmichError(400, "Not found or no tag.update access", server.putJson("/api/tags/" + id, bob.apiKey(),
                 Map.of("color", "#000000")));
+        assertImmichError(400, "A tag with that name already exists", server.postJson("/api/tags", alice.apiKey(),
+                Map.of("name", "Colourful")));
+        assertImmichError(400, "Not found or no tag.read access", server.postJson("/api/tags", bob.apiKey(),
+                Map.of("name", "Under Alice's", "parentId", id)));
+        assertImmichError(400, "Email already in use by another account", server.putJson("/api/users/me", bob.apiKey(),
+                Map.of("email", alice.email())));
     }
 
     @Test

@@ -103,13 +103,15 @@ class StackRoutesTest {
         UUID mine = catalogue.asset(alice.id(), "f-mine.jpg");
         UUID bobs = catalogue.asset(bob.id(), "f-bob.jpg");
         var foreign = server.postJson("/api/stacks", alice.apiKey(), Map.of("assetIds", List.of(mine.toString(), bobs.toString())));
-        assertThat(foreign.statusCode()).isEqualTo(400);
-        assertThat(json(foreign).get("message").asText()).contains(bobs.toString());
+        assertImmichError(400, "Not found or no asset.update access", foreign);
         assertThat(catalogue.count("SELECT count(*) FROM assets WHERE id IN ('" + mine + "','" + bobs + "') AND stack_id IS NOT NULL")).isZero();
 
         var one = server.postJson("/api/stacks", alice.apiKey(), Map.of("assetIds", List.of(mine.toString(), mine.toString())));
         assertThat(one.statusCode()).isEqualTo(400);
         assertThat(json(one).get("message").asText()).contains("at least 2");
+        var single = server.postJson("/api/stacks", alice.apiKey(), Map.of("assetIds", List.of(mine.toString())));
+        assertImmichError(400, "Validation failed", single);
+        assertThat(json(single).at("/errors/0/code").asText()).isEqualTo("too_small");
         assertThat(server.postJson("/api/stacks", alice.apiKey(), Map.of()).statusCode()).isEqualTo(400);
     }
 

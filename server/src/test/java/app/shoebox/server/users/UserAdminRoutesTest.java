@@ -96,7 +96,7 @@ class UserAdminRoutesTest {
         assertThat(server.postJson("/api/admin/users", ADMIN_KEY, Map.of("email", "short@example.com", "name", "X", "password", "short"))
                 .statusCode()).isEqualTo(400);
         assertThat(server.postJson("/api/admin/users", ADMIN_KEY, Map.of("email", ServerFixture.ADMIN_EMAIL, "name", "X", "password", "long enough"))
-                .body()).contains("already exists");
+                .body()).contains("User exists");
         assertImmichError(400, "User not found", server.get("/api/admin/users/" + UUID.randomUUID(), ADMIN_KEY));
     }
 
