@@ -169,6 +169,12 @@ public final class MetadataExtractor {
         try {
             return ImageMetadataReader.readMetadata(file.toFile());
         } catch (IOException e) {
+            if (SourceCheck.parseFailure(file, "the metadata parser", e).permanent()) {
+                // The file reads fine: the parser tripped over its content, which is a matter for
+                // the decoder (ffprobe, the thumbnail step) to judge, as for any other parse failure.
+                warnings.add("container tags of " + file + " not read: " + e.getMessage());
+                return new Metadata();
+            }
             throw SourceCheck.io(file, "reading", e);
         } catch (Exception e) {
             warnings.add("container tags of " + file + " not read: " + e.getMessage());

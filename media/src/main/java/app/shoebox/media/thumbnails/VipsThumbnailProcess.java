@@ -39,6 +39,13 @@ final class VipsThumbnailProcess implements Thumbnailer {
     }
 
     @Override
+    public java.util.Optional<String> libvipsVersion() {
+        // "libvips 8.14.1"
+        return app.shoebox.media.NativeTools.version(vipsheader, "--vips-version",
+                java.util.regex.Pattern.compile("libvips (\\S+)"));
+    }
+
+    @Override
     public boolean canDecode(FileType type) {
         return type.kind() == MediaKind.IMAGE;
     }
