@@ -100,7 +100,7 @@ public final class ShoeboxServer implements AutoCloseable {
                     new TagRoutes(new TagService(database.jdbi())),
                     new StackRoutes(new StackService(database.jdbi()), assetViews),
                     new DuplicateRoutes(database.jdbi(), assetViews),
-                    new QueueRoutes(new QueueService(jobs, queueAdmin, pipeline.starters()), mapper),
+                    new QueueRoutes(new QueueService(jobs, queueAdmin, pipeline.starters()), mapper, library.root()),
                     metrics);
             if (config.inProcessJobs()) {
                 MediaPipeline.Tools tools = MediaPipeline.Tools.detect();

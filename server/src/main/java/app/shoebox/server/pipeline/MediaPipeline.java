@@ -2,6 +2,7 @@ package app.shoebox.server.pipeline;
 
 import app.shoebox.jobs.JobClient;
 import app.shoebox.jobs.JobEngine;
+import app.shoebox.jobs.JobHandler;
 import app.shoebox.jobs.JobRequest;
 import app.shoebox.jobs.RetryPolicy;
 import app.shoebox.media.metadata.MetadataExtractor;
@@ -70,13 +71,18 @@ public final class MediaPipeline {
                 .queue(QueueNames.THUMBNAIL_GENERATION, mediaConcurrency)
                 .queue(QueueNames.DUPLICATE_DETECTION, 2)
                 .queue(QueueNames.STORAGE_TEMPLATE_MIGRATION, 2)
-                .handler(AssetJobs.EXTRACT_METADATA, new TimeLimitedHandler(
-                        new MetadataHandler(jdbi, library, jobs, tools.metadata(), template.isPresent()), timeLimit), MEDIA_RETRIES)
-                .handler(AssetJobs.GENERATE_THUMBNAILS, new TimeLimitedHandler(
-                        new ThumbnailHandler(jdbi, library, jobs, tools.thumbnailer(), tools.posters()), timeLimit), MEDIA_RETRIES)
-                .handler(AssetJobs.DETECT_DUPLICATES, new DuplicateHandler(jdbi));
-        template.ifPresent(t -> engine.handler(AssetJobs.MIGRATE_STORAGE, new StorageHandler(new StorageMover(jdbi, library, t), jobs)));
+                .handler(AssetJobs.EXTRACT_METADATA, step(new TimeLimitedHandler(
+                        new MetadataHandler(jdbi, library, jobs, tools.metadata(), template.isPresent()), timeLimit)), MEDIA_RETRIES)
+                .handler(AssetJobs.GENERATE_THUMBNAILS, step(new TimeLimitedHandler(
+                        new ThumbnailHandler(jdbi, library, jobs, tools.thumbnailer(), tools.posters()), timeLimit)), MEDIA_RETRIES)
+                .handler(AssetJobs.DETECT_DUPLICATES, step(new DuplicateHandler(jdbi)));
+        template.ifPresent(t -> engine.handler(AssetJobs.MIGRATE_STORAGE,
+                step(new StorageHandler(new StorageMover(jdbi, library, t), jobs, jdbi))));
         return engine;
+    }
+
+    private JobHandler step(JobHandler handler) {
+        return new StepFailures(jdbi, library, handler);
     }
 
     /**

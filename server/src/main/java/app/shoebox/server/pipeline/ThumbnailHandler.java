@@ -58,7 +58,7 @@ final class ThumbnailHandler implements JobHandler {
         PipelineAsset asset = found.get();
         Optional<FileType> type = FileType.fromFileName(asset.originalPath());
         if (type.isEmpty()) {
-            return ProcessingErrors.discard(jdbi, ctx, id, "cannot make a thumbnail of " + asset.originalFileName()
+            return JobOutcome.discard("cannot make a thumbnail of " + asset.originalFileName()
                     + ": unknown file type");
         }
         String folder = thumbnailFolder(asset.ownerId(), id);
@@ -81,7 +81,7 @@ final class ThumbnailHandler implements JobHandler {
                 }
             } else {
                 if (!thumbnailer.canDecode(type.get())) {
-                    return ProcessingErrors.discard(jdbi, ctx, id, "cannot make a thumbnail of " + asset.originalFileName() + ": "
+                    return JobOutcome.discard("cannot make a thumbnail of " + asset.originalFileName() + ": "
                             + thumbnailer.describe() + " cannot decode " + type.get().mimeType()
                             + " (install libvips for HEIC, RAW and more)");
                 }
