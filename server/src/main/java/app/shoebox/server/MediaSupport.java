@@ -16,12 +16,4 @@ final class MediaSupport {
         return new ServerInfoRoutes.MediaTypes(FileType.extensionsOf(MediaKind.IMAGE),
                 FileType.extensionsOf(MediaKind.VIDEO), List.of(".xmp"));
     }
-
-    static String libvipsVersion() {
-        return "";
-    }
-
-    static String ffmpegVersion() {
-        return "";
-    }
 }

@@ -27,6 +27,7 @@ import app.shoebox.server.pipeline.MediaPipeline;
 import app.shoebox.server.queues.QueueRoutes;
 import app.shoebox.server.queues.QueueService;
 import app.shoebox.server.serverinfo.ServerInfoRoutes;
+import app.shoebox.server.serverinfo.ToolVersions;
 import app.shoebox.server.stacks.StackRoutes;
 import app.shoebox.server.stacks.StackService;
 import app.shoebox.server.tags.TagRoutes;
@@ -90,7 +91,7 @@ public final class ShoeboxServer implements AutoCloseable {
 
             List<Api.Routes> features = List.of(
                     new ServerInfoRoutes(MediaSupport.mediaTypes(), ServerInfoRoutes.defaultFeatures(),
-                            MediaSupport.libvipsVersion(), MediaSupport.ffmpegVersion()),
+                            () -> ToolVersions.newest(database.jdbi())),
                     new AuthRoutes(sessions, apiKeys),
                     new UserRoutes(users),
                     new AssetRoutes(new UploadService(database.jdbi(), assetFiles, AssetJobs.enqueueOnUpload(jobs),
@@ -105,8 +106,10 @@ public final class ShoeboxServer implements AutoCloseable {
             if (config.inProcessJobs()) {
                 MediaPipeline.Tools tools = MediaPipeline.Tools.detect();
                 tools.describe().forEach(line -> log.info("{}", line));
+                String nodeId = "serve-" + ProcessHandle.current().pid();
+                pipeline.recordTools(nodeId, tools);
                 engine = Optional.of(pipeline.register(JobEngine.builder().dataSource(database.dataSource())
-                        .nodeId("serve-" + ProcessHandle.current().pid()), tools, 2).build().start());
+                        .nodeId(nodeId), tools, 2).build().start());
             }
             HttpServer http = new HttpServer(
                     new HttpServer.Settings(config.bindAddress(), config.port(), config.maxUploadBytes()),

@@ -68,8 +68,11 @@ public final class WorkerCommand implements Callable<Integer> {
             MediaPipeline pipeline = new MediaPipeline(db.jdbi(), jobs, library, template);
             template.ifPresent(t -> new StorageMover(db.jdbi(), library, t).deleteOrphans());
             MediaPipeline.Tools tools = MediaPipeline.Tools.detect();
+            String nodeId = "worker-" + hostName() + "-" + ProcessHandle.current().pid();
+            // Before the first job: by the time anything is done, the about page knows the tools.
+            pipeline.recordTools(nodeId, tools);
             engine = pipeline.register(JobEngine.builder().dataSource(db.dataSource())
-                    .nodeId("worker-" + hostName() + "-" + ProcessHandle.current().pid())
+                    .nodeId(nodeId)
                     .heartbeat(Duration.ofSeconds(Math.max(1, heartbeatSeconds))), tools, perQueue,
                     Duration.ofSeconds(Math.max(1, jobTimeLimitSeconds))).build().start();
             log.info("worker {} working {} (database: {})", engine.nodeId(), library, db.description());

@@ -86,6 +86,10 @@ class WorkerCrashTest {
             try (WorkerSupervisor workers = startWorker()) {
                 assertThat(workers.awaitStarts(1, Duration.ofSeconds(60))).isTrue();
                 awaitQueueDrained("metadataExtraction");
+                // The server loads neither libvips nor ffmpeg; the worker that does has said which.
+                JsonNode about = call("GET", "/api/server/about", null);
+                assertThat(about.get("libvips").asText()).as("libvips as the worker uses it").matches("\\d+\\.\\d+\\.\\d+");
+                assertThat(about.get("ffmpeg").asText()).as("ffmpeg as the worker uses it").matches("\\d+\\.\\d+.*");
                 call("PUT", "/api/jobs/thumbnailGeneration", "{\"command\":\"resume\"}");
 
                 ProcessHandle victim = workers.process().orElseThrow();

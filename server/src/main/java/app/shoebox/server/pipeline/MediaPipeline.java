@@ -11,6 +11,7 @@ import app.shoebox.media.thumbnails.Thumbnailers;
 import app.shoebox.media.video.PosterFrame;
 import app.shoebox.server.queues.QueueNames;
 import app.shoebox.server.queues.QueueService;
+import app.shoebox.server.serverinfo.ToolVersions;
 import app.shoebox.server.storage.StorageMover;
 import app.shoebox.server.storage.StorageTemplate;
 import org.jdbi.v3.core.Jdbi;
@@ -30,6 +31,8 @@ import java.util.UUID;
  */
 public final class MediaPipeline {
 
+    private static final org.slf4j.Logger log = org.slf4j.LoggerFactory.getLogger(MediaPipeline.class);
+
     /** The native and pure-Java tools the handlers use, detected once per process. */
     public record Tools(MetadataExtractor metadata, Thumbnailer thumbnailer, PosterFrame posters) {
         public static Tools detect() {
@@ -39,6 +42,11 @@ public final class MediaPipeline {
         /** One line per tool for the start-up log. */
         public List<String> describe() {
             return List.of(metadata.describe(), thumbnailer.describe(), posters.describe());
+        }
+
+        /** The native tools' versions, as the server's about page reports them. */
+        public ToolVersions versions() {
+            return new ToolVersions(thumbnailer.libvipsVersion().orElse(""), posters.version().orElse(""));
         }
     }
 
@@ -79,6 +87,26 @@ public final class MediaPipeline {
         template.ifPresent(t -> engine.handler(AssetJobs.MIGRATE_STORAGE,
                 step(new StorageHandler(new StorageMover(jdbi, library, t), jobs, jdbi))));
         return engine;
+    }
+
+    /**
+     * Records, under the job node's id, the tool versions it works with (the server reports the
+     * newest in {@code /server/about}). Call before the node starts, so that they are known by the
+     * time its first job is done.
+     */
+    public void recordTools(String nodeId, Tools tools) {
+        ToolVersions versions = tools.versions();
+        try {
+            ToolVersions.record(jdbi, nodeId, versions);
+        } catch (RuntimeException e) {
+            // Only the about page misses it; the node works all the same.
+            log.warn("job node {} could not record its tool versions: {}", nodeId, e.getMessage());
+        }
+        log.info("job node {} decodes with libvips {} and ffmpeg {}", nodeId, orNone(versions.libvips()), orNone(versions.ffmpeg()));
+    }
+
+    private static String orNone(String version) {
+        return version.isEmpty() ? "(none)" : version;
     }
 
     private JobHandler step(JobHandler handler) {

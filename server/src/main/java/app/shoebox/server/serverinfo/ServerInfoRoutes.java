@@ -6,6 +6,7 @@ import app.shoebox.server.http.Api;
 
 import java.util.List;
 import java.util.Map;
+import java.util.function.Supplier;
 
 /**
  * Discovery and server information: what Immich's clients ask before anything else. The version
@@ -26,14 +27,13 @@ public final class ServerInfoRoutes implements Api.Routes {
 
     private final MediaTypes mediaTypes;
     private final Map<String, Boolean> features;
-    private final String libvipsVersion;
-    private final String ffmpegVersion;
+    private final Supplier<ToolVersions> tools;
 
-    public ServerInfoRoutes(MediaTypes mediaTypes, Map<String, Boolean> features, String libvipsVersion, String ffmpegVersion) {
+    /** {@code tools}: what the job nodes decode with (asked on each {@code /server/about}). */
+    public ServerInfoRoutes(MediaTypes mediaTypes, Map<String, Boolean> features, Supplier<ToolVersions> tools) {
         this.mediaTypes = mediaTypes;
         this.features = Map.copyOf(features);
-        this.libvipsVersion = libvipsVersion;
-        this.ffmpegVersion = ffmpegVersion;
+        this.tools = tools;
     }
 
     /** Immich's feature flags, with what Shoebox does today. */
@@ -55,8 +55,10 @@ public final class ServerInfoRoutes implements Api.Routes {
                 new ServerVersionResponseDto(IMMICH_VERSION[0], IMMICH_VERSION[1], IMMICH_VERSION[2], null)));
         api.getOpen("/server/features", ctx -> ctx.json(features));
         api.getOpen("/server/media-types", ctx -> ctx.json(mediaTypes));
-        api.get("/server/about", Access.permission(Permission.SERVER_ABOUT), (ctx, user) -> ctx.json(
-                new ServerAboutResponseDto(IMMICH_VERSION[0] + "." + IMMICH_VERSION[1] + "." + IMMICH_VERSION[2],
-                        "", false, "shoebox", "", libvipsVersion, ffmpegVersion)));
+        api.get("/server/about", Access.permission(Permission.SERVER_ABOUT), (ctx, user) -> {
+            ToolVersions t = tools.get();
+            ctx.json(new ServerAboutResponseDto(IMMICH_VERSION[0] + "." + IMMICH_VERSION[1] + "." + IMMICH_VERSION[2],
+                    "", false, "shoebox", "", t.libvips(), t.ffmpeg()));
+        });
     }
 }

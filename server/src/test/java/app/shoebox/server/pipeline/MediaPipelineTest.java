@@ -296,6 +296,36 @@ class MediaPipelineTest {
                 .isEqualTo(204);
     }
 
+    /** The first line a tool prints when asked for its version; skips (fails on CI) when it is missing. */
+    static String printedVersion(String... command) throws Exception {
+        Process p;
+        try {
+            p = new ProcessBuilder(command).redirectErrorStream(true).start();
+        } catch (IOException e) {
+            if ("true".equals(System.getenv("CI"))) {
+                throw new AssertionError(command[0] + " is required in CI (.ci/run installs it)", e);
+            }
+            Assumptions.abort(command[0] + " is not installed");
+            return "";
+        }
+        String first = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8).lines().findFirst().orElse("");
+        p.waitFor();
+        return first;
+    }
+
+    @Test
+    void serverAboutReportsTheToolVersionsTheJobNodesUse() throws Exception {
+        String vips = printedVersion("vips", "--version");          // "vips-8.14.1"
+        String ffmpeg = printedVersion("ffmpeg", "-version");       // "ffmpeg version 5.1.9-0+deb12u1 Copyright ..."
+        HttpResponse<String> r = server.get("/api/server/about", ADMIN_KEY);
+        app.shoebox.server.contract.OpenApiContract.assertValid("GET", "/server/about", r);
+        JsonNode about = json(r);
+        assertThat(about.get("libvips").asText()).isNotEmpty();
+        assertThat(vips).isEqualTo("vips-" + about.get("libvips").asText());
+        assertThat(about.get("ffmpeg").asText()).isNotEmpty();
+        assertThat(ffmpeg).startsWith("ffmpeg version " + about.get("ffmpeg").asText() + " ");
+    }
+
     @Test
     void anEditMadeBeforeExtractionIsKept() throws Exception {
         assertThat(server.putJson("/api/jobs/metadataExtraction", ADMIN_KEY, Map.of("command", "pause")).statusCode()).isEqualTo(200);
