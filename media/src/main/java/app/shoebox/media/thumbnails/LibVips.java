@@ -167,6 +167,9 @@ final class LibVips {
         }
     }
 
+    /** How long a failed run waits to run again alone; libvips work of other threads takes seconds at most. */
+    private static final java.time.Duration ALONE_WAIT = java.time.Duration.ofSeconds(60);
+
     /** libvips work that may fail with a {@link VipsError}. */
     @FunctionalInterface
     interface Work<T> {
@@ -179,15 +182,21 @@ final class LibVips {
      * the process, so the error's message is its own (see the class comment).
      */
     <T> T exactly(Work<T> work) throws Throwable {
+        VipsError failedInCompany;
         errorBufferLock.readLock().lock();
         try {
             return work.run();
-        } catch (VipsError failedInCompany) {
-            // Run again below, alone, for the message.
+        } catch (VipsError e) {
+            failedInCompany = e; // run again below, alone, for the message
         } finally {
             errorBufferLock.readLock().unlock();
         }
-        errorBufferLock.writeLock().lock();
+        // Bounded: a decode stuck in native code holds its shared lock for ever (until its worker's
+        // watchdog ends the process); waiting for it would stall every later thumbnail behind us.
+        if (!errorBufferLock.writeLock().tryLock(ALONE_WAIT.toSeconds(), java.util.concurrent.TimeUnit.SECONDS)) {
+            throw new VipsError("libvips failed, and its own message could not be read (other libvips work went on for over "
+                    + ALONE_WAIT.toSeconds() + " s)", failedInCompany.writing);
+        }
         try {
             clearError();
             return work.run();

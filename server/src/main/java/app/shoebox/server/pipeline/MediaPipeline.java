@@ -68,21 +68,30 @@ public final class MediaPipeline {
     /** How long one attempt of a media job may run unless the worker is told otherwise. */
     public static final Duration DEFAULT_JOB_TIME_LIMIT = Duration.ofMinutes(10);
 
-    /** Registers every asset job's handler and queue on a node being built, with the default time limit. */
+    /**
+     * Registers every asset job's handler and queue on a node being built, with the default time
+     * limit; an attempt that ignores being stopped is logged and left (this process does not exit).
+     */
     public JobEngine.Builder register(JobEngine.Builder engine, Tools tools, int mediaConcurrency) {
-        return register(engine, tools, mediaConcurrency, DEFAULT_JOB_TIME_LIMIT);
+        return register(engine, tools, mediaConcurrency, DEFAULT_JOB_TIME_LIMIT, Watchdog.logOnly(Watchdog.DEFAULT_MARGIN));
     }
 
-    /** Registers every asset job's handler and queue; each media attempt may run at most {@code timeLimit}. */
-    public JobEngine.Builder register(JobEngine.Builder engine, Tools tools, int mediaConcurrency, Duration timeLimit) {
+    /**
+     * Registers every asset job's handler and queue; each media attempt may run at most
+     * {@code timeLimit}, and {@code watchdog} deals with one that ignores being stopped then.
+     */
+    public JobEngine.Builder register(JobEngine.Builder engine, Tools tools, int mediaConcurrency, Duration timeLimit,
+                                      Watchdog watchdog) {
         engine.queue(QueueNames.METADATA_EXTRACTION, mediaConcurrency)
                 .queue(QueueNames.THUMBNAIL_GENERATION, mediaConcurrency)
                 .queue(QueueNames.DUPLICATE_DETECTION, 2)
                 .queue(QueueNames.STORAGE_TEMPLATE_MIGRATION, 2)
                 .handler(AssetJobs.EXTRACT_METADATA, step(new TimeLimitedHandler(
-                        new MetadataHandler(jdbi, library, jobs, tools.metadata(), template.isPresent()), timeLimit)), MEDIA_RETRIES)
+                        new MetadataHandler(jdbi, library, jobs, tools.metadata(), template.isPresent()), timeLimit, watchdog)),
+                        MEDIA_RETRIES)
                 .handler(AssetJobs.GENERATE_THUMBNAILS, step(new TimeLimitedHandler(
-                        new ThumbnailHandler(jdbi, library, jobs, tools.thumbnailer(), tools.posters()), timeLimit)), MEDIA_RETRIES)
+                        new ThumbnailHandler(jdbi, library, jobs, tools.thumbnailer(), tools.posters()), timeLimit, watchdog)),
+                        MEDIA_RETRIES)
                 .handler(AssetJobs.DETECT_DUPLICATES, step(new DuplicateHandler(jdbi)));
         template.ifPresent(t -> engine.handler(AssetJobs.MIGRATE_STORAGE,
                 step(new StorageHandler(new StorageMover(jdbi, library, t), jobs, jdbi))));

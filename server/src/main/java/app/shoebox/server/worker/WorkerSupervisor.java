@@ -1,5 +1,6 @@
 package app.shoebox.server.worker;
 
+import app.shoebox.server.pipeline.Watchdog;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -123,13 +124,24 @@ public final class WorkerSupervisor implements AutoCloseable {
             }
             Duration lived = Duration.ofNanos(System.nanoTime() - started);
             backoff = lived.compareTo(settings.healthyAfter()) >= 0 ? settings.minBackoff() : backoff;
-            log.warn("worker process exited with status {} after {} s; starting a new one in {} ms",
-                    exit, lived.toSeconds(), backoff.toMillis());
+            Process gone = current;
+            log.warn("worker process {} exited with status {}{} after {} s; starting a new one in {} ms",
+                    gone == null ? "?" : gone.pid(), exit, why(exit), lived.toSeconds(), backoff.toMillis());
             if (!sleep(backoff)) {
                 return;
             }
             backoff = min(backoff.multipliedBy(2), settings.maxBackoff());
         }
+    }
+
+    /** What an exit status says about how a worker ended. */
+    private static String why(int exit) {
+        return switch (exit) {
+            case 137 -> " (killed: SIGKILL, or out of memory)";
+            case 134, 139 -> " (crashed in native code)";
+            case Watchdog.EXIT_STATUS -> " (a job ignored being stopped at its time limit)";
+            default -> "";
+        };
     }
 
     private Process launch() throws IOException {
@@ -187,12 +199,15 @@ public final class WorkerSupervisor implements AutoCloseable {
         signal(() -> stopping = true);
         Process p = current;
         if (p != null && p.isAlive()) {
+            log.info("stopping worker process {} (it finishes or hands back its jobs within {} s)", p.pid(),
+                    settings.stopGrace().toSeconds());
             p.destroy();
             try {
                 if (!p.waitFor(settings.stopGrace().toMillis(), TimeUnit.MILLISECONDS)) {
                     log.warn("worker process {} did not stop within {} s; killing it", p.pid(), settings.stopGrace().toSeconds());
                     p.destroyForcibly().waitFor(5, TimeUnit.SECONDS);
                 }
+                log.info("worker process {} stopped with status {}", p.pid(), p.isAlive() ? "?" : p.exitValue());
             } catch (InterruptedException e) {
                 p.destroyForcibly();
                 Thread.currentThread().interrupt();
