@@ -10,6 +10,7 @@ import app.shoebox.media.hash.PerceptualHash;
 import app.shoebox.media.thumbnails.Thumbnailer;
 import app.shoebox.media.thumbnails.Thumbnails;
 import app.shoebox.media.video.PosterFrame;
+import app.shoebox.server.storage.LibraryPaths;
 import org.jdbi.v3.core.Jdbi;
 
 import java.io.IOException;
@@ -72,7 +73,8 @@ final class ThumbnailHandler implements JobHandler {
                 try {
                     PosterFrame.Outcome poster = posters.extract(original, type.get(), frame);
                     if (poster instanceof PosterFrame.Outcome.Unavailable u) {
-                        ProcessingErrors.record(jdbi, id, ctx.kind(), NO_POSTER + " (" + u.reason() + ")");
+                        ProcessingErrors.record(jdbi, id, ctx.kind(),
+                                NO_POSTER + " (" + LibraryPaths.relative(library, u.reason()) + ")");
                         return JobOutcome.complete();
                     }
                     made = thumbnailer.generate(frame, FileType.JPEG, outDir, id.toString());

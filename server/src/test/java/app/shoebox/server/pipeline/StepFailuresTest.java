@@ -61,6 +61,11 @@ class StepFailuresTest {
                     });
                     return JobOutcome.complete();
                 }), twice)
+                // A server without ffmpeg: a video gets no poster, and the asset says why.
+                .handler(AssetJobs.GENERATE_THUMBNAILS, new StepFailures(jdbi, library, new ThumbnailHandler(jdbi, library,
+                        app.shoebox.jobs.JobClient.create(server.server().database().dataSource(), JobSchema.DEFAULT),
+                        app.shoebox.media.thumbnails.Thumbnailers.imageIo(),
+                        new app.shoebox.media.video.PosterFrame(java.util.Optional.empty(), Duration.ofSeconds(5)))), twice)
                 .build().start();
     }
 
@@ -149,6 +154,19 @@ class StepFailuresTest {
         assertThat(job.get("state").asText()).isEqualTo("discarded");
         assertThat(job.get("attempt").asInt()).isEqualTo(1);
         assertThat(processingError(asset, "WritesBadData").get("reason").asText()).contains("bad data").contains("22P02");
+    }
+
+    @Test
+    void aVideoWithoutFfmpegSaysSoOnTheAssetWithoutTheServersPath() throws Exception {
+        String asset = TestFiles.uploadNew(server, ADMIN_KEY, "clip.mp4", TestFiles.mp4(3000));
+        long id = engine.client().insert(AssetJobs.request(AssetJobs.GENERATE_THUMBNAILS, UUID.fromString(asset), 10)).id();
+        long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
+        while (!engine.client().get(id).orElseThrow().state().finished() && System.nanoTime() < deadline) {
+            Thread.sleep(20);
+        }
+        assertThat(engine.client().get(id).orElseThrow().state()).isEqualTo(app.shoebox.jobs.JobState.COMPLETED);
+        String reason = processingError(asset, AssetJobs.GENERATE_THUMBNAILS).get("reason").asText();
+        assertThat(reason).startsWith(ThumbnailHandler.NO_POSTER).contains("upload/").doesNotContain(library.toString());
     }
 
     @Test
