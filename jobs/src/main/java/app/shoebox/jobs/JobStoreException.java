@@ -28,14 +28,14 @@ public class JobStoreException extends RuntimeException {
      * of range): writing the same data again fails the same way, so it must not be retried as is.
      */
     public boolean badData() {
-        return badData(this).isPresent();
+        return badDataSqlState(this).isPresent();
     }
 
     /**
      * The SQLSTATE when {@code failure}, or one of its causes, is the database refusing data as
      * bad (class 22); for callers with failures of their own to judge by the same rule.
      */
-    public static Optional<String> badData(Throwable failure) {
+    public static Optional<String> badDataSqlState(Throwable failure) {
         for (Throwable t = failure; t != null; t = t.getCause()) {
             if (t instanceof SQLException s && s.getSQLState() != null && s.getSQLState().startsWith("22")) {
                 return Optional.of(s.getSQLState());

@@ -46,7 +46,7 @@ final class ProcessingErrors {
         try {
             insert(jdbi, assetId, step, JobError.clean(reason));
         } catch (UnableToExecuteStatementException e) {
-            String sqlState = JobStoreException.badData(e).orElseThrow(() -> e);
+            String sqlState = JobStoreException.badDataSqlState(e).orElseThrow(() -> e);
             log.warn("asset {}: the reason of its failed step {} was refused as bad data (SQLSTATE {}): {}",
                     assetId, step, sqlState, JobError.clean(reason));
             insert(jdbi, assetId, step, "the reason could not be stored (the database refused it as bad data, SQLSTATE "

@@ -42,7 +42,7 @@ final class StepFailures implements JobHandler {
         try {
             outcome = step.handle(ctx);
         } catch (Exception e) {
-            Optional<String> badData = JobStoreException.badData(e);
+            Optional<String> badData = JobStoreException.badDataSqlState(e);
             if (badData.isEmpty()) {
                 ended(ctx, ctx.attempt() >= ctx.maxAttempts() ? "failed" : null, String.valueOf(e.getMessage()), e);
                 throw e;
