@@ -30,12 +30,12 @@ final class FfmThumbnailer implements Thumbnailer {
         return "thumbnails: libvips " + vips.version() + " in-process (FFM), WebP thumbnails, JPEG previews";
     }
 
-    /** The types a loader libvips may use reads ({@link LibVips#TRUSTED_LOADERS}). */
     @Override
     public java.util.Optional<String> libvipsVersion() {
         return java.util.Optional.of(vips.version());
     }
 
+    /** The types a loader libvips may use reads ({@link LibVips#TRUSTED_LOADERS}). */
     @Override
     public boolean canDecode(FileType type) {
         return LibVips.TRUSTED_TYPES.contains(type);

@@ -37,7 +37,12 @@ final class TimeLimitedHandler implements JobHandler {
     @Override
     public JobOutcome handle(JobContext ctx) throws Exception {
         FutureTask<JobOutcome> task = new FutureTask<>(() -> inner.handle(ctx));
-        Thread runner = Thread.ofVirtual().name("job-" + ctx.id() + "-" + ctx.kind()).start(task);
+        // A platform thread, not a virtual one: a call that never returns (a native decoder, a read
+        // from a dead mount) then holds only this thread. A virtual thread would hold one of the
+        // few carriers every virtual thread shares, and once the JDK's compensating carrier retires
+        // (after 30 s idle, measured on JDK 25), two of them stall every virtual thread of the
+        // process on two cores: the engine's, and this watchdog's own.
+        Thread runner = Thread.ofPlatform().daemon().name("job-" + ctx.id() + "-" + ctx.kind()).start(task);
         try {
             return task.get(limit.toMillis(), TimeUnit.MILLISECONDS);
         } catch (TimeoutException e) {

@@ -148,7 +148,9 @@ public final class WorkerSupervisor implements AutoCloseable {
         ProcessBuilder pb = new ProcessBuilder(settings.command()).redirectErrorStream(true);
         pb.environment().putAll(settings.environment());
         Process p = pb.start();
-        Thread.ofVirtual().name("worker-output").start(() -> forwardOutput(p));
+        // A platform thread: it blocks on the worker's output pipe for the worker's whole life, which
+        // on a virtual thread would hold a carrier the server's requests need (see TimeLimitedHandler).
+        Thread.ofPlatform().daemon().name("worker-output-" + p.pid()).start(() -> forwardOutput(p));
         log.info("worker process {} started", p.pid());
         return p;
     }

@@ -54,9 +54,12 @@ class TimeLimitedHandlerTest {
         String url = pg.newDatabase("time_limit_hung");
         CountDownLatch release = new CountDownLatch(1);
         CountDownLatch ignored = new CountDownLatch(1);
+        java.util.concurrent.CompletableFuture<Boolean> onPlatformThread = new java.util.concurrent.CompletableFuture<>();
         JobEngine engine = JobEngine.builder().database(url, pg.user(), pg.password())
                 .queue("slow", 1)
                 .handler("Stuck", new TimeLimitedHandler(ctx -> {
+                    // A call that never returns holds this thread, never a carrier of virtual threads.
+                    onPlatformThread.complete(!Thread.currentThread().isVirtual());
                     // Stands in for a native decoder: an interrupt changes nothing.
                     while (release.getCount() > 0) {
                         java.util.concurrent.locks.LockSupport.parkNanos(1_000_000);
@@ -73,6 +76,7 @@ class TimeLimitedHandlerTest {
             long id = client.insert(JobRequest.builder("Stuck").queue("slow").build()).id();
             JobView job = awaitFinished(client, id);
             assertThat(ignored.getCount()).as("the handler was interrupted and went on").isZero();
+            assertThat(onPlatformThread.get()).as("the attempt ran on a platform thread").isTrue();
             assertThat(job.state()).isEqualTo(JobState.FAILED);
             assertThat(job.errors().getLast().message()).contains("ran longer than its limit").contains("ignored the interrupt");
             assertThat(log.linesWith("job " + id + " Stuck")).singleElement().satisfies(l -> assertThat(l)

@@ -46,6 +46,9 @@ class WorkerSupervisorTest {
                     "if [ -e '" + mark + "' ]; then exec sleep 600; else touch '" + mark + "'; exit 70; fi")));
             assertThat(s.awaitStarts(2, Duration.ofSeconds(30))).isTrue();
             long second = s.process().orElseThrow().pid();
+            // Its output is read on a platform thread (it blocks for the worker's whole life).
+            assertThat(Thread.getAllStackTraces().keySet()).anySatisfy(t ->
+                    assertThat(t.getName()).isEqualTo("worker-output-" + second));
             s.close();
             List<String> lines = log.lines();
             assertThat(lines).filteredOn(l -> l.matches("INFO worker process \\d+ started")).hasSizeGreaterThanOrEqualTo(2);
