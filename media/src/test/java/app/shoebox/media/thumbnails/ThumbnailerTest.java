@@ -76,6 +76,8 @@ class ThumbnailerTest {
         String printed = run(NativeToolsForTests.require("vips").toString(), "--version").strip();
         assertThat(version.orElseThrow()).matches("\\d+\\.\\d+\\.\\d+");
         assertThat(printed).startsWith("vips-" + version.orElseThrow());
+        // What a worker is given: libvips for what it reads, pure Java for the rest; libvips it is.
+        assertThat(Thumbnailers.best().libvipsVersion()).isEqualTo(version);
     }
 
     @ParameterizedTest
