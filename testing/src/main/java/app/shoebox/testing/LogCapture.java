@@ -6,57 +6,55 @@ import ch.qos.logback.classic.spi.ILoggingEvent;
 import ch.qos.logback.core.read.ListAppender;
 import org.slf4j.LoggerFactory;
 
-import java.util.ArrayList;
 import java.util.List;
 
 /**
- * What a logger (and the loggers below it) writes while a test runs, through the real logging
- * back end: {@code try (LogCapture log = LogCapture.of("app.shoebox.server.pipeline")) { ... }}.
+ * What a logger (and the loggers below it) writes while a test runs, through the real logging back
+ * end, at {@code level} and above: {@code try (LogCapture log = LogCapture.of(UploadService.class)) {...}}.
  * Lines read as {@code "WARN message"}, the message formatted with its arguments.
  */
 public final class LogCapture implements AutoCloseable {
 
     private final Logger logger;
-    private final Level levelBefore;
+    private final Level previous;
     private final ListAppender<ILoggingEvent> appender = new ListAppender<>();
 
     private LogCapture(String name, Level level) {
         this.logger = (Logger) LoggerFactory.getLogger(name);
-        this.levelBefore = logger.getLevel();
-        if (!logger.isEnabledFor(level)) {
-            logger.setLevel(level);
-        }
-        appender.setName("capture-" + name);
+        this.previous = logger.getLevel();
         appender.start();
         logger.addAppender(appender);
+        logger.setLevel(level);
     }
 
-    /** Captures {@code name} and the loggers below it, at INFO and above (or as configured, if lower). */
+    public static LogCapture of(String name, Level level) {
+        return new LogCapture(name, level);
+    }
+
+    public static LogCapture of(Class<?> type, Level level) {
+        return of(type.getName(), level);
+    }
+
+    /** At INFO and above. */
     public static LogCapture of(String name) {
-        return new LogCapture(name, Level.INFO);
+        return of(name, Level.INFO);
     }
 
+    /** At INFO and above. */
     public static LogCapture of(Class<?> type) {
         return of(type.getName());
     }
 
-    /** As {@link #of(String)}, with DEBUG enabled while capturing. */
-    public static LogCapture debug(String name) {
-        return new LogCapture(name, Level.DEBUG);
+    /** Everything Shoebox logs. */
+    public static LogCapture all(Level level) {
+        return of("app.shoebox", level);
     }
 
     /** Every line so far, as {@code "LEVEL message"}. */
     public List<String> lines() {
-        List<ILoggingEvent> events;
-        // ListAppender appends under the appender's own lock.
-        synchronized (appender) {
-            events = new ArrayList<>(appender.list);
+        synchronized (appender) { // AppenderBase.doAppend holds the same lock
+            return appender.list.stream().map(e -> e.getLevel() + " " + e.getFormattedMessage()).toList();
         }
-        List<String> lines = new ArrayList<>(events.size());
-        for (ILoggingEvent e : events) {
-            lines.add(e.getLevel() + " " + e.getFormattedMessage());
-        }
-        return lines;
     }
 
     /** The lines that contain {@code text}. */
@@ -68,6 +66,6 @@ public final class LogCapture implements AutoCloseable {
     public void close() {
         logger.detachAppender(appender);
         appender.stop();
-        logger.setLevel(levelBefore);
+        logger.setLevel(previous);
     }
 }

@@ -106,7 +106,7 @@ class StepFailuresTest {
     @Test
     void aDiscardIsKeptOnTheAssetPrintableAndRelativeAndLoggedWhole() throws Exception {
         String asset = newAsset("discarded.jpg");
-        try (LogCapture log = LogCapture.of("app.shoebox")) {
+        try (LogCapture log = LogCapture.of("app.shoebox.server.pipeline")) {
             JsonNode job = run("DiscardsDirty", asset);
             assertThat(job.get("state").asText()).isEqualTo("discarded");
             assertThat(job.get("attempt").asInt()).isEqualTo(1);
@@ -122,7 +122,7 @@ class StepFailuresTest {
     @Test
     void aRetryOnTheLastAttemptFailsTheStepForGoodOnTheAsset() throws Exception {
         String asset = newAsset("retried.jpg");
-        try (LogCapture log = LogCapture.of("app.shoebox")) {
+        try (LogCapture log = LogCapture.of("app.shoebox.server.pipeline")) {
             JsonNode job = run("AlwaysRetries", asset);
             assertThat(job.get("state").asText()).isEqualTo("failed");
             assertThat(job.get("attempt").asInt()).isEqualTo(2);
