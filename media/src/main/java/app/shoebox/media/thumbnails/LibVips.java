@@ -22,9 +22,9 @@ import static java.lang.foreign.ValueLayout.JAVA_LONG;
  * another user's error). So libvips work runs through {@link #exactly}: under a shared lock, where
  * the status decides success and the buffer is never read, and, when that run fails, once more
  * under an exclusive lock, alone in the process, where the buffer holds this run's text and nothing
- * else. Serialising every call instead cost 11% of the throughput of two concurrent thumbnails on
- * two cores (measured; docs/media.md); failures are rare, so the second run costs nothing that
- * counts.
+ * else. Serialising every call instead cost about 15% of the throughput of two concurrent
+ * thumbnails on two cores (measured; docs/media.md); failures are rare, so the second run costs
+ * nothing that counts.
  */
 final class LibVips {
 
