@@ -222,6 +222,9 @@ public final class JobEngine implements AutoCloseable {
         return counters.snapshot(nodeId, worker.running());
     }
 
+    /** How often a node renews its lease unless built otherwise. */
+    public static final Duration DEFAULT_HEARTBEAT = Duration.ofSeconds(10);
+
     /** Milliseconds since the node last renewed its heartbeat (a health check can alert on it). */
     public long millisSinceHeartbeat() {
         return listener.millisSinceHeartbeat();
@@ -265,7 +268,7 @@ public final class JobEngine implements AutoCloseable {
         private Duration pollInterval = Duration.ofSeconds(1);
         private Duration claimCoalesce = Duration.ofMillis(2);
         private Duration settingsRefresh = Duration.ofSeconds(5);
-        private Duration heartbeat = Duration.ofSeconds(10);
+        private Duration heartbeat = DEFAULT_HEARTBEAT;
         private int poisonLimit = 3;
         private Pruner.Config pruner = Pruner.Config.defaults();
         private boolean asyncCompletionCommit;

@@ -35,13 +35,16 @@ import app.shoebox.server.auth.SessionService;
 import app.shoebox.server.db.Database;
 import app.shoebox.server.db.LibraryLock;
 import app.shoebox.server.duplicates.DuplicateRoutes;
+import app.shoebox.server.duplicates.DuplicateService;
 import app.shoebox.server.http.Api;
 import app.shoebox.server.http.HttpServer;
 import app.shoebox.server.http.Json;
 import app.shoebox.server.metrics.Metrics;
 import app.shoebox.server.pipeline.AssetJobRoutes;
+import app.shoebox.server.pipeline.AssetJobService;
 import app.shoebox.server.pipeline.AssetJobs;
 import app.shoebox.server.pipeline.MediaPipeline;
+import app.shoebox.server.pipeline.Watchdog;
 import app.shoebox.server.notifications.NotificationRoutes;
 import app.shoebox.server.notifications.Notifications;
 import app.shoebox.server.queues.QueueRoutes;
@@ -167,22 +170,19 @@ public final class ShoeboxServer implements AutoCloseable {
                     new TimelineRoutes(new TimelineService(database.jdbi())),
                     socketIo,
                     new WebRoutes(),
-                    new AssetJobRoutes(database.jdbi(), pipeline),
+                    new AssetJobRoutes(new AssetJobService(database.jdbi(), pipeline)),
                     new AlbumRoutes(new AlbumService(database.jdbi()), users, assetViews),
                     new TagRoutes(new TagService(database.jdbi())),
                     new NotificationRoutes(notifications),
                     new NotAvailableRoutes(),
                     new StackRoutes(new StackService(database.jdbi()), assetViews),
-                    new DuplicateRoutes(database.jdbi(), assetViews),
+                    new DuplicateRoutes(new DuplicateService(database.jdbi()), assetViews),
                     new QueueRoutes(queueService, mapper, library.root()),
                     metrics);
             if (config.inProcessJobs()) {
-                MediaPipeline.Tools tools = MediaPipeline.Tools.detect();
-                tools.describe().forEach(line -> log.info("{}", line));
-                String nodeId = "serve-" + ProcessHandle.current().pid();
-                pipeline.recordTools(nodeId, tools);
-                engine = Optional.of(pipeline.register(JobEngine.builder().dataSource(database.dataSource())
-                        .nodeId(nodeId), tools, 2).build().start());
+                engine = Optional.of(pipeline.startNode(database.dataSource(), new MediaPipeline.NodeSettings(
+                        "serve-" + ProcessHandle.current().pid(), 2, JobEngine.DEFAULT_HEARTBEAT,
+                        MediaPipeline.DEFAULT_JOB_TIME_LIMIT, Watchdog.logOnly(Watchdog.DEFAULT_MARGIN))));
             }
             http = listen(new HttpServer(
                     new HttpServer.Settings(config.bindAddress(), config.port(), config.maxUploadBytes(),

@@ -74,17 +74,11 @@ public final class WorkerCommand implements Callable<Integer> {
             var library = catalogue.library.toAbsolutePath().normalize();
             MediaPipeline pipeline = new MediaPipeline(db.jdbi(), jobs, library, template);
             template.ifPresent(t -> new StorageMover(db.jdbi(), library, t).deleteOrphans());
-            MediaPipeline.Tools tools = MediaPipeline.Tools.detect();
             String nodeId = "worker-" + hostName() + "-" + ProcessHandle.current().pid();
-            // Before the first job: by the time anything is done, the about page knows the tools.
-            pipeline.recordTools(nodeId, tools);
-            engine = pipeline.register(JobEngine.builder().dataSource(db.dataSource())
-                    .nodeId(nodeId)
-                    .heartbeat(Duration.ofSeconds(Math.max(1, heartbeatSeconds))), tools, perQueue,
-                    Duration.ofSeconds(Math.max(1, jobTimeLimitSeconds)),
-                    Watchdog.exitProcess(Duration.ofSeconds(Math.max(1, hungJobExitSeconds)))).build().start();
+            engine = pipeline.startNode(db.dataSource(), new MediaPipeline.NodeSettings(nodeId, perQueue,
+                    Duration.ofSeconds(Math.max(1, heartbeatSeconds)), Duration.ofSeconds(Math.max(1, jobTimeLimitSeconds)),
+                    Watchdog.exitProcess(Duration.ofSeconds(Math.max(1, hungJobExitSeconds)))));
             log.info("worker {} working {} (database: {})", engine.nodeId(), library, db.description());
-            tools.describe().forEach(line -> log.info("{}", line));
         } catch (RuntimeException e) {
             db.close();
             throw e;

@@ -3,18 +3,23 @@ package app.shoebox.server.pipeline;
 import app.shoebox.jobs.JobClient;
 import app.shoebox.jobs.JobContext;
 import app.shoebox.jobs.JobRequest;
+import app.shoebox.jobs.RetryPolicy;
 import app.shoebox.server.assets.AssetCreatedHook;
 import app.shoebox.server.queues.QueueNames;
+import app.shoebox.server.storage.StorageMover;
 import com.fasterxml.jackson.databind.ObjectMapper;
 
 import java.io.IOException;
-import java.sql.Connection;
+import java.time.Duration;
+import java.util.List;
+import java.util.Optional;
 import java.util.UUID;
 
 /**
- * The jobs every asset goes through, in order: metadata, the storage-template move (when a template
- * is set), thumbnails, duplicate detection. Each step is enqueued in the transaction that completes the step
- * before it, so no crash strands an asset between two steps. Kind names are Immich's job names.
+ * The pipeline as one table: the jobs every asset goes through, in order. Each step is enqueued in
+ * the transaction that completes the step before it, so no crash strands an asset between two
+ * steps. Kind names are Immich's job names. To add a step: write an {@link AssetStep} and add its
+ * row here, where it should run.
  */
 public final class AssetJobs {
 
@@ -27,20 +32,46 @@ public final class AssetJobs {
     public static final int UPLOAD_PRIORITY = 10;
     public static final int RERUN_PRIORITY = 0;
 
+    /** Decoding a file is slow and a corrupt one is discarded at once: a few tries cover a busy disk. */
+    static final RetryPolicy MEDIA_RETRIES = RetryPolicy.of(5, Duration.ofSeconds(5), Duration.ofMinutes(10));
+
+    /** The engine's default for steps that only read and write the catalogue. */
+    static final RetryPolicy CATALOGUE_RETRIES = RetryPolicy.DEFAULT;
+
+    private static final String NO_EXIF = "NOT EXISTS (SELECT 1 FROM asset_exif e WHERE e.asset_id = a.id)";
+
+    /**
+     * The pipeline. The storage move comes before the thumbnails, so no step reads the original
+     * while it moves.
+     */
+    public static final List<PipelineStep> STEPS = List.of(
+            new PipelineStep(EXTRACT_METADATA, QueueNames.METADATA_EXTRACTION, PipelineStep.Work.MEDIA, MEDIA_RETRIES,
+                    Optional.of("read metadata of"), "", NO_EXIF, false,
+                    p -> new MetadataHandler(p.jdbi(), p.library(), p.tools().metadata())),
+            new PipelineStep(MIGRATE_STORAGE, QueueNames.STORAGE_TEMPLATE_MIGRATION, PipelineStep.Work.CATALOGUE,
+                    CATALOGUE_RETRIES, Optional.empty(), "", "", true,
+                    p -> new StorageHandler(new StorageMover(p.jdbi(), p.library(), p.template().orElseThrow()), p.jdbi())),
+            new PipelineStep(GENERATE_THUMBNAILS, QueueNames.THUMBNAIL_GENERATION, PipelineStep.Work.MEDIA, MEDIA_RETRIES,
+                    Optional.of("make a thumbnail of"), "", "(a.thumbnail_path IS NULL OR a.preview_path IS NULL)", false,
+                    p -> new ThumbnailHandler(p.jdbi(), p.library(), p.tools().thumbnailer(), p.tools().posters())),
+            new PipelineStep(DETECT_DUPLICATES, QueueNames.DUPLICATE_DETECTION, PipelineStep.Work.CATALOGUE,
+                    CATALOGUE_RETRIES, Optional.empty(), "a.phash IS NOT NULL", "", false,
+                    p -> new DuplicateHandler()));
+
     private static final ObjectMapper JSON = new ObjectMapper();
 
     private AssetJobs() {
     }
 
+    /** The row of a kind in the table. */
+    public static PipelineStep step(String kind) {
+        return STEPS.stream().filter(s -> s.kind().equals(kind)).findFirst()
+                .orElseThrow(() -> new IllegalArgumentException("not an asset job: " + kind));
+    }
+
     /** The queue each kind runs on. */
     public static String queueOf(String kind) {
-        return switch (kind) {
-            case EXTRACT_METADATA -> QueueNames.METADATA_EXTRACTION;
-            case GENERATE_THUMBNAILS -> QueueNames.THUMBNAIL_GENERATION;
-            case DETECT_DUPLICATES -> QueueNames.DUPLICATE_DETECTION;
-            case MIGRATE_STORAGE -> QueueNames.STORAGE_TEMPLATE_MIGRATION;
-            default -> throw new IllegalArgumentException("not an asset job: " + kind);
-        };
+        return step(kind).queue();
     }
 
     /**
@@ -48,9 +79,7 @@ public final class AssetJobs {
      * waiting does not queue it twice.
      */
     public static JobRequest request(String kind, UUID assetId, int priority) {
-        String args = JSON.createObjectNode().put("assetId", assetId.toString()).toString();
-        return JobRequest.builder(kind).queue(queueOf(kind)).args(args)
-                .priority(priority).uniqueKey(assetId.toString()).build();
+        return step(kind).request(assetId, priority);
     }
 
     /** The asset a job is about; a job without a valid {@code assetId} is a bug, reported with its args. */
@@ -65,11 +94,6 @@ public final class AssetJobs {
 
     /** Enqueues the first step in the upload's own transaction. */
     public static AssetCreatedHook enqueueOnUpload(JobClient jobs) {
-        return (tx, asset) -> jobs.insert(tx.getConnection(), request(EXTRACT_METADATA, asset.id(), UPLOAD_PRIORITY));
-    }
-
-    /** Enqueues {@code kind} for an asset inside {@code tx} (the completing transaction of the step before). */
-    static void next(JobClient jobs, Connection tx, String kind, UUID assetId) {
-        jobs.insert(tx, request(kind, assetId, UPLOAD_PRIORITY));
+        return (tx, asset) -> jobs.insert(tx.getConnection(), STEPS.getFirst().request(asset.id(), UPLOAD_PRIORITY));
     }
 }

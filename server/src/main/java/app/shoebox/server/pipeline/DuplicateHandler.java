@@ -1,10 +1,6 @@
 package app.shoebox.server.pipeline;
 
-import app.shoebox.jobs.JobContext;
-import app.shoebox.jobs.JobHandler;
-import app.shoebox.jobs.JobOutcome;
 import app.shoebox.media.hash.PerceptualHash;
-import org.jdbi.v3.core.Jdbi;
 
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
@@ -20,18 +16,13 @@ import java.util.UUID;
  * merged. The look-up scans the owner's hashes (a sequential XOR and popcount in PostgreSQL, a few
  * milliseconds per 100k assets); a per-owner advisory lock orders concurrent detections.
  */
-final class DuplicateHandler implements JobHandler {
-
-    private final Jdbi jdbi;
-
-    DuplicateHandler(Jdbi jdbi) {
-        this.jdbi = jdbi;
-    }
+final class DuplicateHandler implements AssetStep {
 
     @Override
-    public JobOutcome handle(JobContext ctx) throws Exception {
-        UUID id = AssetJobs.assetId(ctx);
-        ctx.completeInTransaction(tx -> {
+    public Result run(Input in) {
+        UUID id = in.asset().id();
+        // All of it in the completing transaction: the search and the grouping must see one state.
+        return Result.done(tx -> {
             UUID owner;
             long hash;
             try (PreparedStatement ps = tx.prepareStatement(
@@ -90,6 +81,5 @@ final class DuplicateHandler implements JobHandler {
                 ps.executeUpdate();
             }
         });
-        return JobOutcome.complete();
     }
 }

@@ -1,11 +1,6 @@
 package app.shoebox.server.pipeline;
 
-import app.shoebox.jobs.JobClient;
-import app.shoebox.jobs.JobContext;
-import app.shoebox.jobs.JobHandler;
-import app.shoebox.jobs.JobOutcome;
 import app.shoebox.media.Dimensions;
-import app.shoebox.media.FileType;
 import app.shoebox.media.MediaException;
 import app.shoebox.media.metadata.MediaMetadata;
 import app.shoebox.media.metadata.MetadataExtractor;
@@ -24,54 +19,36 @@ import java.util.UUID;
 
 /**
  * Reads an original's metadata (and its XMP sidecar) into {@code asset_exif} and the asset's dates
- * and size, then queues the next step (the storage-template move, or the thumbnails when there is
- * no template) in the same transaction.
+ * and size.
  * Fields the user edited through the API ({@code locked_properties}) keep the user's value.
  */
-final class MetadataHandler implements JobHandler {
+final class MetadataHandler implements AssetStep {
 
     private final Jdbi jdbi;
     private final Path library;
-    private final JobClient jobs;
     private final MetadataExtractor extractor;
-    private final boolean storageTemplate;
 
-    MetadataHandler(Jdbi jdbi, Path library, JobClient jobs, MetadataExtractor extractor, boolean storageTemplate) {
+    MetadataHandler(Jdbi jdbi, Path library, MetadataExtractor extractor) {
         this.jdbi = jdbi;
         this.library = library;
-        this.jobs = jobs;
         this.extractor = extractor;
-        this.storageTemplate = storageTemplate;
     }
 
     @Override
-    public JobOutcome handle(JobContext ctx) throws Exception {
-        UUID id = AssetJobs.assetId(ctx);
-        Optional<PipelineAsset> found = PipelineAsset.load(jdbi, id);
-        if (found.isEmpty()) {
-            return JobOutcome.cancel("asset " + id + " was deleted");
-        }
-        PipelineAsset asset = found.get();
-        Path file = library.resolve(asset.originalPath());
-        Optional<FileType> type = FileType.fromFileName(asset.originalPath());
-        if (type.isEmpty()) {
-            return JobOutcome.discard("cannot read metadata of " + asset.originalFileName()
-                    + ": unknown file type");
-        }
+    public Result run(Input in) throws Exception {
+        PipelineAsset asset = in.asset();
+        UUID id = asset.id();
         MediaMetadata meta;
         try {
-            meta = extractor.extract(file, type.get(), asset.sidecarPath().map(library::resolve), asset.fileCreatedAt());
+            meta = extractor.extract(library.resolve(asset.originalPath()), in.fileType(),
+                    asset.sidecarPath().map(library::resolve), asset.fileCreatedAt());
         } catch (MediaException e) {
-            return ProcessingErrors.of(jdbi, ctx, asset, e);
+            return Result.ended(ProcessingErrors.of(jdbi, in.ctx(), asset, e));
         }
-        ctx.completeInTransaction(tx -> {
+        return Result.done(tx -> {
             writeExif(tx, id, meta);
             writeAsset(tx, id, meta);
-            ProcessingErrors.clear(tx, id, ctx.kind());
-            // The move comes before the thumbnails, so no step reads the original while it moves.
-            AssetJobs.next(jobs, tx, storageTemplate ? AssetJobs.MIGRATE_STORAGE : AssetJobs.GENERATE_THUMBNAILS, id);
         });
-        return JobOutcome.complete();
     }
 
     /** The size as displayed: EXIF orientations 5-8 and 90/270-degree video rotations swap the sides. */

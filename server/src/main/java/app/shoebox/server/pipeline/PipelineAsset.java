@@ -7,7 +7,7 @@ import java.util.Optional;
 import java.util.UUID;
 
 /** What a pipeline step needs to know of an asset. Paths are relative to the library folder. */
-record PipelineAsset(UUID id, UUID ownerId, boolean video, String originalPath, String originalFileName,
+public record PipelineAsset(UUID id, UUID ownerId, boolean video, String originalPath, String originalFileName,
                      Optional<String> sidecarPath, Instant fileCreatedAt) {
 
     /**

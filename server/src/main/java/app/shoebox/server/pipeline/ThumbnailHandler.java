@@ -1,8 +1,6 @@
 package app.shoebox.server.pipeline;
 
-import app.shoebox.jobs.JobClient;
 import app.shoebox.jobs.JobContext;
-import app.shoebox.jobs.JobHandler;
 import app.shoebox.jobs.JobOutcome;
 import app.shoebox.media.FileType;
 import app.shoebox.media.MediaException;
@@ -24,25 +22,22 @@ import java.util.Optional;
 import java.util.UUID;
 
 /**
- * Makes an asset's thumbnail and preview (a video's from its poster frame) and its perceptual hash,
- * then queues duplicate detection in the same transaction. Thumbnails live in
+ * Makes an asset's thumbnail and preview (a video's from its poster frame) and its perceptual hash. Thumbnails live in
  * {@code thumbs/<owner>/<aa>/<bb>/<asset>-thumbnail.webp|jpeg} and {@code ...-preview.jpeg}.
  */
-final class ThumbnailHandler implements JobHandler {
+final class ThumbnailHandler implements AssetStep {
 
     /** What a video without ffmpeg gets instead of a thumbnail; the job completes, nothing retries. */
     static final String NO_POSTER = "no poster: ffmpeg missing";
 
     private final Jdbi jdbi;
     private final Path library;
-    private final JobClient jobs;
     private final Thumbnailer thumbnailer;
     private final PosterFrame posters;
 
-    ThumbnailHandler(Jdbi jdbi, Path library, JobClient jobs, Thumbnailer thumbnailer, PosterFrame posters) {
+    ThumbnailHandler(Jdbi jdbi, Path library, Thumbnailer thumbnailer, PosterFrame posters) {
         this.jdbi = jdbi;
         this.library = library;
-        this.jobs = jobs;
         this.thumbnailer = thumbnailer;
         this.posters = posters;
     }
@@ -53,18 +48,10 @@ final class ThumbnailHandler implements JobHandler {
     }
 
     @Override
-    public JobOutcome handle(JobContext ctx) throws Exception {
-        UUID id = AssetJobs.assetId(ctx);
-        Optional<PipelineAsset> found = PipelineAsset.load(jdbi, id);
-        if (found.isEmpty()) {
-            return JobOutcome.cancel("asset " + id + " was deleted");
-        }
-        PipelineAsset asset = found.get();
-        Optional<FileType> type = FileType.fromFileName(asset.originalPath());
-        if (type.isEmpty()) {
-            return JobOutcome.discard("cannot make a thumbnail of " + asset.originalFileName()
-                    + ": unknown file type");
-        }
+    public Result run(Input in) throws Exception {
+        JobContext ctx = in.ctx();
+        PipelineAsset asset = in.asset();
+        UUID id = asset.id();
         String folder = thumbnailFolder(asset.ownerId(), id);
         Path outDir = library.resolve(folder);
         Path original = library.resolve(asset.originalPath());
@@ -74,11 +61,11 @@ final class ThumbnailHandler implements JobHandler {
             if (asset.video()) {
                 Path frame = outDir.resolve(id + "-poster.jpeg");
                 try {
-                    PosterFrame.Outcome poster = posters.extract(original, type.get(), frame);
+                    PosterFrame.Outcome poster = posters.extract(original, in.fileType(), frame);
                     if (poster instanceof PosterFrame.Outcome.Unavailable u) {
                         ProcessingErrors.record(jdbi, id, ctx.kind(),
                                 NO_POSTER + " (" + LibraryPaths.relative(library, u.reason()) + ")");
-                        return JobOutcome.complete();
+                        return Result.ended(JobOutcome.complete());
                     }
                     made = thumbnailer.generate(frame, FileType.JPEG, outDir, id.toString());
                 } finally {
@@ -87,22 +74,22 @@ final class ThumbnailHandler implements JobHandler {
             } else {
                 // A type no path here may decode is a permanent UNSUPPORTED from generate, saying why
                 // (libvips missing, or only a loader Shoebox does not let libvips use reads it).
-                made = thumbnailer.generate(original, type.get(), outDir, id.toString());
+                made = thumbnailer.generate(original, in.fileType(), outDir, id.toString());
             }
         } catch (MediaException e) {
-            return ProcessingErrors.of(jdbi, ctx, asset, e);
+            return Result.ended(ProcessingErrors.of(jdbi, ctx, asset, e));
         } catch (IOException e) {
-            return JobOutcome.retry("cannot write thumbnails of " + asset.originalFileName() + " to " + outDir + ": " + e);
+            return Result.ended(JobOutcome.retry("cannot write thumbnails of " + asset.originalFileName() + " to " + outDir + ": " + e));
         }
         long hash;
         try {
             hash = PerceptualHash.of(made.previewPath());
         } catch (MediaException e) {
-            return JobOutcome.retry("cannot hash the preview of " + asset.originalFileName() + ": " + e.getMessage());
+            return Result.ended(JobOutcome.retry("cannot hash the preview of " + asset.originalFileName() + ": " + e.getMessage()));
         }
         String thumb = folder + "/" + made.thumbnailPath().getFileName();
         String preview = folder + "/" + made.previewPath().getFileName();
-        ctx.completeInTransaction(tx -> {
+        return Result.done(tx -> {
             try (PreparedStatement ps = tx.prepareStatement("""
                     UPDATE assets SET thumbnail_path = ?, preview_path = ?, phash = ?,
                         width = coalesce(width, ?), height = coalesce(height, ?)
@@ -115,10 +102,7 @@ final class ThumbnailHandler implements JobHandler {
                 ps.setObject(6, id);
                 ps.executeUpdate();
             }
-            ProcessingErrors.clear(tx, id, ctx.kind());
             CatalogueEvents.publish(tx, ClientEvent.ASSET_UPDATE, asset.ownerId(), List.of(id));
-            AssetJobs.next(jobs, tx, AssetJobs.DETECT_DUPLICATES, id);
         });
-        return JobOutcome.complete();
     }
 }

@@ -62,9 +62,10 @@ class StepFailuresTest {
                     return JobOutcome.complete();
                 }), twice)
                 // A server without ffmpeg: a video gets no poster, and the asset says why.
-                .handler(AssetJobs.GENERATE_THUMBNAILS, new StepFailures(jdbi, library, new ThumbnailHandler(jdbi, library,
+                .handler(AssetJobs.GENERATE_THUMBNAILS, new MediaPipeline(jdbi,
                         app.shoebox.jobs.JobClient.create(server.server().database().dataSource(), JobSchema.DEFAULT),
-                        app.shoebox.media.thumbnails.Thumbnailers.imageIo(),
+                        library, java.util.Optional.empty()).handler(AssetJobs.GENERATE_THUMBNAILS, new MediaPipeline.Tools(
+                        app.shoebox.media.metadata.MetadataExtractor.fromPath(), app.shoebox.media.thumbnails.Thumbnailers.imageIo(),
                         new app.shoebox.media.video.PosterFrame(java.util.Optional.empty(), Duration.ofSeconds(5)))), twice)
                 .build().start();
     }
