@@ -46,6 +46,11 @@ public final class PerceptualHash {
 
     /** The hash of an image file ImageIO can read (a thumbnail: WebP or JPEG). */
     public static long of(Path image) throws MediaException {
+        return of(decode(image));
+    }
+
+    /** Decodes an image file ImageIO can read (a thumbnail), for hashing. */
+    public static BufferedImage decode(Path image) throws MediaException {
         BufferedImage decoded;
         try {
             decoded = ImageIO.read(image.toFile());
@@ -57,7 +62,7 @@ public final class PerceptualHash {
         if (decoded == null) {
             throw new MediaException(MediaException.Reason.UNSUPPORTED, image, image + " is not an image ImageIO can read; hash the thumbnail instead");
         }
-        return of(decoded);
+        return decoded;
     }
 
     /** The hash of decoded pixels. */

@@ -5,6 +5,7 @@ import app.shoebox.jobs.JobOutcome;
 import app.shoebox.media.FileType;
 import app.shoebox.media.MediaException;
 import app.shoebox.media.hash.PerceptualHash;
+import app.shoebox.media.hash.ThumbHash;
 import app.shoebox.media.thumbnails.Thumbnailer;
 import app.shoebox.media.thumbnails.Thumbnails;
 import app.shoebox.media.video.PosterFrame;
@@ -13,6 +14,7 @@ import app.shoebox.server.live.ClientEvent;
 import app.shoebox.server.storage.LibraryPaths;
 import org.jdbi.v3.core.Jdbi;
 
+import java.awt.image.BufferedImage;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -22,7 +24,8 @@ import java.util.Optional;
 import java.util.UUID;
 
 /**
- * Makes an asset's thumbnail and preview (a video's from its poster frame) and its perceptual hash. Thumbnails live in
+ * Makes an asset's thumbnail and preview (a video's from its poster frame), its perceptual hash and
+ * its thumbhash (the placeholder clients show while the thumbnail loads), both from the preview. Thumbnails live in
  * {@code thumbs/<owner>/<aa>/<bb>/<asset>-thumbnail.webp|jpeg} and {@code ...-preview.jpeg}.
  */
 final class ThumbnailHandler implements AssetStep {
@@ -82,8 +85,12 @@ final class ThumbnailHandler implements AssetStep {
             return Result.ended(JobOutcome.retry("cannot write thumbnails of " + asset.originalFileName() + " to " + outDir + ": " + e));
         }
         long hash;
+        byte[] thumbhash;
         try {
-            hash = PerceptualHash.of(made.previewPath());
+            // One decode of the preview for both hashes; the original is decoded once, by the thumbnailer.
+            BufferedImage preview = PerceptualHash.decode(made.previewPath());
+            hash = PerceptualHash.of(preview);
+            thumbhash = ThumbHash.of(preview);
         } catch (MediaException e) {
             return Result.ended(JobOutcome.retry("cannot hash the preview of " + asset.originalFileName() + ": " + e.getMessage()));
         }
@@ -91,15 +98,16 @@ final class ThumbnailHandler implements AssetStep {
         String preview = folder + "/" + made.previewPath().getFileName();
         return Result.done(tx -> {
             try (PreparedStatement ps = tx.prepareStatement("""
-                    UPDATE assets SET thumbnail_path = ?, preview_path = ?, phash = ?,
+                    UPDATE assets SET thumbnail_path = ?, preview_path = ?, phash = ?, thumbhash = ?,
                         width = coalesce(width, ?), height = coalesce(height, ?)
                     WHERE id = ?""")) {
                 ps.setString(1, thumb);
                 ps.setString(2, preview);
                 ps.setLong(3, hash);
-                ps.setInt(4, made.width());
-                ps.setInt(5, made.height());
-                ps.setObject(6, id);
+                ps.setBytes(4, thumbhash);
+                ps.setInt(5, made.width());
+                ps.setInt(6, made.height());
+                ps.setObject(7, id);
                 ps.executeUpdate();
             }
             CatalogueEvents.publish(tx, ClientEvent.ASSET_UPDATE, asset.ownerId(), List.of(id));
