@@ -19,7 +19,7 @@ import java.util.UUID;
 
 /**
  * Reads an original's metadata (and its XMP sidecar) into {@code asset_exif} and the asset's dates
- * and size.
+ * and size, and pairs the halves of a live photo ({@link LivePhotos}).
  * Fields the user edited through the API ({@code locked_properties}) keep the user's value.
  */
 final class MetadataHandler implements AssetStep {
@@ -48,6 +48,9 @@ final class MetadataHandler implements AssetStep {
         return Result.done(tx -> {
             writeExif(tx, id, meta);
             writeAsset(tx, id, meta);
+            if (meta.livePhotoId().isPresent()) {
+                LivePhotos.link(tx, asset, meta.livePhotoId().get());
+            }
         });
     }
 

@@ -145,6 +145,7 @@ class MediaPipelineTest {
         BufferedImage p = ImageIO.read(new ByteArrayInputStream(preview.body()));
         assertThat(p.getWidth()).as("a preview is never larger than the original").isEqualTo(640);
         assertThat(p.getHeight()).isEqualTo(480);
+        assertThumbhashIsThePreviews(a, p);
 
         HttpResponse<byte[]> original = TestFiles.bytes(server.request("/api/assets/" + id + "/original", ADMIN_KEY).GET().build());
         assertThat(original.body()).isEqualTo(photo);
@@ -188,8 +189,99 @@ class MediaPipelineTest {
             BufferedImage poster = ImageIO.read(new ByteArrayInputStream(preview.body()));
             assertThat(poster.getWidth()).isEqualTo(320);
             assertThat(poster.getHeight()).isEqualTo(240);
+            assertThumbhashIsThePreviews(a, poster);
         } finally {
             Files.deleteIfExists(clip);
+        }
+    }
+
+    /** The asset's thumbhash (base64, as Immich returns it) is the one of the preview it serves. */
+    static void assertThumbhashIsThePreviews(JsonNode asset, BufferedImage preview) {
+        assertThat(asset.get("thumbhash").isTextual()).as("thumbhash in %s", asset).isTrue();
+        byte[] hash = java.util.Base64.getDecoder().decode(asset.get("thumbhash").asText());
+        assertThat(hash).isEqualTo(app.shoebox.media.hash.ThumbHash.of(preview));
+    }
+
+    /** Runs a tool; false (test skipped) if it is not installed here, a failure if it is missing under CI. */
+    static boolean run(String... command) throws IOException, InterruptedException {
+        Process p;
+        try {
+            p = new ProcessBuilder(command).redirectErrorStream(true).start();
+        } catch (IOException e) {
+            if ("true".equals(System.getenv("CI"))) {
+                throw new AssertionError(command[0] + " is required in CI (.ci/run installs it)", e);
+            }
+            return false;
+        }
+        String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        assertThat(p.waitFor()).as(String.join(" ", command) + ": " + out).isZero();
+        return true;
+    }
+
+    /**
+     * Apple's maker notes holding only the content identifier (tag 0x0011, which exiftool 12.57 calls
+     * {@code MediaGroupUUID} and Immich reads as {@code ContentIdentifier}): the header "Apple iOS",
+     * version 1, big-endian, one IFD entry, its text after the IFD. Offsets count from the header.
+     */
+    static byte[] appleMakerNotes(String contentId) {
+        byte[] text = (contentId + "\0").getBytes(StandardCharsets.US_ASCII);
+        java.nio.ByteBuffer b = java.nio.ByteBuffer.allocate(32 + text.length);
+        b.put("Apple iOS\0".getBytes(StandardCharsets.US_ASCII)).putShort((short) 1).put((byte) 'M').put((byte) 'M');
+        b.putShort((short) 1).putShort((short) 0x0011).putShort((short) 2).putInt(text.length).putInt(32).putInt(0);
+        b.put(text);
+        return b.array();
+    }
+
+    /**
+     * No licence-clean real pair is at hand: the still is a generated JPEG given Apple maker notes
+     * with the content identifier by exiftool, the motion half a MOV made by ffmpeg with the
+     * QuickTime key an iPhone writes. Both orders of upload pair; another identifier does not.
+     */
+    @Test
+    void theHalvesOfALivePhotoArePairedAndTheVideoHidden() throws Exception {
+        Path dir = Files.createTempDirectory("live");
+        try {
+            List<String[]> pairs = new ArrayList<>();
+            for (String cid : List.of("A1F3-LIVE-STILL-FIRST", "B2E4-LIVE-VIDEO-FIRST", "C3D5-LONELY")) {
+                Path still = dir.resolve(cid + ".jpg");
+                Files.write(still, jpeg(320, 240, cid.hashCode(), 0.9f));
+                Path notes = dir.resolve(cid + ".bin");
+                Files.write(notes, appleMakerNotes(cid));
+                if (!run("exiftool", "-q", "-overwrite_original", "-Make=Apple", "-Model=iPhone XR", "-MakerNotes<=" + notes, still.toString())) {
+                    Assumptions.abort("exiftool is not installed; skipping the live-photo test");
+                }
+                Path clip = dir.resolve(cid + ".mov");
+                if (!run("ffmpeg", "-loglevel", "error", "-y", "-f", "lavfi", "-i", "testsrc=duration=1:size=160x120:rate=10",
+                        "-pix_fmt", "yuv420p", "-movflags", "use_metadata_tags",
+                        "-metadata", "com.apple.quicktime.content.identifier=" + (cid.equals("C3D5-LONELY") ? "OTHER-ID" : cid),
+                        clip.toString())) {
+                    Assumptions.abort("ffmpeg is not installed; skipping the live-photo test");
+                }
+                pairs.add(new String[]{cid, still.toString(), clip.toString()});
+            }
+            String stillFirst = upload("IMG_0001.jpg", Files.readAllBytes(Path.of(pairs.get(0)[1])), null);
+            awaitIdle();
+            String itsVideo = upload("IMG_0001.mov", Files.readAllBytes(Path.of(pairs.get(0)[2])), null);
+            String videoFirst = upload("IMG_0002.mov", Files.readAllBytes(Path.of(pairs.get(1)[2])), null);
+            awaitIdle();
+            String itsStill = upload("IMG_0002.jpg", Files.readAllBytes(Path.of(pairs.get(1)[1])), null);
+            String lonely = upload("IMG_0003.jpg", Files.readAllBytes(Path.of(pairs.get(2)[1])), null);
+            String otherVideo = upload("IMG_0003.mov", Files.readAllBytes(Path.of(pairs.get(2)[2])), null);
+            awaitIdle();
+
+            assertThat(asset(stillFirst).get("livePhotoVideoId").asText()).isEqualTo(itsVideo);
+            assertThat(asset(itsStill).get("livePhotoVideoId").asText()).isEqualTo(videoFirst);
+            assertThat(asset(itsVideo).get("visibility").asText()).isEqualTo("hidden");
+            assertThat(asset(videoFirst).get("visibility").asText()).isEqualTo("hidden");
+            assertThat(asset(lonely).get("livePhotoVideoId").isNull()).as("different identifiers do not pair").isTrue();
+            assertThat(asset(otherVideo).get("visibility").asText()).isEqualTo("timeline");
+        } finally {
+            try (var files = Files.list(dir)) {
+                for (Path f : files.toList()) {
+                    Files.delete(f);
+                }
+            }
+            Files.delete(dir);
         }
     }
 
