@@ -118,7 +118,7 @@ public final class UploadBench implements Callable<Integer> {
                     futures.add(pool.submit(() -> {
                         for (int i = next.getAndIncrement(); i < jpegs.size(); i = next.getAndIncrement()) {
                             long t = System.nanoTime();
-                            upload(http, server.port(), "bench-" + i + ".jpg", jpegs.get(i));
+                            upload(http, server.port(), KEY, "bench-" + i + ".jpg", jpegs.get(i));
                             latencies.add(System.nanoTime() - t);
                         }
                         return null;
@@ -140,7 +140,8 @@ public final class UploadBench implements Callable<Integer> {
         }
     }
 
-    private static void upload(HttpClient http, int port, String name, byte[] content) throws IOException, InterruptedException {
+    /** One upload as Immich's clients send it; anything but 201 is an error. */
+    static void upload(HttpClient http, int port, String key, String name, byte[] content) throws IOException, InterruptedException {
         String boundary = "----bench-" + UUID.randomUUID();
         ByteArrayOutputStream out = new ByteArrayOutputStream(content.length + 1024);
         for (String[] f : new String[][] {{"deviceAssetId", name}, {"deviceId", "bench"},
@@ -153,7 +154,7 @@ public final class UploadBench implements Callable<Integer> {
         out.writeBytes(content);
         out.writeBytes(("\r\n--" + boundary + "--\r\n").getBytes(StandardCharsets.UTF_8));
         HttpResponse<String> r = http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/api/assets"))
-                .header("x-api-key", KEY).header("content-type", "multipart/form-data; boundary=" + boundary)
+                .header("x-api-key", key).header("content-type", "multipart/form-data; boundary=" + boundary)
                 .POST(HttpRequest.BodyPublishers.ofByteArray(out.toByteArray())).build(), HttpResponse.BodyHandlers.ofString());
         if (r.statusCode() != 201) {
             throw new IllegalStateException("upload of " + name + " answered " + r.statusCode() + ": " + r.body());

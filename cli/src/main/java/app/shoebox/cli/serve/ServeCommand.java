@@ -95,11 +95,16 @@ public final class ServeCommand implements Callable<Integer> {
 
     /** The same program, as {@code shoebox worker} on the same library and storage template. */
     private List<String> workerCommand() {
+        return workerCommand(catalogue.library, storageTemplate.value);
+    }
+
+    /** This program, as {@code shoebox worker} on {@code library} with {@code storageTemplate}. */
+    public static List<String> workerCommand(Path library, String storageTemplate) {
         String java = ProcessHandle.current().info().command()
                 .orElse(Path.of(System.getProperty("java.home"), "bin", "java").toString());
         return List.of(java, "--enable-native-access=ALL-UNNAMED", "-cp", System.getProperty("java.class.path"),
-                Main.class.getName(), "worker", "--library", catalogue.library.toAbsolutePath().toString(),
-                "--storage-template", storageTemplate.value);
+                Main.class.getName(), "worker", "--library", library.toAbsolutePath().toString(),
+                "--storage-template", storageTemplate);
     }
 
     /**

@@ -4,8 +4,6 @@ import app.shoebox.media.MediaException;
 import app.shoebox.media.SourceCheck;
 
 import javax.imageio.ImageIO;
-import java.awt.Graphics2D;
-import java.awt.RenderingHints;
 import java.awt.image.BufferedImage;
 import java.io.IOException;
 import java.nio.file.Path;
@@ -125,19 +123,12 @@ public final class PerceptualHash {
 
     private static double[][] grey32(BufferedImage image) {
         // Area averaging sees every source pixel, so noise and compression artefacts average out.
-        BufferedImage small = new BufferedImage(SIZE, SIZE, BufferedImage.TYPE_INT_RGB);
-        Graphics2D g = small.createGraphics();
-        try {
-            g.setRenderingHint(RenderingHints.KEY_INTERPOLATION, RenderingHints.VALUE_INTERPOLATION_BILINEAR);
-            g.drawImage(image.getScaledInstance(SIZE, SIZE, java.awt.Image.SCALE_AREA_AVERAGING), 0, 0, null);
-        } finally {
-            g.dispose();
-        }
+        double[] small = Pixels.shrink(image, SIZE, SIZE);
         double[][] grey = new double[SIZE][SIZE];
         for (int y = 0; y < SIZE; y++) {
             for (int x = 0; x < SIZE; x++) {
-                int rgb = small.getRGB(x, y);
-                grey[y][x] = 0.299 * (rgb >> 16 & 0xFF) + 0.587 * (rgb >> 8 & 0xFF) + 0.114 * (rgb & 0xFF);
+                int i = (y * SIZE + x) * 4;
+                grey[y][x] = 0.299 * Math.round(small[i]) + 0.587 * Math.round(small[i + 1]) + 0.114 * Math.round(small[i + 2]);
             }
         }
         return grey;

@@ -18,40 +18,17 @@ public final class ThumbHash {
     private ThumbHash() {
     }
 
-    /** The hash of decoded pixels of any size (shrunk here to at most 100x100 by box averaging). */
+    /** The hash of decoded pixels of any size (shrunk here to at most 100x100 by area averaging). */
     public static byte[] of(BufferedImage image) {
         int sw = image.getWidth();
         int sh = image.getHeight();
         double scale = Math.min(1.0, (double) MAX_SIDE / Math.max(sw, sh));
         int w = Math.max(1, (int) Math.round(sw * scale));
         int h = Math.max(1, (int) Math.round(sh * scale));
-        int[] src = image.getRGB(0, 0, sw, sh, null, 0, sw);
-        boolean alpha = image.getColorModel().hasAlpha();
+        double[] small = Pixels.shrink(image, w, h);
         byte[] rgba = new byte[w * h * 4];
-        for (int y = 0; y < h; y++) {
-            int y0 = y * sh / h;
-            int y1 = Math.max(y0 + 1, (y + 1) * sh / h);
-            for (int x = 0; x < w; x++) {
-                int x0 = x * sw / w;
-                int x1 = Math.max(x0 + 1, (x + 1) * sw / w);
-                long r = 0, g = 0, b = 0, a = 0;
-                for (int yy = y0; yy < y1; yy++) {
-                    int row = yy * sw;
-                    for (int xx = x0; xx < x1; xx++) {
-                        int p = src[row + xx];
-                        a += alpha ? p >>> 24 : 255;
-                        r += p >> 16 & 0xFF;
-                        g += p >> 8 & 0xFF;
-                        b += p & 0xFF;
-                    }
-                }
-                long n = (long) (y1 - y0) * (x1 - x0);
-                int o = (y * w + x) * 4;
-                rgba[o] = (byte) (r / n);
-                rgba[o + 1] = (byte) (g / n);
-                rgba[o + 2] = (byte) (b / n);
-                rgba[o + 3] = (byte) (a / n);
-            }
+        for (int i = 0; i < rgba.length; i++) {
+            rgba[i] = (byte) Math.round(small[i]);
         }
         return encode(w, h, rgba);
     }

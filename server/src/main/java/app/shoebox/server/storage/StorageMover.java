@@ -28,8 +28,10 @@ import java.util.UUID;
 /**
  * Moves an original (and its sidecar) to where the storage template says it belongs.
  *
- * <p>The order makes every step safe to crash in: copy to a temporary file beside the target,
- * fsync, check the copy's SHA-1 against the catalogue, rename into place, then change the path in
+ * <p>On the same file system the new name is a hard link to the original: no byte is read or
+ * written, and the file is never without a name. Elsewhere (another file system, or one without
+ * links) the original is copied to a temporary file beside the target, fsynced, checked against
+ * the catalogue's SHA-1 and renamed into place. Then the move changes the path in
  * the catalogue with a conditional update (only if the asset still points where it did) in the same
  * transaction that records the old file as orphaned; the old file is deleted after the commit. An
  * API read that looked up the old path a moment before keeps working (an open file survives its
@@ -72,14 +74,28 @@ public final class StorageMover {
     private record AssetRow(UUID id, UUID ownerId, String originalPath, Optional<String> sidecarPath,
                             String originalFileName, LocalDateTime localDateTime, boolean video, byte[] checksum) {}
 
+    /** How the new name gets the original's bytes. */
+    enum Placement {
+        /** A hard link where the file system allows one, a checked copy otherwise. */
+        LINK_OR_COPY,
+        /** Always a checked copy (what a move across file systems does). */
+        COPY
+    }
+
     private final Jdbi jdbi;
     private final Path library;
     private final StorageTemplate template;
+    private final Placement placement;
 
     public StorageMover(Jdbi jdbi, Path library, StorageTemplate template) {
+        this(jdbi, library, template, Placement.LINK_OR_COPY);
+    }
+
+    StorageMover(Jdbi jdbi, Path library, StorageTemplate template, Placement placement) {
         this.jdbi = jdbi;
         this.library = library.toAbsolutePath().normalize();
         this.template = template;
+        this.placement = placement;
     }
 
     public Outcome move(UUID assetId) throws IOException {
@@ -171,12 +187,17 @@ public final class StorageMover {
             }
             if (Files.exists(target)) {
                 // Left by a move that crashed before its catalogue update: adopt it if it is this file.
-                if (Files.size(target) == Files.size(source) && Arrays.equals(sha1(target), asset.checksum())) {
+                if (Files.isSameFile(target, source)
+                        || Files.size(target) == Files.size(source) && Arrays.equals(sha1(target), asset.checksum())) {
                     return candidate;
                 }
                 continue;
             }
             try {
+                if (placement == Placement.LINK_OR_COPY && linkDurably(source, target)) {
+                    // The same bytes under a second name: nothing to check, nothing was read.
+                    return candidate;
+                }
                 copyDurably(source, target, false);
             } catch (FileAlreadyExistsException raced) {
                 continue;
@@ -194,6 +215,27 @@ public final class StorageMover {
             return candidate;
         }
         throw new IOException("no free name for " + wanted + " after 10000 tries");
+    }
+
+    /**
+     * Gives the original a second name, durably (the folder is fsynced). False where links cannot
+     * be made (another file system, or one without hard links): the caller copies instead.
+     * Measured with {@code shoebox bench import}: the copy, fsync and checksum read each 12 MP
+     * original twice more and cost about as much CPU and disk as the metadata step.
+     */
+    private static boolean linkDurably(Path source, Path target) throws IOException {
+        Path dir = target.getParent();
+        Files.createDirectories(dir);
+        try {
+            Files.createLink(target, source);
+        } catch (FileAlreadyExistsException e) {
+            throw e;
+        } catch (IOException | UnsupportedOperationException e) {
+            log.debug("cannot link {} to {} ({}); copying instead", target, source, e.toString());
+            return false;
+        }
+        fsyncDirectory(dir);
+        return true;
     }
 
     /** Copies through a temporary file in the target folder, fsyncs it, and renames it into place. */

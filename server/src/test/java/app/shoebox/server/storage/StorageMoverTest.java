@@ -116,11 +116,23 @@ class StorageMoverTest {
     }
 
     @Test
-    void aCorruptSourceIsLeftWhereItIsAndSaidToBeDamagedForGood() throws IOException {
+    void onTheSameFileSystemTheOriginalIsLinkedNotCopied() throws IOException {
+        UUID id = asset("linked.jpg", "2018-05-06T07:08:09Z", "linked content");
+        Object inode = Files.getAttribute(library.resolve(path(id)), "unix:ino");
+        assertThat(mover.move(id)).isInstanceOf(StorageMover.Outcome.Moved.class);
+        assertThat(path(id)).isEqualTo("library/" + owner + "/2018/05/linked.jpg");
+        assertThat(Files.getAttribute(library.resolve(path(id)), "unix:ino")).as("the same file, not a copy").isEqualTo(inode);
+        assertThat(Files.getAttribute(library.resolve(path(id)), "unix:nlink")).as("the old name is gone").isEqualTo(1);
+    }
+
+    @Test
+    void aCorruptSourceIsLeftWhereItIsAndSaidToBeDamagedForGoodWhenCopied() throws IOException {
         UUID id = asset("bad.jpg", "2019-01-01T00:00:00Z", "good bytes");
         String before = path(id);
         Files.writeString(library.resolve(before), "bit rot");
-        assertThat(mover.move(id)).isInstanceOfSatisfying(StorageMover.Outcome.Damaged.class, d -> assertThat(d.reason())
+        StorageMover copying = new StorageMover(jdbi, library, StorageTemplate.parse(StorageTemplate.DEFAULT),
+                StorageMover.Placement.COPY);
+        assertThat(copying.move(id)).isInstanceOfSatisfying(StorageMover.Outcome.Damaged.class, d -> assertThat(d.reason())
                 .contains(before).contains("checksum").doesNotContain(library.toString()));
         assertThat(path(id)).isEqualTo(before);
         assertThat(library.resolve(before)).exists();

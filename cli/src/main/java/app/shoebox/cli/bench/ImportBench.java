@@ -1,0 +1,248 @@
+package app.shoebox.cli.bench;
+
+import app.shoebox.cli.serve.ServeCommand;
+import app.shoebox.server.ServerConfig;
+import app.shoebox.server.ShoeboxServer;
+import app.shoebox.server.storage.StorageTemplate;
+import app.shoebox.server.worker.WorkerSupervisor;
+import org.jdbi.v3.core.Jdbi;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+import java.io.IOException;
+import java.net.http.HttpClient;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.Callable;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+
+/**
+ * {@code shoebox bench import}: how far a whole import is from the decoding floor. N distinct
+ * 12-megapixel JPEGs go by HTTP into a fresh server that runs as {@code shoebox serve} does (embedded
+ * database, the default storage template, one supervised {@code shoebox worker}); the import time
+ * runs from the first upload until every asset has its thumbnail and preview and no job is left
+ * (metadata, storage move, thumbnails, duplicates). The floor is {@code vipsthumbnail} making the
+ * same two sizes from the same files, two processes at a time, in the same run.
+ */
+@Command(name = "import", mixinStandardHelpOptions = true,
+        description = "Time a whole import (upload, metadata, move, thumbnails, duplicates) against vipsthumbnail alone.")
+public final class ImportBench implements Callable<Integer> {
+
+    private static final String KEY = "import-bench-key-0123456789abcdef";
+
+    @Option(names = "--files", defaultValue = "150", description = "12-megapixel JPEGs imported (default ${DEFAULT-VALUE}).")
+    int files;
+
+    @Option(names = "--clients", defaultValue = "4", description = "Uploads at once (default ${DEFAULT-VALUE}).")
+    int clients;
+
+    @Option(names = "--floor-processes", defaultValue = "2",
+            description = "vipsthumbnail processes at once for the floor (default ${DEFAULT-VALUE}).")
+    int floorProcesses;
+
+    @Option(names = "--timeout", defaultValue = "900", description = "Seconds to wait for the import to finish (default ${DEFAULT-VALUE}).")
+    int timeoutSeconds;
+
+    @Override
+    public Integer call() throws Exception {
+        if (files < 1 || clients < 1 || floorProcesses < 1) {
+            throw new IllegalArgumentException("--files, --clients and --floor-processes must be positive");
+        }
+        Path work = Files.createTempDirectory("shoebox-bench-import-");
+        Map<String, String> figures = new LinkedHashMap<>();
+        try {
+            Path photos = Files.createDirectories(work.resolve("photos"));
+            System.out.printf("generating %d 4000x3000 JPEGs with ffmpeg...%n", files);
+            generate(photos, files);
+            List<Path> jpegs;
+            try (var list = Files.list(photos)) {
+                jpegs = list.sorted().toList();
+            }
+            long bytes = 0;
+            for (Path p : jpegs) {
+                bytes += Files.size(p);
+            }
+            figures.put("files", String.valueOf(jpegs.size()));
+            figures.put("megabytes", String.format(Locale.ROOT, "%.1f", bytes / 1e6));
+            figures.put("cores", String.valueOf(Runtime.getRuntime().availableProcessors()));
+            figures.put("loadavg_start", loadAverage());
+
+            double imported = importAll(work.resolve("library"), jpegs);
+            double floor = vipsthumbnail(work.resolve("floor"), jpegs);
+            figures.put("import_seconds", String.format(Locale.ROOT, "%.2f", imported));
+            figures.put("vipsthumbnail_seconds", String.format(Locale.ROOT, "%.2f", floor));
+            figures.put("import_over_vipsthumbnail", String.format(Locale.ROOT, "%.2f", imported / floor));
+            figures.put("loadavg_end", loadAverage());
+            figures.forEach((k, v) -> System.out.println(k + "=" + v));
+            return 0;
+        } finally {
+            deleteTree(work);
+        }
+    }
+
+    /** N distinct noisy test patterns (a different hue each), about as large as a phone's 12 MP JPEG. */
+    private static void generate(Path dir, int n) throws IOException, InterruptedException {
+        run(List.of("ffmpeg", "-loglevel", "error", "-y", "-f", "lavfi", "-i",
+                "testsrc2=size=4000x3000:rate=1,hue=h=t*47:s=1+mod(t\\,3)/2,noise=alls=18:allf=t+u",
+                "-frames:v", String.valueOf(n), "-q:v", "3", dir.resolve("IMG_%04d.jpg").toString()), 600);
+    }
+
+    /** Seconds from the first upload until every asset is done and no job is left. */
+    private double importAll(Path library, List<Path> jpegs) throws Exception {
+        ServerConfig config = ServerConfig.defaults(library).withBind("127.0.0.1", 0)
+                .withStorageTemplate(Optional.of(StorageTemplate.parse(StorageTemplate.DEFAULT)))
+                .withFirstAdmin(new ServerConfig.FirstAdmin(Optional.empty(), Optional.empty(), Optional.of(KEY)));
+        try (ShoeboxServer server = ShoeboxServer.start(config)) {
+            WorkerSupervisor worker = WorkerSupervisor.start(WorkerSupervisor.Settings.of(
+                    ServeCommand.workerCommand(library, StorageTemplate.DEFAULT),
+                    Map.of("SHOEBOX_DATABASE_URL", server.database().embeddedUrl().orElseThrow())));
+            try (ExecutorService pool = Executors.newFixedThreadPool(clients)) {
+                Jdbi jdbi = server.database().jdbi();
+                awaitWorker(jdbi);
+                HttpClient http = HttpClient.newHttpClient();
+                AtomicInteger next = new AtomicInteger();
+                long start = System.nanoTime();
+                List<Future<?>> futures = new ArrayList<>();
+                for (int c = 0; c < clients; c++) {
+                    futures.add(pool.submit(() -> {
+                        for (int i = next.getAndIncrement(); i < jpegs.size(); i = next.getAndIncrement()) {
+                            Path f = jpegs.get(i);
+                            UploadBench.upload(http, server.port(), KEY, f.getFileName().toString(), Files.readAllBytes(f));
+                        }
+                        return null;
+                    }));
+                }
+                for (Future<?> f : futures) {
+                    f.get();
+                }
+                double uploaded = (System.nanoTime() - start) / 1e9;
+                System.out.printf("uploaded %d files in %.2f s%n", jpegs.size(), uploaded);
+                long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(timeoutSeconds);
+                while (!done(jdbi, jpegs.size())) {
+                    if (System.nanoTime() > deadline) {
+                        throw new IllegalStateException("the import did not finish within " + timeoutSeconds + " s");
+                    }
+                    Thread.sleep(50);
+                }
+                double seconds = (System.nanoTime() - start) / 1e9;
+                System.out.printf("imported (metadata, move, thumbnails, duplicates) in %.2f s%n", seconds);
+                printSteps(jdbi);
+                return seconds;
+            } finally {
+                worker.close();
+            }
+        }
+    }
+
+    /** Waits until the worker's job node is up, so its start-up is not counted. */
+    private static void awaitWorker(Jdbi jdbi) throws InterruptedException {
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(120);
+        while (jdbi.withHandle(h -> h.createQuery("SELECT count(*) FROM shoebox_jobs.job_node WHERE node_id LIKE 'worker-%'")
+                .mapTo(Long.class).one()) == 0) {
+            if (System.nanoTime() > deadline) {
+                throw new IllegalStateException("the worker did not start within 120 s");
+            }
+            Thread.sleep(100);
+        }
+    }
+
+    /** Where the time went, per step: how long its jobs ran and how long they waited to be claimed. */
+    private static void printSteps(Jdbi jdbi) {
+        jdbi.useHandle(h -> h.createQuery("""
+                        SELECT kind, count(*) AS jobs,
+                               avg(extract(epoch FROM finished_at - attempted_at)) * 1000 AS run_ms,
+                               sum(extract(epoch FROM finished_at - attempted_at)) AS run_s,
+                               avg(extract(epoch FROM attempted_at - created_at)) * 1000 AS wait_ms,
+                               extract(epoch FROM max(finished_at) - min(created_at)) AS span_s
+                        FROM shoebox_jobs.job GROUP BY kind ORDER BY min(created_at)""")
+                .mapToMap().forEach(r -> System.out.printf(Locale.ROOT,
+                        "  %-32s %4d jobs, %7.1f ms each (%6.1f s in all), waited %7.1f ms, first to last %6.1f s%n",
+                        r.get("kind"), ((Number) r.get("jobs")).longValue(), ((Number) r.get("run_ms")).doubleValue(),
+                        ((Number) r.get("run_s")).doubleValue(), ((Number) r.get("wait_ms")).doubleValue(),
+                        ((Number) r.get("span_s")).doubleValue())));
+    }
+
+    private static boolean done(Jdbi jdbi, int expected) {
+        return jdbi.withHandle(h -> h.createQuery("""
+                        SELECT (SELECT count(*) FROM assets WHERE thumbnail_path IS NOT NULL AND preview_path IS NOT NULL) = :n
+                           AND NOT EXISTS (SELECT 1 FROM shoebox_jobs.job WHERE state IN ('available', 'running'))""")
+                .bind("n", expected).mapTo(Boolean.class).one());
+    }
+
+    /**
+     * The floor: the thumbnail (250, WebP) and the preview (1440, JPEG) of every file with
+     * {@code vipsthumbnail}, one invocation per size over a share of the files, so process start-up
+     * hardly counts; {@code floorProcesses} shares at once.
+     */
+    private double vipsthumbnail(Path out, List<Path> jpegs) throws Exception {
+        Files.createDirectories(out);
+        List<List<String>> shares = new ArrayList<>();
+        for (int i = 0; i < floorProcesses; i++) {
+            shares.add(new ArrayList<>());
+        }
+        for (int i = 0; i < jpegs.size(); i++) {
+            shares.get(i % floorProcesses).add(jpegs.get(i).toString());
+        }
+        long start = System.nanoTime();
+        try (ExecutorService pool = Executors.newFixedThreadPool(floorProcesses)) {
+            List<Future<?>> futures = new ArrayList<>();
+            for (List<String> share : shares) {
+                futures.add(pool.submit(() -> {
+                    for (String[] size : new String[][] {{"250", "%s-thumbnail.webp[Q=80,strip]"}, {"1440", "%s-preview.jpeg[Q=80,strip]"}}) {
+                        List<String> cmd = new ArrayList<>(List.of("vipsthumbnail", "-s", size[0], "-o", out.resolve(size[1]).toString()));
+                        cmd.addAll(share);
+                        run(cmd, 900);
+                    }
+                    return null;
+                }));
+            }
+            for (Future<?> f : futures) {
+                f.get();
+            }
+        }
+        double seconds = (System.nanoTime() - start) / 1e9;
+        System.out.printf("vipsthumbnail, %d at a time: %.2f s%n", floorProcesses, seconds);
+        return seconds;
+    }
+
+    private static void run(List<String> command, int timeoutSeconds) throws IOException, InterruptedException {
+        Process p;
+        try {
+            p = new ProcessBuilder(command).redirectErrorStream(true).start();
+        } catch (IOException e) {
+            throw new IllegalStateException(command.getFirst() + " is needed by this benchmark and could not be started: "
+                    + e.getMessage(), e);
+        }
+        byte[] output = p.getInputStream().readAllBytes();
+        if (!p.waitFor(timeoutSeconds, TimeUnit.SECONDS) || p.exitValue() != 0) {
+            p.destroyForcibly();
+            throw new IllegalStateException(command.getFirst() + " failed: " + new String(output).strip());
+        }
+    }
+
+    private static String loadAverage() {
+        try {
+            return Files.readString(Path.of("/proc/loadavg")).split(" ")[0];
+        } catch (IOException e) {
+            return "unknown";
+        }
+    }
+
+    private static void deleteTree(Path dir) throws IOException {
+        try (var paths = Files.walk(dir)) {
+            for (Path p : paths.sorted(java.util.Comparator.reverseOrder()).toList()) {
+                Files.deleteIfExists(p);
+            }
+        }
+    }
+}
