@@ -75,18 +75,18 @@ public final class ImportBench implements Callable<Integer> {
             figures.put("files", String.valueOf(jpegs.size()));
             figures.put("megabytes", String.format(Locale.ROOT, "%.1f", bytes / 1e6));
             figures.put("cores", String.valueOf(Runtime.getRuntime().availableProcessors()));
-            figures.put("loadavg_start", loadAverage());
+            figures.put("loadavg_start", UploadBench.loadAverage());
 
             double imported = importAll(work.resolve("library"), jpegs);
             double floor = vipsthumbnail(work.resolve("floor"), jpegs);
             figures.put("import_seconds", String.format(Locale.ROOT, "%.2f", imported));
             figures.put("vipsthumbnail_seconds", String.format(Locale.ROOT, "%.2f", floor));
             figures.put("import_over_vipsthumbnail", String.format(Locale.ROOT, "%.2f", imported / floor));
-            figures.put("loadavg_end", loadAverage());
+            figures.put("loadavg_end", UploadBench.loadAverage());
             figures.forEach((k, v) -> System.out.println(k + "=" + v));
             return 0;
         } finally {
-            deleteTree(work);
+            UploadBench.deleteTree(work);
         }
     }
 
@@ -227,22 +227,6 @@ public final class ImportBench implements Callable<Integer> {
         if (!p.waitFor(timeoutSeconds, TimeUnit.SECONDS) || p.exitValue() != 0) {
             p.destroyForcibly();
             throw new IllegalStateException(command.getFirst() + " failed: " + new String(output).strip());
-        }
-    }
-
-    private static String loadAverage() {
-        try {
-            return Files.readString(Path.of("/proc/loadavg")).split(" ")[0];
-        } catch (IOException e) {
-            return "unknown";
-        }
-    }
-
-    private static void deleteTree(Path dir) throws IOException {
-        try (var paths = Files.walk(dir)) {
-            for (Path p : paths.sorted(java.util.Comparator.reverseOrder()).toList()) {
-                Files.deleteIfExists(p);
-            }
         }
     }
 }
