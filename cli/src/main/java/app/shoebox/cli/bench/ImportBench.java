@@ -77,11 +77,14 @@ public final class ImportBench implements Callable<Integer> {
             figures.put("cores", String.valueOf(Runtime.getRuntime().availableProcessors()));
             figures.put("loadavg_start", UploadBench.loadAverage());
 
-            double imported = importAll(work.resolve("library"), jpegs);
-            double floor = vipsthumbnail(work.resolve("floor"), jpegs);
-            figures.put("import_seconds", String.format(Locale.ROOT, "%.2f", imported));
-            figures.put("vipsthumbnail_seconds", String.format(Locale.ROOT, "%.2f", floor));
-            figures.put("import_over_vipsthumbnail", String.format(Locale.ROOT, "%.2f", imported / floor));
+            double[] imported = importAll(work.resolve("library"), jpegs);
+            double[] floor = vipsthumbnail(work.resolve("floor"), jpegs);
+            figures.put("import_seconds", String.format(Locale.ROOT, "%.2f", imported[0]));
+            figures.put("vipsthumbnail_seconds", String.format(Locale.ROOT, "%.2f", floor[0]));
+            figures.put("import_over_vipsthumbnail", String.format(Locale.ROOT, "%.2f", imported[0] / floor[0]));
+            figures.put("import_cpu_seconds", String.format(Locale.ROOT, "%.2f", imported[1]));
+            figures.put("vipsthumbnail_cpu_seconds", String.format(Locale.ROOT, "%.2f", floor[1]));
+            figures.put("import_cpu_over_vipsthumbnail_cpu", String.format(Locale.ROOT, "%.2f", imported[1] / floor[1]));
             figures.put("loadavg_end", UploadBench.loadAverage());
             figures.forEach((k, v) -> System.out.println(k + "=" + v));
             return 0;
@@ -97,8 +100,12 @@ public final class ImportBench implements Callable<Integer> {
                 "-frames:v", String.valueOf(n), "-q:v", "3", dir.resolve("IMG_%04d.jpg").toString()), 600);
     }
 
-    /** Seconds from the first upload until every asset is done and no job is left. */
-    private double importAll(Path library, List<Path> jpegs) throws Exception {
+    /**
+     * Seconds from the first upload until every asset is done and no job is left, and the CPU
+     * seconds the server (with this benchmark's HTTP clients), the worker with its exiftool
+     * processes and PostgreSQL used meanwhile.
+     */
+    private double[] importAll(Path library, List<Path> jpegs) throws Exception {
         ServerConfig config = ServerConfig.defaults(library).withBind("127.0.0.1", 0)
                 .withStorageTemplate(Optional.of(StorageTemplate.parse(StorageTemplate.DEFAULT)))
                 .withFirstAdmin(new ServerConfig.FirstAdmin(Optional.empty(), Optional.empty(), Optional.of(KEY)));
@@ -109,6 +116,9 @@ public final class ImportBench implements Callable<Integer> {
             try (ExecutorService pool = Executors.newFixedThreadPool(clients)) {
                 Jdbi jdbi = server.database().jdbi();
                 awaitWorker(jdbi);
+                ProcessHandle workerProcess = worker.process().orElseThrow();
+                Optional<ProcessHandle> postgres = CpuTime.postmaster(library);
+                double[] cpuBefore = {CpuTime.self(), CpuTime.tree(workerProcess), postgres.map(CpuTime::tree).orElse(0.0)};
                 HttpClient http = HttpClient.newHttpClient();
                 AtomicInteger next = new AtomicInteger();
                 long start = System.nanoTime();
@@ -135,9 +145,15 @@ public final class ImportBench implements Callable<Integer> {
                     Thread.sleep(50);
                 }
                 double seconds = (System.nanoTime() - start) / 1e9;
-                System.out.printf("imported (metadata, move, thumbnails, duplicates) in %.2f s%n", seconds);
+                double serverCpu = CpuTime.self() - cpuBefore[0];
+                double workers = CpuTime.tree(workerProcess) - cpuBefore[1];
+                double database = postgres.map(CpuTime::tree).orElse(0.0) - cpuBefore[2];
+                double cpu = serverCpu + workers + database;
+                System.out.printf("imported (metadata, move, thumbnails, duplicates) in %.2f s, %.1f CPU s: server and uploaders %.1f, "
+                                + "worker with exiftool %.1f, PostgreSQL %s%n", seconds, cpu, serverCpu, workers,
+                        postgres.isPresent() ? String.format(Locale.ROOT, "%.1f", database) : "not found, not counted");
                 printSteps(jdbi);
-                return seconds;
+                return new double[] {seconds, cpu};
             } finally {
                 worker.close();
             }
@@ -184,7 +200,7 @@ public final class ImportBench implements Callable<Integer> {
      * {@code vipsthumbnail}, one invocation per size over a share of the files, so process start-up
      * hardly counts; {@code floorProcesses} shares at once.
      */
-    private double vipsthumbnail(Path out, List<Path> jpegs) throws Exception {
+    private double[] vipsthumbnail(Path out, List<Path> jpegs) throws Exception {
         Files.createDirectories(out);
         List<List<String>> shares = new ArrayList<>();
         for (int i = 0; i < floorProcesses; i++) {
@@ -193,6 +209,7 @@ public final class ImportBench implements Callable<Integer> {
         for (int i = 0; i < jpegs.size(); i++) {
             shares.get(i % floorProcesses).add(jpegs.get(i).toString());
         }
+        double cpuBefore = CpuTime.reapedChildren();
         long start = System.nanoTime();
         try (ExecutorService pool = Executors.newFixedThreadPool(floorProcesses)) {
             List<Future<?>> futures = new ArrayList<>();
@@ -211,8 +228,9 @@ public final class ImportBench implements Callable<Integer> {
             }
         }
         double seconds = (System.nanoTime() - start) / 1e9;
-        System.out.printf("vipsthumbnail, %d at a time: %.2f s%n", floorProcesses, seconds);
-        return seconds;
+        double cpu = CpuTime.reapedChildren() - cpuBefore;
+        System.out.printf("vipsthumbnail, %d at a time: %.2f s, %.1f CPU s%n", floorProcesses, seconds, cpu);
+        return new double[] {seconds, cpu};
     }
 
     private static void run(List<String> command, int timeoutSeconds) throws IOException, InterruptedException {
