@@ -9,9 +9,9 @@ import app.shoebox.server.users.UserService;
 import java.util.List;
 
 /** A second user with an all-powerful API key, for ownership tests. */
-record Users(User user, String apiKey) {
+public record Users(User user, String apiKey) {
 
-    static Users create(ServerFixture server, String email) {
+    public static Users create(ServerFixture server, String email) {
         var jdbi = server.server().database().jdbi();
         User user = new UserService(jdbi).create(email, "Other", "another password", false);
         String key = new ApiKeyService(jdbi).create(user.id(), "test", List.of(Permission.ALL)).secret();

@@ -156,22 +156,13 @@ class MediaPipelineTest {
     void aVideoGetsItsDurationAndAPosterThumbnail() throws Exception {
         Path clip = Files.createTempFile("clip", ".mp4");
         try {
-            ProcessBuilder ffmpeg = new ProcessBuilder("ffmpeg", "-loglevel", "error", "-y", "-f", "lavfi",
+            if (!run("ffmpeg", "-loglevel", "error", "-y", "-f", "lavfi",
                     "-i", "testsrc=duration=2:size=320x240:rate=10", "-pix_fmt", "yuv420p",
                     // The key an iPhone writes into the MOV half of a live photo.
                     "-movflags", "use_metadata_tags", "-metadata", "com.apple.quicktime.content.identifier=5D1B-LIVE",
-                    clip.toString());
-            Process p;
-            try {
-                p = ffmpeg.redirectErrorStream(true).start();
-            } catch (IOException e) {
-                if ("true".equals(System.getenv("CI"))) {
-                    throw new AssertionError("ffmpeg is required in CI (.ci/run installs it)", e);
-                }
+                    clip.toString())) {
                 Assumptions.abort("ffmpeg is not installed; skipping the video pipeline test");
-                return;
             }
-            assertThat(p.waitFor()).as(new String(p.getInputStream().readAllBytes())).isZero();
             String id = upload("clip.mp4", Files.readAllBytes(clip), null);
             awaitIdle();
 
@@ -235,14 +226,15 @@ class MediaPipelineTest {
     /**
      * No licence-clean real pair is at hand: the still is a generated JPEG given Apple maker notes
      * with the content identifier by exiftool, the motion half a MOV made by ffmpeg with the
-     * QuickTime key an iPhone writes. Both orders of upload pair; another identifier does not.
+     * QuickTime key an iPhone writes. Both orders of upload pair; another identifier, or the same
+     * identifier on another user's video, does not.
      */
     @Test
     void theHalvesOfALivePhotoArePairedAndTheVideoHidden() throws Exception {
         Path dir = Files.createTempDirectory("live");
         try {
             List<String[]> pairs = new ArrayList<>();
-            for (String cid : List.of("A1F3-LIVE-STILL-FIRST", "B2E4-LIVE-VIDEO-FIRST", "C3D5-LONELY")) {
+            for (String cid : List.of("A1F3-LIVE-STILL-FIRST", "B2E4-LIVE-VIDEO-FIRST", "C3D5-LONELY", "D4E6-OTHER-OWNER")) {
                 Path still = dir.resolve(cid + ".jpg");
                 Files.write(still, jpeg(320, 240, cid.hashCode(), 0.9f));
                 Path notes = dir.resolve(cid + ".bin");
@@ -267,6 +259,11 @@ class MediaPipelineTest {
             String itsStill = upload("IMG_0002.jpg", Files.readAllBytes(Path.of(pairs.get(1)[1])), null);
             String lonely = upload("IMG_0003.jpg", Files.readAllBytes(Path.of(pairs.get(2)[1])), null);
             String otherVideo = upload("IMG_0003.mov", Files.readAllBytes(Path.of(pairs.get(2)[2])), null);
+            String mine = upload("IMG_0004.jpg", Files.readAllBytes(Path.of(pairs.get(3)[1])), null);
+            app.shoebox.server.assets.Users someoneElse = app.shoebox.server.assets.Users.create(server, "live-other@example.com");
+            HttpResponse<String> theirs = TestFiles.upload(server, someoneElse.apiKey(),
+                    Multipart.asset("IMG_0004.mov", Files.readAllBytes(Path.of(pairs.get(3)[2]))));
+            assertThat(theirs.statusCode()).as(theirs.body()).isEqualTo(201);
             awaitIdle();
 
             assertThat(asset(stillFirst).get("livePhotoVideoId").asText()).isEqualTo(itsVideo);
@@ -275,6 +272,9 @@ class MediaPipelineTest {
             assertThat(asset(videoFirst).get("visibility").asText()).isEqualTo("hidden");
             assertThat(asset(lonely).get("livePhotoVideoId").isNull()).as("different identifiers do not pair").isTrue();
             assertThat(asset(otherVideo).get("visibility").asText()).isEqualTo("timeline");
+            assertThat(asset(mine).get("livePhotoVideoId").isNull()).as("another user's video never pairs").isTrue();
+            HttpResponse<String> theirVideo = server.get("/api/assets/" + json(theirs).get("id").asText(), someoneElse.apiKey());
+            assertThat(json(theirVideo).get("visibility").asText()).isEqualTo("timeline");
         } finally {
             try (var files = Files.list(dir)) {
                 for (Path f : files.toList()) {
