@@ -1,0 +1,104 @@
+package app.shoebox.cli.upload;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * {@code shoebox upload from-folder} against a real server: every file arrives exactly once, with
+ * the date of the file and in the album of its folder, live photos linked, sidecars with their
+ * photos, hidden and unsupported files left out and reported; a second run sends nothing and reads
+ * no file; a changed file is the only one read again.
+ */
+class UploadFromFolderTest {
+
+    private static UploadServer server;
+
+    @BeforeAll
+    static void start() throws Exception {
+        server = UploadServer.start("upload_folder");
+    }
+
+    @AfterAll
+    static void stop() {
+        server.close();
+    }
+
+    @Test
+    void everyFileArrivesOnceWithItsDateAndAlbumAndASecondRunReadsNothing() throws Exception {
+        Path photos = server.dir("photos");
+        Path cache = server.dir("cache");
+        Instant beachTime = Instant.parse("2019-07-01T10:00:00Z");
+        byte[] beach = TestMedia.jpeg(30_000);
+        TestMedia.write(photos.resolve("Trip/beach.jpg"), beach, beachTime);
+        TestMedia.write(photos.resolve("Trip/beach-copy.jpg"), beach, beachTime);
+        Path dunes = TestMedia.write(photos.resolve("Trip/dunes.jpg"), TestMedia.jpeg(20_000), Instant.parse("2019-07-02T08:30:00Z"));
+        TestMedia.write(photos.resolve("Garden/rose.jpg"), TestMedia.jpeg(10_000), Instant.parse("2021-05-05T12:00:00Z"));
+        Files.writeString(photos.resolve("Garden/rose.jpg.xmp"), "<x:xmpmeta xmlns:x=\"adobe:ns:meta/\"><rdf:RDF "
+                + "xmlns:rdf=\"http://www.w3.org/1999/02/22-rdf-syntax-ns#\"/></x:xmpmeta>");
+        TestMedia.write(photos.resolve("Phone/IMG_0001.HEIC"), TestMedia.heic(8_000), Instant.parse("2022-01-01T00:00:00Z"));
+        TestMedia.write(photos.resolve("Phone/IMG_0001.MOV"), TestMedia.mov(12_000), Instant.parse("2022-01-01T00:00:00Z"));
+        Files.writeString(photos.resolve("notes.txt"), "not a photo");
+        TestMedia.write(photos.resolve(".DS_Store"), new byte[]{1, 2, 3});
+        TestMedia.write(photos.resolve(".thumbnails/secret.jpg"), TestMedia.jpeg(100));
+
+        Path first = server.root.resolve("first.json");
+        int exit = server.upload("from-folder", "--cache-dir", cache.toString(), "--album-from-folder", "--report", first.toString(),
+                photos.toString());
+
+        assertThat(exit).isZero();
+        JsonNode r = UploadServer.report(first);
+        assertThat(counts(r)).containsExactlyInAnyOrderEntriesOf(Map.of("found", 8L, "uploaded", 5L, "duplicates", 1L,
+                "skipped", 2L, "failed", 0L, "unprocessed", 0L));
+        assertThat(r.get("skipped").toString()).contains("notes.txt").contains(".txt").contains(".DS_Store").contains("hidden file");
+        assertThat(r.get("notes").toString()).as("the hidden folder is named in the report").contains(".thumbnails");
+        assertThat(r.get("filesRead").asLong()).as("each new file read once to hash and once to send").isEqualTo(11);
+
+        assertThat(server.assetCount()).isEqualTo(5);
+        assertThat(server.albums()).containsExactly("Garden:1", "Phone:2", "Trip:2");
+        Instant stored = server.db().withHandle(h -> h.createQuery(
+                "SELECT file_created_at FROM assets WHERE original_file_name LIKE 'beach%'").mapTo(Instant.class).one());
+        assertThat(stored).isEqualTo(beachTime);
+        boolean sidecar = server.db().withHandle(h -> h.createQuery(
+                "SELECT sidecar_path IS NOT NULL FROM assets WHERE original_file_name = 'rose.jpg'").mapTo(Boolean.class).one());
+        assertThat(sidecar).as("the XMP sidecar went up with its photo").isTrue();
+        List<String> live = server.db().withHandle(h -> h.createQuery("""
+                SELECT s.original_file_name || '->' || v.original_file_name || ':' || v.visibility
+                FROM assets s JOIN assets v ON v.id = s.live_photo_video_id""").mapTo(String.class).list());
+        assertThat(live).as("the live photo's still points at its hidden motion part").containsExactly("IMG_0001.HEIC->IMG_0001.MOV:hidden");
+
+        Path second = server.root.resolve("second.json");
+        assertThat(server.upload("from-folder", "--cache-dir", cache.toString(), "--album-from-folder", "--report",
+                second.toString(), photos.toString())).isZero();
+        JsonNode again = UploadServer.report(second);
+        assertThat(counts(again)).containsEntry("uploaded", 0L).containsEntry("duplicates", 6L).containsEntry("found", 8L);
+        assertThat(again.get("filesRead").asLong()).as("no unchanged file is read on a second run").isZero();
+        assertThat(server.assetCount()).isEqualTo(5);
+        assertThat(server.albums()).containsExactly("Garden:1", "Phone:2", "Trip:2");
+
+        TestMedia.write(dunes, TestMedia.jpeg(21_000), Instant.parse("2019-07-02T08:31:00Z"));
+        Path third = server.root.resolve("third.json");
+        assertThat(server.upload("from-folder", "--cache-dir", cache.toString(), "--album-from-folder", "--report",
+                third.toString(), photos.toString())).isZero();
+        JsonNode changed = UploadServer.report(third);
+        assertThat(changed.get("filesRead").asLong()).as("only the changed file is read: to hash it and to send it").isEqualTo(2);
+        assertThat(counts(changed)).containsEntry("uploaded", 1L).containsEntry("duplicates", 5L);
+        assertThat(server.albums()).containsExactly("Garden:1", "Phone:2", "Trip:3");
+    }
+
+    static Map<String, Long> counts(JsonNode report) {
+        JsonNode c = report.get("counts");
+        return Map.of("found", c.get("found").asLong(), "uploaded", c.get("uploaded").asLong(),
+                "duplicates", c.get("duplicates").asLong(), "skipped", c.get("skipped").asLong(),
+                "failed", c.get("failed").asLong(), "unprocessed", c.get("unprocessed").asLong());
+    }
+}

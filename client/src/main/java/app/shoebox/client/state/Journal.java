@@ -1,0 +1,108 @@
+package app.shoebox.client.state;
+
+import app.shoebox.client.sources.ItemKey;
+
+import java.nio.file.Path;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.ConcurrentHashMap;
+
+/**
+ * What earlier runs did with each file on one server for one user, so that an interrupted run
+ * resumes where it stopped: an upload whose follow-ups (metadata, albums, stack, live-photo link)
+ * were cut off is finished, and a file done before is not looked at again.
+ *
+ * <p>File {@code journal/<server key>.v1}: one line per step, {@code U|D <path key> <stamp> <asset id>}.
+ * {@code U} is written as soon as the server created the asset, {@code D} when everything the run
+ * owed that file is done. A file changed since (other stamp) counts as never seen.
+ */
+public final class Journal implements AutoCloseable {
+
+    public enum State { UPLOADED, DONE }
+
+    /** What the journal knows about a file. */
+    public record Entry(State state, String assetId) {
+    }
+
+    private record Line(long stamp, State state, String assetId) {
+    }
+
+    private final Map<Long, Line> entries = new ConcurrentHashMap<>();
+    private final AppendLog log;
+
+    private Journal(AppendLog log) {
+        this.log = log;
+    }
+
+    public static Journal open(Path file) {
+        Map<Long, Line> loaded = new ConcurrentHashMap<>();
+        AppendLog log = AppendLog.open(file, line -> parse(line, loaded));
+        Journal j = new Journal(log);
+        j.entries.putAll(loaded);
+        return j;
+    }
+
+    /** A journal that writes nothing (dry runs). */
+    public static Journal none() {
+        return new Journal(null);
+    }
+
+    private static void parse(String line, Map<Long, Line> into) {
+        String[] f = line.split(" ");
+        if (f.length != 4 || f[3].isEmpty() || !(f[0].equals("U") || f[0].equals("D"))) {
+            return;
+        }
+        Optional<Long> path = AppendLog.hex64(f[1]);
+        Optional<Long> stamp = AppendLog.hex64(f[2]);
+        if (path.isEmpty() || stamp.isEmpty()) {
+            return;
+        }
+        into.put(path.get(), new Line(stamp.get(), f[0].equals("U") ? State.UPLOADED : State.DONE, f[3]));
+    }
+
+    public Optional<Entry> get(ItemKey key) {
+        Line l = entries.get(key.path());
+        return l != null && l.stamp() == key.stamp() ? Optional.of(new Entry(l.state(), l.assetId())) : Optional.empty();
+    }
+
+    public void uploaded(ItemKey key, String assetId) {
+        record(key, State.UPLOADED, assetId);
+    }
+
+    public void done(ItemKey key, String assetId) {
+        record(key, State.DONE, assetId);
+    }
+
+    private void record(ItemKey key, State state, String assetId) {
+        if (assetId.contains(" ") || assetId.isEmpty()) {
+            throw new IllegalArgumentException("asset id '" + assetId + "'");
+        }
+        Line old = entries.put(key.path(), new Line(key.stamp(), state, assetId));
+        if (log != null && !new Line(key.stamp(), state, assetId).equals(old)) {
+            log.append(line(state, key.path(), key.stamp(), assetId));
+        }
+    }
+
+    private static String line(State state, long path, long stamp, String assetId) {
+        return (state == State.UPLOADED ? "U " : "D ") + String.format("%016x %016x ", path, stamp) + assetId;
+    }
+
+    /** Pushes what was written to the disk; called every few seconds and at the end. */
+    public void sync() {
+        if (log != null) {
+            log.sync();
+        }
+    }
+
+    @Override
+    public void close() {
+        if (log == null) {
+            return;
+        }
+        log.compactAndClose(entries.size(), () -> {
+            java.util.List<String> live = new java.util.ArrayList<>(entries.size());
+            entries.forEach((p, l) -> live.add(line(l.state(), p, l.stamp(), l.assetId())));
+            return live;
+        });
+    }
+}
