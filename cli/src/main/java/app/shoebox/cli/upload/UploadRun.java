@@ -71,7 +71,7 @@ final class UploadRun {
             }
             Source source = sourceFor.apply(info.mediaTypes());
             try (HashCache hashes = HashCache.open(cache.ensure());
-                 Journal journal = Journal.open(cache.ensure("journals").resolve(serverKey + ".v1"))) {
+                 Journal journal = Journal.open(cache.ensure("journals").resolve(CacheDir.userKey(info.user().id()) + ".v1"))) {
                 return upload(api, info, pauser, source, hashes, journal, sourceDescription);
             }
         }

@@ -229,8 +229,12 @@ public final class Http implements AutoCloseable {
         long limit = settings.idleTimeout().toNanos();
         long now = System.nanoTime();
         for (Exchange e : active) {
-            if (now - e.lastActivity() > limit) {
-                e.expire();
+            if (now - e.lastActivity() > limit + e.drainAllowanceNanos()) {
+                try {
+                    e.expire();
+                } catch (RuntimeException | Error x) {
+                    // A periodic task that throws is never run again: the watch must outlive any one exchange.
+                }
             }
         }
     }

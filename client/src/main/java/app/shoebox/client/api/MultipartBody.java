@@ -207,7 +207,7 @@ public final class MultipartBody {
         }
 
         private int counted(int n) {
-            exchange.touch();
+            exchange.moved(n);
             sent.add(n);
             return n;
         }

@@ -13,8 +13,10 @@ import java.util.Map;
 /**
  * Where the uploader keeps what outlives a run: {@code $XDG_CACHE_HOME/shoebox/uploader} (by
  * default {@code ~/.cache/shoebox/uploader}), or the folder given with {@code --cache-dir}.
- * The hash cache is shared by all servers (a file's SHA-1 does not depend on where it goes); the
- * journal and the record of paused queues are kept per server and user ({@link #serverKey}).
+ * The hash cache is shared by all servers (a file's SHA-1 does not depend on where it goes). The
+ * journal is kept per user of a server ({@link #userKey}): user ids are UUIDs, unique to one
+ * server, so a server reached by another address (its IP, its name, a proxy) keeps its journal.
+ * Records of paused queues are kept per server address and user ({@link #serverKey}).
  */
 public record CacheDir(Path root) {
 
@@ -43,10 +45,19 @@ public record CacheDir(Path root) {
         }
     }
 
-    /** A short, stable name for a server and user: state of one never mixes with another's. */
+    /** A short, stable name for a server address and user: state of one never mixes with another's. */
     public static String serverKey(String apiUrl, String userId) {
+        return shortHash(apiUrl + "\n" + userId);
+    }
+
+    /** A short, stable name for a user of a server, whatever address the server is reached by. */
+    public static String userKey(String userId) {
+        return shortHash("user\n" + userId);
+    }
+
+    private static String shortHash(String s) {
         try {
-            byte[] d = MessageDigest.getInstance("SHA-256").digest((apiUrl + "\n" + userId).getBytes(StandardCharsets.UTF_8));
+            byte[] d = MessageDigest.getInstance("SHA-256").digest(s.getBytes(StandardCharsets.UTF_8));
             return HexFormat.of().formatHex(d, 0, 8);
         } catch (NoSuchAlgorithmException e) {
             throw new IllegalStateException(e);

@@ -12,13 +12,33 @@ import java.util.concurrent.ConcurrentHashMap;
  * resumes where it stopped: an upload whose follow-ups (metadata, albums, stack, live-photo link)
  * were cut off is finished, and a file done before is not looked at again.
  *
- * <p>File {@code journal/<server key>.v1}: one line per step, {@code U|D <path key> <stamp> <asset id>}.
- * {@code U} is written as soon as the server created the asset, {@code D} when everything the run
- * owed that file is done. A file changed since (other stamp) counts as never seen.
+ * <p>File {@code journals/<user key>.v1}: one line per step, {@code S|U|D <path key> <stamp> <asset id or ->}.
+ * {@code S} is written before the file is sent (a run killed while the server was answering left
+ * no other trace, yet the server may have the file), {@code U} as soon as the server created the
+ * asset, {@code D} when everything the run owed the file is done. A file changed since (other
+ * stamp) counts as never seen.
  */
 public final class Journal implements AutoCloseable {
 
-    public enum State { UPLOADED, DONE }
+    public enum State {
+        /** Being sent: the server may or may not have it. */
+        SENDING,
+        UPLOADED,
+        DONE;
+
+        char code() {
+            return this == SENDING ? 'S' : this == UPLOADED ? 'U' : 'D';
+        }
+
+        static State of(String code) {
+            return switch (code) {
+                case "S" -> SENDING;
+                case "U" -> UPLOADED;
+                case "D" -> DONE;
+                default -> null;
+            };
+        }
+    }
 
     /** What the journal knows about a file. */
     public record Entry(State state, String assetId) {
@@ -49,7 +69,8 @@ public final class Journal implements AutoCloseable {
 
     private static void parse(String line, Map<Long, Line> into) {
         String[] f = line.split(" ");
-        if (f.length != 4 || f[3].isEmpty() || !(f[0].equals("U") || f[0].equals("D"))) {
+        State state = f.length == 4 ? State.of(f[0]) : null;
+        if (state == null || f[3].isEmpty()) {
             return;
         }
         Optional<Long> path = AppendLog.hex64(f[1]);
@@ -57,12 +78,17 @@ public final class Journal implements AutoCloseable {
         if (path.isEmpty() || stamp.isEmpty()) {
             return;
         }
-        into.put(path.get(), new Line(stamp.get(), f[0].equals("U") ? State.UPLOADED : State.DONE, f[3]));
+        into.put(path.get(), new Line(stamp.get(), state, f[3]));
     }
 
     public Optional<Entry> get(ItemKey key) {
         Line l = entries.get(key.path());
         return l != null && l.stamp() == key.stamp() ? Optional.of(new Entry(l.state(), l.assetId())) : Optional.empty();
+    }
+
+    /** About to send the file: if this run dies, the next one knows the server may have it from us. */
+    public void sending(ItemKey key) {
+        record(key, State.SENDING, "-");
     }
 
     public void uploaded(ItemKey key, String assetId) {
@@ -84,7 +110,7 @@ public final class Journal implements AutoCloseable {
     }
 
     private static String line(State state, long path, long stamp, String assetId) {
-        return (state == State.UPLOADED ? "U " : "D ") + String.format("%016x %016x ", path, stamp) + assetId;
+        return state.code() + String.format(" %016x %016x ", path, stamp) + assetId;
     }
 
     /** Pushes what was written to the disk; called every few seconds and at the end. */

@@ -137,8 +137,9 @@ public final class UploadPipeline {
             this.id = id;
         }
 
+        /** An earlier run sent this file and stopped before finishing with it. */
         boolean resumed() {
-            return journal.map(j -> j.state() == Journal.State.UPLOADED).orElse(false);
+            return journal.map(j -> j.state() != Journal.State.DONE).orElse(false);
         }
 
         /** Follow-ups this run owes the file: it was created now, or by a run that stopped before finishing it. */
@@ -634,6 +635,7 @@ public final class UploadPipeline {
         }
         ApiClient.UploadResult r;
         try {
+            journal.sending(a.key());
             r = api.upload(request);
             limiter.success(r.serverNanos());
             networkFailuresInARow.set(0);
