@@ -1,13 +1,11 @@
 package app.shoebox.cli.upload;
 
-import app.shoebox.client.sources.Grouper;
 import app.shoebox.client.sources.folder.FolderSource;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -41,26 +39,19 @@ public final class FromFolderCommand implements Callable<Integer> {
     @Option(names = "--album", paramLabel = "NAME", description = "Put every file in this album.")
     String album;
 
-    @Option(names = "--stack-raw-jpeg", description = "Stack a RAW file with the JPEG or HEIC of the same name (JPEG on top).")
-    boolean stackRawJpeg;
-
-    @Option(names = "--stack-bursts", description = "Stack the photos of a burst (cover on top).")
-    boolean stackBursts;
+    @Mixin
+    StackOptions stacks;
 
     @Option(names = "--follow-symlinks", description = "Follow symbolic links that lead outside the folder.")
     boolean followSymlinks;
 
     @Override
     public Integer call() throws Exception {
-        for (Path p : paths) {
-            if (!Files.exists(p)) {
-                throw new IllegalArgumentException(p + " does not exist");
-            }
-        }
+        UploadRun.requireExisting(paths);
         FolderSource.Options folder = new FolderSource.Options(include, exclude, includeHidden, albumFromFolder,
-                Optional.ofNullable(album).filter(a -> !a.isBlank()), new Grouper.Options(stackRawJpeg, stackBursts),
+                Optional.ofNullable(album).filter(a -> !a.isBlank()), stacks.grouping(),
                 followSymlinks, options.syncMetadata);
         return new UploadRun(options, System.getenv(), System.out, System.err)
-                .run(types -> new FolderSource(paths, types, folder), paths.toString());
+                .run((types, hashes) -> new FolderSource(paths, types, folder), paths.toString());
     }
 }

@@ -7,7 +7,7 @@ import picocli.CommandLine.Command;
 @Command(name = "upload", mixinStandardHelpOptions = true,
         description = {"Upload photos and videos to a Shoebox or Immich server: deduplicated by checksum, resumable,",
                 "pausing the server's heavy background queues while it runs."},
-        subcommands = {FromFolderCommand.class})
+        subcommands = {FromFolderCommand.class, FromGooglePhotosCommand.class})
 public final class UploadCommand implements Runnable {
 
     @CommandLine.Spec

@@ -24,7 +24,6 @@ import java.util.Optional;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicReference;
-import java.util.function.Function;
 
 /**
  * One {@code shoebox upload} run, whatever the source: connect, resume what a killed run left
@@ -52,7 +51,21 @@ final class UploadRun {
         this.err = err;
     }
 
-    int run(Function<ServerInfo.MediaTypes, Source> sourceFor, String sourceDescription) throws InterruptedException {
+    static void requireExisting(java.util.List<java.nio.file.Path> paths) {
+        for (java.nio.file.Path p : paths) {
+            if (!java.nio.file.Files.exists(p)) {
+                throw new IllegalArgumentException(p + " does not exist");
+            }
+        }
+    }
+
+    /** Makes the source once the server's media types are known; sources that hash as they scan get the cache. */
+    @FunctionalInterface
+    interface SourceFactory {
+        Source create(ServerInfo.MediaTypes types, HashCache hashes);
+    }
+
+    int run(SourceFactory sourceFor, String sourceDescription) throws InterruptedException, java.io.IOException {
         if (o.concurrency < 0 || o.idleTimeout < 1 || o.retries < 0 || o.progressInterval < 1) {
             throw new IllegalArgumentException("--concurrency must be 0 or more, --idle-timeout and --progress-interval 1 or more, "
                     + "--retries 0 or more");
@@ -69,9 +82,9 @@ final class UploadRun {
             if (!o.dryRun) {
                 pauser.recoverLeftOver();
             }
-            Source source = sourceFor.apply(info.mediaTypes());
             try (HashCache hashes = HashCache.open(cache.ensure());
-                 Journal journal = Journal.open(cache.ensure("journals").resolve(CacheDir.userKey(info.user().id()) + ".v1"))) {
+                 Journal journal = Journal.open(cache.ensure("journals").resolve(CacheDir.userKey(info.user().id()) + ".v1"));
+                 Source source = sourceFor.create(info.mediaTypes(), hashes)) {
                 return upload(api, info, pauser, source, hashes, journal, sourceDescription);
             }
         }

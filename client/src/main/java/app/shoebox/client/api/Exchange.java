@@ -28,6 +28,7 @@ public final class Exchange {
     private long windowBytes;
     private volatile double bytesPerNano;
     private final long start = System.nanoTime();
+    private final java.util.List<java.io.Closeable> resources = new java.util.ArrayList<>();
 
     /** Bytes moved: the attempt is alive. */
     public void touch() {
@@ -55,6 +56,22 @@ public final class Exchange {
         }
         bodyDone = now;
         lastActivity = now;
+    }
+
+    /** Closed when the attempt ends, however it ends (an abandoned attempt's body is never read to its end). */
+    public synchronized void closeAtEnd(java.io.Closeable c) {
+        resources.add(c);
+    }
+
+    synchronized void closeResources() {
+        for (java.io.Closeable c : resources) {
+            try {
+                c.close();
+            } catch (IOException ignored) {
+                // the attempt is over either way
+            }
+        }
+        resources.clear();
     }
 
     /** The request body's source failed; the attempt is lost and must not be retried. */

@@ -210,6 +210,7 @@ public final class Http implements AutoCloseable {
             throw new CancellationException("interrupted while waiting for " + method + " " + path);
         } finally {
             active.remove(exchange);
+            exchange.closeResources();
         }
     }
 

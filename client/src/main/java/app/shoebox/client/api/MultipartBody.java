@@ -72,6 +72,7 @@ public final class MultipartBody {
     public HttpRequest.BodyPublisher publisher(Exchange exchange, LongAdder sent) throws IOException {
         BodyStream first = new BodyStream(exchange, sent);
         first.openAll();
+        exchange.closeAtEnd(first);
         boolean[] used = {false};
         return HttpRequest.BodyPublishers.fromPublisher(HttpRequest.BodyPublishers.ofInputStream(() -> {
             if (!used[0]) {
@@ -81,6 +82,7 @@ public final class MultipartBody {
             BodyStream again = new BodyStream(exchange, sent);
             try {
                 again.openAll();
+                exchange.closeAtEnd(again);
             } catch (IOException e) {
                 exchange.sourceFailed(e);
                 return InputStream.nullInputStream();

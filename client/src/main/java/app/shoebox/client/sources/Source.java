@@ -7,7 +7,7 @@ import java.io.IOException;
  * pipeline groups to upload, and names every file it leaves out with the reason; it never talks
  * to the server. Adding a source means writing one of these; the pipeline does not change.
  */
-public interface Source {
+public interface Source extends AutoCloseable {
 
     /** What the pipeline offers a source while it browses. */
     interface Sink {
@@ -30,4 +30,9 @@ public interface Source {
     String describe();
 
     void browse(Sink sink) throws IOException, InterruptedException;
+
+    /** Releases what the source keeps open for the pipeline (archives); after the run. */
+    @Override
+    default void close() throws IOException {
+    }
 }
