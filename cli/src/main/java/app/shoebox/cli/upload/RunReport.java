@@ -56,8 +56,8 @@ final class RunReport implements UploadListener {
     void printSummary(PrintStream out, UploadPipeline.Result r, boolean dryRun) {
         Tally.Counts c = r.counts();
         out.println();
-        out.println(dryRun ? "Dry run: nothing was uploaded or changed." : "Upload finished.");
-        r.stopReason().ifPresent(s -> out.println("Stopped early: " + s));
+        out.println(dryRun ? "Dry run: nothing was uploaded or changed." : r.stopReason().isPresent() ? "Upload stopped." : "Upload finished.");
+        r.stopReason().ifPresent(s -> out.println("Stopped early: " + s + "; running the same command again resumes."));
         out.printf("  found       %,10d files (%s)%n", c.found(), Format.bytes(c.foundBytes()));
         out.printf("  %-11s %,10d (%s)%n", dryRun ? "to upload" : "uploaded", c.uploaded(), Format.bytes(c.uploadedBytes()));
         out.printf("  duplicates  %,10d%n", c.duplicates());
@@ -81,6 +81,10 @@ final class RunReport implements UploadListener {
         if (!warnings.isEmpty()) {
             out.printf("%d warnings (uploaded with a caveat):%n", warnings.size());
             byReason(warnings).entrySet().stream().limit(10).forEach(x -> out.printf("  %,8d  %s%n", x.getValue(), x.getKey()));
+        }
+        if (!notes.isEmpty()) {
+            out.printf("%d notes (folders left out, sidecars with no photo, ...):%n", notes.size());
+            byReason(notes).entrySet().stream().limit(10).forEach(x -> out.printf("  %,8d  %s%n", x.getValue(), x.getKey()));
         }
         if (!failed.isEmpty()) {
             out.printf("%d files failed:%n", failed.size());

@@ -171,6 +171,27 @@ class UploadPauseTest {
     }
 
     @Test
+    void ctrlCStopsTheUploadAndResumesWhatItPausedOnImmich() throws Exception {
+        Path cache = server.dir("ctrl-c-cache");
+        try (FaultProxy immich = new FaultProxy(server.url()).immichV2().throttle(200_000)) {
+            Path photos = photos("ctrl-c", 30, 100_000);
+            Process uploader = process(immich.url(), "from-folder", "--cache-dir", cache.toString(), "--concurrency", "1",
+                    photos.toString());
+            try {
+                await("the uploader to pause and start sending", Duration.ofSeconds(60), () -> paused("metadataExtraction")
+                        && immich.count("POST", "/api/assets") > 3);
+                new ProcessBuilder("kill", "-INT", String.valueOf(uploader.pid())).start().waitFor();
+                assertThat(uploader.waitFor(30, TimeUnit.SECONDS)).as("Ctrl-C ends the run").isTrue();
+            } finally {
+                uploader.destroyForcibly();
+            }
+            assertThat(paused("metadataExtraction")).as("resumed on the way out").isFalse();
+            assertThat(Files.list(cache.resolve("paused")).map(p -> p.getFileName().toString()))
+                    .noneMatch(n -> n.endsWith(".queues"));
+        }
+    }
+
+    @Test
     void withoutAnAdminKeyItSaysSoAndUploadsWithoutPausing() throws Exception {
         String key = server.userKey("someone@test.local");
         Path photos = photos("not-admin", 3, 5_000);

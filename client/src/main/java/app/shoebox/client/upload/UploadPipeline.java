@@ -176,6 +176,8 @@ public final class UploadPipeline {
     private final AtomicInteger sequence = new AtomicInteger();
     private final AtomicInteger hashersLeft;
     private final Map<String, FirstOfChecksum> seen = new ConcurrentHashMap<>();
+    /** Assets compared by {@code --sync-metadata} in this run: two files with the same bytes are one asset, compared once. */
+    private final Set<String> synced = ConcurrentHashMap.newKeySet();
     private final BlockingQueue<Object> toHash = new ArrayBlockingQueue<>(512);
     private final BlockingQueue<Object> toCheck = new ArrayBlockingQueue<>(4096);
     private final BlockingQueue<Object> toUpload = new ArrayBlockingQueue<>(1024);
@@ -773,7 +775,7 @@ public final class UploadPipeline {
     /** {@code --sync-metadata}: sends only what differs from what the server has. */
     private void sync(Item it) {
         Metadata m = it.asset.metadata();
-        if (m.fields().isEmpty() || it.assetId == null || it.assetId.isEmpty()) {
+        if (m.fields().isEmpty() || it.assetId == null || it.assetId.isEmpty() || !synced.add(it.assetId)) {
             return;
         }
         ApiClient.AssetInfo a;
