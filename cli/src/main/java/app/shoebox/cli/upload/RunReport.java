@@ -37,6 +37,8 @@ final class RunReport implements UploadListener {
     private final List<Entry> warnings = Collections.synchronizedList(new ArrayList<>());
     private final List<Entry> notes = Collections.synchronizedList(new ArrayList<>());
     private final Map<String, Long> albumsAdded = Collections.synchronizedMap(new TreeMap<>());
+    private final List<Entry> concurrency = Collections.synchronizedList(new ArrayList<>());
+    private final java.util.concurrent.atomic.AtomicLong retries = new java.util.concurrent.atomic.AtomicLong();
     private final Instant startedAt = Instant.now();
 
     @Override
@@ -47,6 +49,8 @@ final class RunReport implements UploadListener {
             case UploadEvent.Warning w -> warnings.add(new Entry(w.path(), w.message()));
             case UploadEvent.Note n -> notes.add(new Entry(n.path(), n.message()));
             case UploadEvent.AlbumUpdated a -> albumsAdded.merge(a.album(), (long) a.added(), Long::sum);
+            case UploadEvent.Concurrency c -> concurrency.add(new Entry(String.valueOf(c.limit()), c.why()));
+            case UploadEvent.Retrying r -> retries.incrementAndGet();
             default -> {
             }
         }
@@ -131,6 +135,11 @@ final class RunReport implements UploadListener {
         root.put("complete", r.complete());
         Memory.peaks().forEach(root::put);
         root.putPOJO("albums", new TreeMap<>(albumsAdded));
+        root.put("retries", retries.get());
+        synchronized (concurrency) {
+            // each change of the number of uploads at once: the new limit, and why
+            root.putPOJO("concurrency", List.copyOf(concurrency));
+        }
         root.putPOJO("skippedByReason", byReason(skipped));
         synchronized (skipped) {
             root.putPOJO("skipped", List.copyOf(skipped));

@@ -65,6 +65,7 @@ final class FaultProxy implements AutoCloseable {
     private final String target;
     private volatile Rule rule = (m, p, a) -> new Action.Pass();
     private volatile boolean immichV2;
+    private volatile boolean immichV3;
     private volatile long bytesPerSecond;
     final ConcurrentLinkedQueue<Seen> seen = new ConcurrentLinkedQueue<>();
     private final java.util.Map<String, AtomicInteger> attempts = new java.util.concurrent.ConcurrentHashMap<>();
@@ -92,6 +93,12 @@ final class FaultProxy implements AutoCloseable {
         return this;
     }
 
+    /** Answers as Immich 3.1 would: its about, no pause leases (the v3 queue routes go through). */
+    FaultProxy immichV3() {
+        this.immichV3 = true;
+        return this;
+    }
+
     /** Moves request bodies at most this fast (0: no limit). */
     FaultProxy throttle(long bytesPerSecond) {
         this.bytesPerSecond = bytesPerSecond;
@@ -112,7 +119,7 @@ final class FaultProxy implements AutoCloseable {
         // Every path answers and closes the exchange, except a drop: its exception makes the
         // server cut the connection with no answer.
         {
-            if (immichV2 && answerAsImmichV2(ex, method, path)) {
+            if (immichV3 && answerAsImmichV3(ex, method, path) || immichV2 && answerAsImmichV2(ex, method, path)) {
                 ex.close();
                 return;
             }
@@ -150,6 +157,19 @@ final class FaultProxy implements AutoCloseable {
             return true;
         }
         if (path.startsWith("/api/queues")) {
+            ex.getRequestBody().transferTo(OutputStream.nullOutputStream());
+            json(ex, 404, "{\"message\":\"Cannot " + method + " " + path + "\"}");
+            return true;
+        }
+        return false;
+    }
+
+    private boolean answerAsImmichV3(HttpExchange ex, String method, String path) throws IOException {
+        if (path.equals("/api/server/about")) {
+            json(ex, 200, "{\"version\":\"v3.1.0\",\"versionUrl\":\"\",\"licensed\":false,\"repository\":\"immich-app/immich\"}");
+            return true;
+        }
+        if (path.contains("/pause-lease")) {
             ex.getRequestBody().transferTo(OutputStream.nullOutputStream());
             json(ex, 404, "{\"message\":\"Cannot " + method + " " + path + "\"}");
             return true;

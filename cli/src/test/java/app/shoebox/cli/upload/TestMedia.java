@@ -45,6 +45,24 @@ final class TestMedia {
         return b;
     }
 
+    /** A real JPEG the server's decoders read: a gradient with a number drawn on it. */
+    static byte[] realJpeg(int width, int height, int seed) {
+        java.awt.image.BufferedImage img = new java.awt.image.BufferedImage(width, height, java.awt.image.BufferedImage.TYPE_INT_RGB);
+        java.awt.Graphics2D g = img.createGraphics();
+        g.setPaint(new java.awt.GradientPaint(0, 0, new java.awt.Color(seed * 37 % 255, 90, 160), width, height, java.awt.Color.WHITE));
+        g.fillRect(0, 0, width, height);
+        g.setColor(java.awt.Color.BLACK);
+        g.drawString("#" + seed, 4, height / 2);
+        g.dispose();
+        java.io.ByteArrayOutputStream out = new java.io.ByteArrayOutputStream();
+        try {
+            javax.imageio.ImageIO.write(img, "jpeg", out);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        return out.toByteArray();
+    }
+
     static Path write(Path file, byte[] content) {
         return write(file, content, null);
     }

@@ -65,6 +65,24 @@ class UploadNetworkTest {
             assertThat(r.at("/counts/failed").asLong()).isZero();
             assertThat(proxy.count("POST", "/api/assets") - proxy.count("POST", "/api/assets/bulk"))
                     .as("503s were retried").isGreaterThan(8);
+            assertThat(r.get("retries").asLong()).isGreaterThan(0);
+            assertThat(r.get("concurrency").toString()).as("uploads at once were cut when the server said 503")
+                    .contains("answered 503");
+        }
+    }
+
+    @Test
+    void onErrorsNStopsAfterNFailedFilesAndSaysWhatWasNotReached() throws Exception {
+        Path photos = photos("stop-after", 12, 5_000);
+        try (FaultProxy proxy = new FaultProxy(server.url()).rule((method, path, attempt) ->
+                method.equals("POST") && path.equals("/api/assets")
+                        ? new FaultProxy.Action.Answer(400, "refused by the test", null) : new FaultProxy.Action.Pass())) {
+            JsonNode r = upload(proxy, "stop-after", photos, UploadRun.STOPPED, "--on-errors", "2", "--concurrency", "1");
+            assertThat(r.get("stopReason").asText()).contains("2 failed files");
+            assertThat(r.at("/counts/failed").asLong()).isBetween(2L, 3L);
+            assertThat(r.at("/counts/unprocessed").asLong()).isGreaterThan(0);
+            assertThat(r.at("/counts/found").asLong()).isEqualTo(r.at("/counts/uploaded").asLong() + r.at("/counts/duplicates").asLong()
+                    + r.at("/counts/skipped").asLong() + r.at("/counts/failed").asLong() + r.at("/counts/unprocessed").asLong());
         }
     }
 

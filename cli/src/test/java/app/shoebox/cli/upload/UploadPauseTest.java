@@ -171,6 +171,28 @@ class UploadPauseTest {
     }
 
     @Test
+    void onAnImmich3ShapedServerTheV3QueueApiPausesAndResumesOnlyWhatItPaused() throws Exception {
+        admin.setPaused("duplicateDetection", true);
+        try (FaultProxy immich = new FaultProxy(server.url()).immichV3().throttle(200_000)) {
+            Path photos = photos("v3", 6, 50_000);
+            Path report = server.root.resolve("v3.json");
+            CompletableFuture<Integer> run = inBackground(() -> UploadServer.uploadTo(immich.url(), UploadServer.KEY,
+                    "from-folder", "--cache-dir", server.dir("v3-cache").toString(), "--concurrency", "1", "--report",
+                    report.toString(), photos.toString()));
+            await("the queues to be paused", Duration.ofSeconds(30), () -> paused("metadataExtraction"));
+            assertThat(run.get(60, TimeUnit.SECONDS)).isZero();
+            assertThat(UploadServer.report(report).get("serverKind").asText()).isEqualTo("Immich");
+            assertThat(immich.count("PUT", "/api/queues/metadataExtraction")).as("paused, then resumed").isEqualTo(2);
+            assertThat(immich.count("PUT", "/api/queues/duplicateDetection")).isZero();
+            assertThat(immich.count("PUT", "/api/jobs")).isZero();
+            assertThat(paused("metadataExtraction")).isFalse();
+            assertThat(paused("duplicateDetection")).isTrue();
+        } finally {
+            admin.setPaused("duplicateDetection", false);
+        }
+    }
+
+    @Test
     void ctrlCStopsTheUploadAndResumesWhatItPausedOnImmich() throws Exception {
         Path cache = server.dir("ctrl-c-cache");
         try (FaultProxy immich = new FaultProxy(server.url()).immichV2().throttle(200_000)) {

@@ -635,6 +635,12 @@ public final class UploadPipeline {
             it.own.complete(null);
             return;
         }
+        if (stopping.get()) {
+            // Stopping: only uploads already sending finish; this one is left for the next run (unprocessed).
+            limiter.release();
+            it.own.complete(null);
+            return;
+        }
         ApiClient.UploadResult r;
         try {
             journal.sending(a.key());

@@ -55,6 +55,10 @@ public final class FolderSource implements Source {
         }
     }
 
+    /** A file of the folder being walked, with the attributes read once (reading them costs a system call each). */
+    private record FoundFile(Path path, BasicFileAttributes attrs, boolean viaLink) {
+    }
+
     private record Glob(String pattern, PathMatcher matcher, boolean onPath) {
         static Glob of(String pattern) {
             String p = pattern.strip();
@@ -98,9 +102,9 @@ public final class FolderSource implements Source {
                 throw new IOException(root + " does not exist");
             }
             if (Files.isRegularFile(root)) {
-                Path dir = root.toAbsolutePath().getParent();
-                walkFolder(dir.toRealPath(), root.toAbsolutePath().getParent(), List.of(root.toAbsolutePath()), List.of(), sink,
-                        new HashSet<>());
+                Path file = root.toAbsolutePath();
+                walkFolder(file.getParent(), file.getParent().toRealPath(),
+                        List.of(new FoundFile(file, Files.readAttributes(file, BasicFileAttributes.class), true)), sink);
             } else {
                 walk(root, sink);
             }
@@ -123,25 +127,34 @@ public final class FolderSource implements Source {
                 continue;
             }
             entries.sort(null);
-            List<Path> files = new ArrayList<>();
+            List<FoundFile> files = new ArrayList<>();
             List<Path> subdirs = new ArrayList<>();
             for (Path e : entries) {
                 classify(root, rootReal, e, files, subdirs, visited, sink);
             }
-            walkFolder(rootReal, root, files, subdirs, sink, visited);
+            Path dirReal;
+            try {
+                dirReal = dir.toRealPath();
+            } catch (IOException e) {
+                sink.note(dir.toString(), "folder not read: " + message(e));
+                continue;
+            }
+            walkFolder(root, dirReal, files, sink);
             for (int i = subdirs.size() - 1; i >= 0; i--) {
                 stack.push(subdirs.get(i));
             }
         }
     }
 
-    private void classify(Path root, Path rootReal, Path e, List<Path> files, List<Path> subdirs, Set<Path> visited, Sink sink) {
+    private void classify(Path root, Path rootReal, Path e, List<FoundFile> files, List<Path> subdirs, Set<Path> visited, Sink sink) {
         String name = e.getFileName().toString();
-        String rel = relative(root, e);
+        String rel = exclude.isEmpty() ? name : relative(root, e);
         BasicFileAttributes attrs;
+        boolean link;
         try {
             attrs = Files.readAttributes(e, BasicFileAttributes.class, LinkOption.NOFOLLOW_LINKS);
-            if (attrs.isSymbolicLink()) {
+            link = attrs.isSymbolicLink();
+            if (link) {
                 Path target;
                 try {
                     target = e.toRealPath();
@@ -180,21 +193,21 @@ public final class FolderSource implements Source {
                 }
             }
         } else if (attrs.isRegularFile()) {
-            files.add(e);
+            files.add(new FoundFile(e, attrs, link));
         } else {
             sink.note(e.toString(), "not a regular file (device, socket or pipe): left out");
         }
     }
 
-    /** Groups and hands over the files of one folder. */
-    private void walkFolder(Path rootReal, Path root, List<Path> files, List<Path> subdirs, Sink sink, Set<Path> visited)
-            throws InterruptedException {
+    /** Groups and hands over the files of one folder ({@code dirReal}: the folder's real path). */
+    private void walkFolder(Path root, Path dirReal, List<FoundFile> files, Sink sink) throws InterruptedException {
         Map<String, Path> xmps = new HashMap<>();
-        List<Path> media = new ArrayList<>();
-        for (Path f : files) {
+        List<FoundFile> media = new ArrayList<>();
+        for (FoundFile found : files) {
+            Path f = found.path();
             String name = f.getFileName().toString();
-            String rel = relative(root, f);
-            long size = size(f);
+            String rel = include.isEmpty() && exclude.isEmpty() ? name : relative(root, f);
+            long size = found.attrs().size();
             if (!options.includeHidden() && name.startsWith(".")) {
                 sink.skipped(f.toString(), size, "hidden file (use --include-hidden)");
             } else if (excludedBy(name, rel).isPresent()) {
@@ -210,18 +223,18 @@ public final class FolderSource implements Source {
             } else if (size == 0) {
                 sink.skipped(f.toString(), 0, "empty file (0 bytes)");
             } else {
-                media.add(f);
+                media.add(found);
             }
         }
         Set<Path> usedXmps = new LinkedHashSet<>();
         List<SourceAsset> assets = new ArrayList<>();
-        for (Path f : media) {
+        for (FoundFile f : media) {
             try {
-                Optional<Path> xmp = sidecarOf(f.getFileName().toString(), xmps);
+                Optional<Path> xmp = sidecarOf(f.path().getFileName().toString(), xmps);
                 xmp.ifPresent(usedXmps::add);
-                assets.add(asset(f, xmp));
+                assets.add(asset(f, dirReal, xmp));
             } catch (IOException e) {
-                sink.failed(f.toString(), "cannot read: " + message(e));
+                sink.failed(f.path().toString(), "cannot read: " + message(e));
             }
         }
         for (Path x : xmps.values()) {
@@ -234,10 +247,12 @@ public final class FolderSource implements Source {
         }
     }
 
-    private SourceAsset asset(Path f, Optional<Path> xmp) throws IOException {
-        BasicFileAttributes a = Files.readAttributes(f, BasicFileAttributes.class);
+    private SourceAsset asset(FoundFile found, Path dirReal, Optional<Path> xmp) throws IOException {
+        Path f = found.path();
+        BasicFileAttributes a = found.attrs();
         String name = f.getFileName().toString();
-        Path real = f.toRealPath();
+        // A file reached through a link is keyed by where it really is; any other by its folder's real path.
+        Path real = found.viaLink() ? f.toRealPath() : dirReal.resolve(name);
         ItemKey key = ItemKey.of("file:" + real, a.size() + "/" + a.lastModifiedTime().to(TimeUnit.NANOSECONDS));
         Optional<SourceAsset.SidecarFile> side = Optional.empty();
         Metadata metadata = Metadata.NONE;

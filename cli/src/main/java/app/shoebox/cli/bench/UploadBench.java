@@ -1,0 +1,205 @@
+package app.shoebox.cli.bench;
+
+import app.shoebox.cli.Main;
+import app.shoebox.server.ServerConfig;
+import app.shoebox.server.ShoeboxServer;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.SplittableRandom;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * {@code shoebox bench upload}: the uploader over loopback, as a process of its own (so its memory
+ * is its own), on generated photos:
+ * <ol>
+ * <li>into a sink that accepts and discards: the uploader's own ceiling (the anchor);</li>
+ * <li>into a fresh Shoebox server (embedded PostgreSQL, default durability, no background jobs):
+ *     files/s and MB/s, and their ratio to the sink's (near 1: the uploader is the limit; well
+ *     below: the server is);</li>
+ * <li>the same folder again: a no-op re-run, which reads no file and sends no byte.</li>
+ * </ol>
+ */
+@Command(name = "upload", mixinStandardHelpOptions = true,
+        description = "Measure the bulk uploader: first upload into a sink and into a fresh server, then a no-op re-run.")
+public final class UploadBench implements Runnable {
+
+    @Option(names = "--files", defaultValue = "10000", description = "Photos to generate (default ${DEFAULT-VALUE}).")
+    int files;
+
+    @Option(names = "--size", defaultValue = "50000", description = "Bytes per photo (default ${DEFAULT-VALUE}).")
+    int size;
+
+    @Option(names = "--uploader-heap", defaultValue = "256m",
+            description = "Maximum heap of the uploader process (default ${DEFAULT-VALUE}): the run proves it needs no more.")
+    String heap;
+
+    @Option(names = "--concurrency", defaultValue = "0", description = "Uploads at once (default 0: adaptive).")
+    int concurrency;
+
+    private static final String KEY = "bench-upload-admin-key-0123456789";
+    private final Map<String, String> figures = new LinkedHashMap<>();
+
+    @Override
+    public void run() {
+        if (files < 1 || size < 16) {
+            throw new IllegalArgumentException("--files must be positive and --size at least 16");
+        }
+        Path root;
+        try {
+            root = Files.createTempDirectory("shoebox-bench-upload-");
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        try {
+            machine();
+            Path photos = generate(root.resolve("photos"));
+            try (UploadSink sink = new UploadSink()) {
+                JsonNode r = upload(sink.url(), "sink-dummy-key-0123456789", photos, root.resolve("cache-sink"), root.resolve("sink.json"));
+                rate("sink", r);
+            }
+            System.out.println("starting a fresh Shoebox server (embedded PostgreSQL) in " + root.resolve("library"));
+            ServerConfig config = ServerConfig.defaults(root.resolve("library")).withBind("127.0.0.1", 0)
+                    .withStorageTemplate(Optional.empty()).withInProcessJobs(false)
+                    .withFirstAdmin(new ServerConfig.FirstAdmin(Optional.of("bench@shoebox.local"), Optional.of("bench-password-123"),
+                            Optional.of(KEY)));
+            try (ShoeboxServer server = ShoeboxServer.start(config)) {
+                String url = "http://127.0.0.1:" + server.port();
+                Path cache = root.resolve("cache-server");
+                JsonNode first = upload(url, KEY, photos, cache, root.resolve("server.json"));
+                rate("server", first);
+                figures.put("server_vs_sink_files_ratio", String.format("%.2f",
+                        Double.parseDouble(figures.get("server_files_per_s")) / Double.parseDouble(figures.get("sink_files_per_s"))));
+                long t0 = System.nanoTime();
+                JsonNode again = upload(url, KEY, photos, cache, root.resolve("rerun.json"));
+                double wall = (System.nanoTime() - t0) / 1e9;
+                if (again.at("/counts/uploaded").asLong() != 0 || again.at("/counts/duplicates").asLong() != files) {
+                    throw new IllegalStateException("the re-run was not a no-op: " + again.get("counts"));
+                }
+                figures.put("noop_rerun_seconds", String.format("%.2f", wall));
+                figures.put("noop_rerun_pipeline_seconds", String.format("%.2f", again.get("elapsedSeconds").asDouble()));
+                figures.put("noop_rerun_files_read", String.valueOf(again.get("filesRead").asLong()));
+                figures.put("noop_rerun_peak_rss_mb", mb(again.path("peakRssBytes").asLong()));
+            }
+            figures.put("loadavg_end", loadAverage());
+        } catch (IOException e) {
+            throw new UncheckedIOException("the upload benchmark failed: " + e.getMessage(), e);
+        } finally {
+            deleteTree(root);
+        }
+        figures.forEach((k, v) -> System.out.println(k + "=" + v));
+    }
+
+    private void rate(String name, JsonNode r) {
+        double seconds = r.get("elapsedSeconds").asDouble();
+        long n = r.at("/counts/uploaded").asLong();
+        if (n != files) {
+            throw new IllegalStateException(name + ": uploaded " + n + " of " + files + ": " + r.get("counts") + " " + r.get("failed"));
+        }
+        long bytes = r.at("/bytes/uploaded").asLong();
+        System.out.printf("%s: %d files, %s MB in %.2f s%n", name, n, mb(bytes), seconds);
+        figures.put(name + "_files_per_s", String.format("%.0f", n / seconds));
+        figures.put(name + "_mb_per_s", String.format("%.1f", bytes / seconds / (1 << 20)));
+        figures.put(name + "_peak_rss_mb", mb(r.path("peakRssBytes").asLong()));
+        figures.put(name + "_peak_heap_mb", mb(r.path("peakHeapBytes").asLong()));
+    }
+
+    private Path generate(Path dir) {
+        System.out.printf("generating %d photos of %d bytes in %s%n", files, size, dir);
+        SplittableRandom random = new SplittableRandom(42);
+        byte[] b = new byte[size];
+        try {
+            for (int i = 0; i < files; i++) {
+                Path sub = dir.resolve(String.format("%03d", i / 1000));
+                if (i % 1000 == 0) {
+                    Files.createDirectories(sub);
+                }
+                random.nextBytes(b);
+                b[0] = (byte) 0xFF;
+                b[1] = (byte) 0xD8;
+                b[2] = (byte) 0xFF;
+                b[3] = (byte) 0xE0;
+                Files.write(sub.resolve(String.format("IMG_%06d.jpg", i)), b);
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot write the photos: " + e.getMessage(), e);
+        }
+        return dir;
+    }
+
+    /** Runs {@code shoebox upload from-folder} as a child process; answers its report. */
+    private JsonNode upload(String url, String key, Path photos, Path cache, Path report) {
+        String java = ProcessHandle.current().info().command().orElse(System.getProperty("java.home") + "/bin/java");
+        List<String> command = new ArrayList<>(List.of(java, "-Xmx" + heap, "-cp", System.getProperty("java.class.path"),
+                Main.class.getName(), "upload", "from-folder", "--server", url, "--api-key", key, "--no-ui",
+                "--progress-interval", "30", "--cache-dir", cache.toString(), "--report", report.toString(),
+                "--concurrency", String.valueOf(concurrency), photos.toString()));
+        try {
+            Process p = new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(report.resolveSibling(
+                    report.getFileName() + ".log").toFile()).start();
+            if (!p.waitFor(2, TimeUnit.HOURS)) {
+                p.destroyForcibly();
+                throw new IllegalStateException("the uploader did not finish in 2 hours");
+            }
+            if (p.exitValue() != 0) {
+                throw new IllegalStateException("the uploader exited with " + p.exitValue() + ": "
+                        + Files.readString(report.resolveSibling(report.getFileName() + ".log")));
+            }
+            return new ObjectMapper().readTree(report.toFile());
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted", e);
+        }
+    }
+
+    private void machine() {
+        String cpu = "unknown";
+        try {
+            cpu = Files.readAllLines(Path.of("/proc/cpuinfo")).stream().filter(l -> l.startsWith("model name"))
+                    .findFirst().map(l -> l.substring(l.indexOf(':') + 1).trim()).orElse("unknown");
+        } catch (IOException ignored) {
+            // not Linux
+        }
+        System.out.printf("machine: %d cpus, %s; load %s%n", Runtime.getRuntime().availableProcessors(), cpu, loadAverage());
+        figures.put("cpus", String.valueOf(Runtime.getRuntime().availableProcessors()));
+        figures.put("cpu_model", cpu.replace(' ', '_'));
+        figures.put("files", String.valueOf(files));
+        figures.put("file_bytes", String.valueOf(size));
+        figures.put("uploader_max_heap", heap);
+        figures.put("loadavg_start", loadAverage());
+    }
+
+    private static String mb(long bytes) {
+        return String.format("%.0f", bytes / (double) (1 << 20));
+    }
+
+    private static String loadAverage() {
+        try {
+            return Files.readString(Path.of("/proc/loadavg")).split(" ")[0];
+        } catch (IOException e) {
+            return "unknown";
+        }
+    }
+
+    private static void deleteTree(Path dir) {
+        try (var paths = Files.walk(dir)) {
+            paths.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
+        } catch (IOException e) {
+            System.err.println("could not delete " + dir + ": " + e.getMessage());
+        }
+    }
+}
