@@ -49,6 +49,10 @@ public final class UploadBench implements Runnable {
     @Option(names = "--concurrency", defaultValue = "0", description = "Uploads at once (default 0: adaptive).")
     int concurrency;
 
+    @Option(names = "--source", defaultValue = "folder",
+            description = "folder (default), or takeout: the photos in Google Takeout zip parts of 10,000, each with its JSON sidecar.")
+    String source;
+
     private static final String KEY = "bench-upload-admin-key-0123456789";
     private final Map<String, String> figures = new LinkedHashMap<>();
 
@@ -56,6 +60,9 @@ public final class UploadBench implements Runnable {
     public void run() {
         if (files < 1 || size < 16) {
             throw new IllegalArgumentException("--files must be positive and --size at least 16");
+        }
+        if (!source.equals("folder") && !source.equals("takeout")) {
+            throw new IllegalArgumentException("--source is folder or takeout, not " + source);
         }
         Path root;
         try {
@@ -65,7 +72,8 @@ public final class UploadBench implements Runnable {
         }
         try {
             machine();
-            Path photos = generate(root.resolve("photos"));
+            List<Path> photos = source.equals("folder") ? List.of(generate(root.resolve("photos")))
+                    : generateTakeout(root.resolve("takeout"));
             try (UploadSink sink = new UploadSink()) {
                 JsonNode r = upload(sink.url(), "sink-dummy-key-0123456789", photos, root.resolve("cache-sink"), root.resolve("sink.json"));
                 rate("sink", r);
@@ -116,6 +124,55 @@ public final class UploadBench implements Runnable {
         figures.put(name + "_peak_heap_mb", mb(r.path("peakHeapBytes").asLong()));
     }
 
+    /** Takeout zip parts of 10,000 photos, each with a sidecar as Google writes it (new style). */
+    private List<Path> generateTakeout(Path dir) {
+        System.out.printf("generating a Takeout of %d photos of %d bytes (with JSON sidecars) in %s%n", files, size, dir);
+        SplittableRandom random = new SplittableRandom(42);
+        byte[] b = new byte[size];
+        List<Path> parts = new ArrayList<>();
+        try {
+            Files.createDirectories(dir);
+            java.util.zip.ZipOutputStream zip = null;
+            for (int i = 0; i < files; i++) {
+                if (i % 10_000 == 0) {
+                    if (zip != null) {
+                        zip.close();
+                    }
+                    Path part = dir.resolve(String.format("takeout-20240601T000000Z-%03d.zip", parts.size() + 1));
+                    parts.add(part);
+                    zip = new java.util.zip.ZipOutputStream(Files.newOutputStream(part));
+                }
+                random.nextBytes(b);
+                b[0] = (byte) 0xFF;
+                b[1] = (byte) 0xD8;
+                b[2] = (byte) 0xFF;
+                b[3] = (byte) 0xE0;
+                String folder = "Takeout/Google Photos/Photos from " + (2000 + i / 5000) + "/";
+                String name = String.format("IMG_%06d.jpg", i);
+                java.util.zip.ZipEntry media = new java.util.zip.ZipEntry(folder + name);
+                media.setMethod(java.util.zip.ZipEntry.STORED);
+                media.setSize(b.length);
+                java.util.zip.CRC32 crc = new java.util.zip.CRC32();
+                crc.update(b);
+                media.setCrc(crc.getValue());
+                zip.putNextEntry(media);
+                zip.write(b);
+                zip.closeEntry();
+                zip.putNextEntry(new java.util.zip.ZipEntry(folder + name + ".supplemental-metadata.json"));
+                zip.write(String.format("{\"title\":\"%s\",\"description\":\"\",\"photoTakenTime\":{\"timestamp\":\"%d\"},"
+                        + "\"geoData\":{\"latitude\":48.85,\"longitude\":2.35,\"altitude\":0.0},\"url\":\"https://photos.google.com/\"}",
+                        name, 946684800L + i * 3600L).getBytes(java.nio.charset.StandardCharsets.UTF_8));
+                zip.closeEntry();
+            }
+            if (zip != null) {
+                zip.close();
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot write the Takeout: " + e.getMessage(), e);
+        }
+        return parts;
+    }
+
     private Path generate(Path dir) {
         System.out.printf("generating %d photos of %d bytes in %s%n", files, size, dir);
         SplittableRandom random = new SplittableRandom(42);
@@ -139,13 +196,14 @@ public final class UploadBench implements Runnable {
         return dir;
     }
 
-    /** Runs {@code shoebox upload from-folder} as a child process; answers its report. */
-    private JsonNode upload(String url, String key, Path photos, Path cache, Path report) {
+    /** Runs {@code shoebox upload from-folder} (or {@code from-google-photos}) as a child process; answers its report. */
+    private JsonNode upload(String url, String key, List<Path> photos, Path cache, Path report) {
         String java = ProcessHandle.current().info().command().orElse(System.getProperty("java.home") + "/bin/java");
         List<String> command = new ArrayList<>(List.of(java, "-Xmx" + heap, "-cp", System.getProperty("java.class.path"),
-                Main.class.getName(), "upload", "from-folder", "--server", url, "--api-key", key, "--no-ui",
-                "--progress-interval", "30", "--cache-dir", cache.toString(), "--report", report.toString(),
-                "--concurrency", String.valueOf(concurrency), photos.toString()));
+                Main.class.getName(), "upload", source.equals("folder") ? "from-folder" : "from-google-photos", "--server", url,
+                "--api-key", key, "--no-ui", "--progress-interval", "30", "--cache-dir", cache.toString(), "--report",
+                report.toString(), "--concurrency", String.valueOf(concurrency)));
+        photos.forEach(p -> command.add(p.toString()));
         try {
             Process p = new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(report.resolveSibling(
                     report.getFileName() + ".log").toFile()).start();
@@ -177,6 +235,7 @@ public final class UploadBench implements Runnable {
         System.out.printf("machine: %d cpus, %s; load %s%n", Runtime.getRuntime().availableProcessors(), cpu, loadAverage());
         figures.put("cpus", String.valueOf(Runtime.getRuntime().availableProcessors()));
         figures.put("cpu_model", cpu.replace(' ', '_'));
+        figures.put("source", source);
         figures.put("files", String.valueOf(files));
         figures.put("file_bytes", String.valueOf(size));
         figures.put("uploader_max_heap", heap);

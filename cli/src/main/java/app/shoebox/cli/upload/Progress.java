@@ -70,7 +70,7 @@ final class Progress implements UploadListener, AutoCloseable {
         if (bar != null) {
             bar.maxHint(Math.max(1, s.counts().foundBytes()));
             bar.stepTo(s.counts().processedBytes());
-            bar.setExtraMessage(counts(s) + jobs(s));
+            bar.setExtraMessage(compact(s));
         } else {
             err.println(line(s));
         }
@@ -93,6 +93,23 @@ final class Progress implements UploadListener, AutoCloseable {
         return String.format("[%s] %s; sent %s (%s/s)%s; uploads in flight %d/%d%s",
                 Format.duration(Duration.ofNanos(elapsed)), counts(s), Format.bytes(s.bytesSent()), Format.bytes((long) sendRate),
                 eta, s.inFlight(), s.limit(), jobs(s));
+    }
+
+    /** What fits beside a bar: done of found, then what is not plain uploads, then the server's queue. */
+    private static String compact(Status s) {
+        Tally.Counts c = s.counts();
+        StringBuilder sb = new StringBuilder(String.format(" %,d/%,d files: %,d up", c.done(), c.found(), c.uploaded()));
+        if (c.duplicates() > 0) {
+            sb.append(String.format(", %,d dup", c.duplicates()));
+        }
+        if (c.skipped() > 0) {
+            sb.append(String.format(", %,d skip", c.skipped()));
+        }
+        if (c.failed() > 0) {
+            sb.append(String.format(", %,d FAILED", c.failed()));
+        }
+        s.jobs().ifPresent(j -> sb.append(String.format("; server %,d+%,d jobs", j.active(), j.waiting())));
+        return sb.toString();
     }
 
     private static String counts(Status s) {
@@ -147,6 +164,8 @@ final class Progress implements UploadListener, AutoCloseable {
             Status s = status.get();
             bar.maxHint(Math.max(1, s.counts().foundBytes()));
             bar.stepTo(s.counts().processedBytes());
+            bar.setExtraMessage(compact(s));
+            bar.refresh();
             bar.close();
         } else {
             err.println(line(status.get()));
