@@ -78,6 +78,11 @@ final class DefaultQueueAdmin implements QueueAdmin {
     }
 
     @Override
+    public List<Pause> pauses() {
+        return db.auto("list the pauses in force", store::pauses);
+    }
+
+    @Override
     public List<QueueCounts> counts() {
         return db.auto("count jobs", c -> {
             Map<String, JobStore.RawCounts> raw = store.counts(c);

@@ -621,6 +621,19 @@ final class JobStore {
         return out;
     }
 
+    List<QueueAdmin.Pause> pauses(Connection c) throws SQLException {
+        List<QueueAdmin.Pause> out = new ArrayList<>();
+        try (Statement s = c.createStatement(); ResultSet rs = s.executeQuery("SELECT queue, holder, expires_at FROM "
+                + schema.table("job_pause") + " WHERE expires_at IS NULL OR expires_at > now() ORDER BY queue, holder")) {
+            while (rs.next()) {
+                Timestamp expires = rs.getTimestamp(3);
+                out.add(new QueueAdmin.Pause(rs.getString(1), rs.getString(2),
+                        Optional.ofNullable(expires).map(Timestamp::toInstant)));
+            }
+        }
+        return out;
+    }
+
     Set<String> pausedQueues(Connection c) throws SQLException {
         Set<String> out = new HashSet<>();
         try (Statement s = c.createStatement(); ResultSet rs = s.executeQuery("SELECT DISTINCT queue FROM "

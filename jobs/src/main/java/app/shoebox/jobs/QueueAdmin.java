@@ -45,6 +45,15 @@ public interface QueueAdmin {
     /** Sets how many jobs of {@code queue} each node runs at once (0 stops it without pausing). */
     void setConcurrency(String queue, int concurrency);
 
+    /**
+     * A pause in force: the holder ({@link #ADMIN_HOLDER} for a plain pause) and, for a lease, when
+     * it ends unless renewed. {@code queue} may be {@link #ALL_QUEUES}.
+     */
+    record Pause(String queue, String holder, java.util.Optional<java.time.Instant> expiresAt) {}
+
+    /** Every pause in force now, plain and leased. */
+    List<Pause> pauses();
+
     /** Counts for every queue that has jobs or settings. */
     List<QueueCounts> counts();
 }

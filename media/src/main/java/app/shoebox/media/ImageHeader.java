@@ -45,7 +45,7 @@ public record ImageHeader(Optional<Dimensions> dimensions, Optional<Orientation>
             Map.entry(ExifIFD0Directory.class, new int[] {ExifDirectoryBase.TAG_IMAGE_WIDTH, ExifDirectoryBase.TAG_IMAGE_HEIGHT}),
             Map.entry(ExifSubIFDDirectory.class, new int[] {ExifDirectoryBase.TAG_EXIF_IMAGE_WIDTH, ExifDirectoryBase.TAG_EXIF_IMAGE_HEIGHT}));
 
-    // The image formats metadata-extractor parses and sizes. For the others (JXL, AVIF, JP2, SVG,
+    // The image formats metadata-extractor parses and sizes. For the others (JXL, AVIF, JP2,
     // most raw formats) a parse failure says nothing about the file, only about the library.
     private static final java.util.Set<FileType> PARSED = java.util.EnumSet.of(FileType.JPEG, FileType.PNG, FileType.GIF,
             FileType.WEBP, FileType.BMP, FileType.TIFF, FileType.HEIC, FileType.HEIF);

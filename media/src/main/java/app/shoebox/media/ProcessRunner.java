@@ -34,9 +34,17 @@ public final class ProcessRunner {
      * is about, named in failures.
      */
     public static Result run(List<String> command, Duration timeout, Path file) throws MediaException {
+        return run(command, java.util.Map.of(), timeout, file);
+    }
+
+    /** {@link #run(List, Duration, Path)} with {@code environment} added to this process's own. */
+    public static Result run(List<String> command, java.util.Map<String, String> environment, Duration timeout, Path file)
+            throws MediaException {
         Process process;
         try {
-            process = new ProcessBuilder(command).redirectInput(ProcessBuilder.Redirect.from(nullDevice())).start();
+            ProcessBuilder builder = new ProcessBuilder(command).redirectInput(ProcessBuilder.Redirect.from(nullDevice()));
+            builder.environment().putAll(environment);
+            process = builder.start();
         } catch (IOException e) {
             throw new MediaException(MediaException.Reason.IO, file,
                     "could not start " + command.getFirst() + " for " + file + ": " + e.getMessage(), e);

@@ -19,10 +19,22 @@ public final class SourceCheck {
 
     /** Returns the file's size in bytes, or throws a permanent failure naming the file. */
     public static long check(Path file, FileType type) throws MediaException {
-        long size;
+        byte[] head = head(file);
+        if (!type.contentMatches(head)) {
+            throw new MediaException(MediaException.Reason.MISLABELLED, file, file + " should be " + type.mimeType()
+                    + " but its content is " + FileType.describeContent(head) + "; the file is corrupt or mislabelled");
+        }
+        try {
+            return Files.size(file);
+        } catch (IOException e) {
+            throw io(file, "reading", e);
+        }
+    }
+
+    /** The first {@link FileType#HEAD_BYTES} bytes of a file that is there and not empty. */
+    public static byte[] head(Path file) throws MediaException {
         byte[] head;
         try (InputStream in = Files.newInputStream(file)) {
-            size = Files.size(file);
             head = in.readNBytes(FileType.HEAD_BYTES);
         } catch (NoSuchFileException e) {
             throw new MediaException(MediaException.Reason.NOT_FOUND, file, file + " does not exist (was it moved or deleted?)", e);
@@ -31,14 +43,10 @@ public final class SourceCheck {
         } catch (IOException e) {
             throw io(file, "reading", e);
         }
-        if (size == 0 || head.length == 0) {
+        if (head.length == 0) {
             throw new MediaException(MediaException.Reason.EMPTY, file, file + " is empty (0 bytes); there is nothing to decode");
         }
-        if (!type.contentMatches(head)) {
-            throw new MediaException(MediaException.Reason.MISLABELLED, file, file + " should be " + type.mimeType()
-                    + " but its content is " + FileType.describeContent(head) + "; the file is corrupt or mislabelled");
-        }
-        return size;
+        return head;
     }
 
     /** A transient I/O failure on {@code file}. */

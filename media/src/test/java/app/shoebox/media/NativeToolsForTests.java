@@ -27,7 +27,7 @@ public final class NativeToolsForTests {
         Assumptions.abort(what + "; skipped (install it, or set CI=true to make this a failure)");
     }
 
-    /** One thumbnail path by name ("ffm", "vipsthumbnail", "imageio"); skips (or fails on CI) when it is missing. */
+    /** One thumbnail path by name ("ffm", "vipsthumbnail", "imageio", or "best", what the server uses); skips (or fails on CI) when it is missing. */
     public static app.shoebox.media.thumbnails.Thumbnailer thumbnailer(String name) {
         return switch (name) {
             case "ffm" -> app.shoebox.media.thumbnails.Thumbnailers.ffm().orElseGet(() -> {
@@ -40,6 +40,7 @@ public final class NativeToolsForTests {
                 return null;
             });
             case "imageio" -> app.shoebox.media.thumbnails.Thumbnailers.imageIo();
+            case "best" -> app.shoebox.media.thumbnails.Thumbnailers.best();
             default -> throw new IllegalArgumentException(name + " is not a thumbnail path");
         };
     }

@@ -1,6 +1,8 @@
 package app.shoebox.server;
 
+import app.shoebox.server.auth.LoginThrottle;
 import app.shoebox.server.db.Database;
+import app.shoebox.server.http.TrustedProxies;
 import app.shoebox.server.db.DatabaseUrl;
 import app.shoebox.server.storage.StorageTemplate;
 
@@ -18,10 +20,11 @@ import java.util.Optional;
  *                       where the upload put them
  * @param inProcessJobs  whether the server works the job queues itself; otherwise worker processes
  *                       ({@code shoebox worker}, supervised by {@code shoebox serve}) do
+ * @param security       who may name the client address, and how failed logins are throttled
  */
 public record ServerConfig(String bindAddress, int port, Path library, Optional<DatabaseUrl> databaseUrl,
                            long maxUploadBytes, Database.PoolSettings pool, FirstAdmin firstAdmin,
-                           Optional<StorageTemplate> storageTemplate, boolean inProcessJobs) {
+                           Optional<StorageTemplate> storageTemplate, boolean inProcessJobs, Security security) {
 
     public static final int DEFAULT_PORT = 2283;
     public static final long DEFAULT_MAX_UPLOAD_BYTES = 50L * 1024 * 1024 * 1024;
@@ -30,6 +33,16 @@ public record ServerConfig(String bindAddress, int port, Path library, Optional<
     public record FirstAdmin(Optional<String> email, Optional<String> password, Optional<String> apiKey) {
         public static FirstAdmin generated() {
             return new FirstAdmin(Optional.empty(), Optional.empty(), Optional.empty());
+        }
+    }
+
+    /**
+     * @param trustedProxies reverse proxies whose {@code X-Forwarded-For} is believed; none by default
+     * @param loginThrottle  how failed logins are counted and locked
+     */
+    public record Security(TrustedProxies trustedProxies, LoginThrottle.Settings loginThrottle) {
+        public static Security defaults() {
+            return new Security(TrustedProxies.none(), LoginThrottle.Settings.DEFAULT);
         }
     }
 
@@ -47,31 +60,36 @@ public record ServerConfig(String bindAddress, int port, Path library, Optional<
     public static ServerConfig defaults(Path library) {
         return new ServerConfig("0.0.0.0", DEFAULT_PORT, library, Optional.empty(), DEFAULT_MAX_UPLOAD_BYTES,
                 Database.PoolSettings.defaults(), FirstAdmin.generated(),
-                Optional.of(StorageTemplate.parse(StorageTemplate.DEFAULT)), false);
+                Optional.of(StorageTemplate.parse(StorageTemplate.DEFAULT)), false, Security.defaults());
     }
 
     public ServerConfig withBind(String bind, int newPort) {
-        return new ServerConfig(bind, newPort, library, databaseUrl, maxUploadBytes, pool, firstAdmin, storageTemplate, inProcessJobs);
+        return new ServerConfig(bind, newPort, library, databaseUrl, maxUploadBytes, pool, firstAdmin, storageTemplate, inProcessJobs, security);
     }
 
     public ServerConfig withDatabaseUrl(Optional<DatabaseUrl> url) {
-        return new ServerConfig(bindAddress, port, library, url, maxUploadBytes, pool, firstAdmin, storageTemplate, inProcessJobs);
+        return new ServerConfig(bindAddress, port, library, url, maxUploadBytes, pool, firstAdmin, storageTemplate, inProcessJobs, security);
     }
 
     public ServerConfig withMaxUploadBytes(long bytes) {
-        return new ServerConfig(bindAddress, port, library, databaseUrl, bytes, pool, firstAdmin, storageTemplate, inProcessJobs);
+        return new ServerConfig(bindAddress, port, library, databaseUrl, bytes, pool, firstAdmin, storageTemplate, inProcessJobs, security);
     }
 
     public ServerConfig withFirstAdmin(FirstAdmin admin) {
-        return new ServerConfig(bindAddress, port, library, databaseUrl, maxUploadBytes, pool, admin, storageTemplate, inProcessJobs);
+        return new ServerConfig(bindAddress, port, library, databaseUrl, maxUploadBytes, pool, admin, storageTemplate, inProcessJobs, security);
     }
 
     public ServerConfig withStorageTemplate(Optional<StorageTemplate> template) {
-        return new ServerConfig(bindAddress, port, library, databaseUrl, maxUploadBytes, pool, firstAdmin, template, inProcessJobs);
+        return new ServerConfig(bindAddress, port, library, databaseUrl, maxUploadBytes, pool, firstAdmin, template, inProcessJobs, security);
     }
 
     public ServerConfig withInProcessJobs(boolean enabled) {
-        return new ServerConfig(bindAddress, port, library, databaseUrl, maxUploadBytes, pool, firstAdmin, storageTemplate, enabled);
+        return new ServerConfig(bindAddress, port, library, databaseUrl, maxUploadBytes, pool, firstAdmin, storageTemplate, enabled, security);
+    }
+
+    public ServerConfig withSecurity(Security newSecurity) {
+        return new ServerConfig(bindAddress, port, library, databaseUrl, maxUploadBytes, pool, firstAdmin, storageTemplate,
+                inProcessJobs, newSecurity);
     }
 
     public Database.Location databaseLocation() {

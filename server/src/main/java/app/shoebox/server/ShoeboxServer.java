@@ -6,7 +6,22 @@ import app.shoebox.jobs.JobSchema;
 import app.shoebox.jobs.QueueAdmin;
 import app.shoebox.server.albums.AlbumRoutes;
 import app.shoebox.server.albums.AlbumService;
+import app.shoebox.server.assets.AssetCreatedHook;
 import app.shoebox.server.assets.AssetViews;
+import app.shoebox.server.assets.TrashRoutes;
+import app.shoebox.server.live.CatalogueEventListener;
+import app.shoebox.server.live.CatalogueEvents;
+import app.shoebox.server.live.LiveEvents;
+import app.shoebox.server.live.SocketIoRoutes;
+import com.zaxxer.hikari.HikariDataSource;
+import java.sql.DriverManager;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import app.shoebox.server.live.ClientEvent;
+import app.shoebox.server.serverinfo.ServerStateRoutes;
+import app.shoebox.server.timeline.TimelineRoutes;
+import app.shoebox.server.timeline.TimelineService;
+import app.shoebox.server.web.WebRoutes;
 import app.shoebox.server.assets.AssetFiles;
 import app.shoebox.server.assets.AssetRoutes;
 import app.shoebox.server.assets.AssetService;
@@ -14,6 +29,7 @@ import app.shoebox.server.assets.UploadService;
 import app.shoebox.server.auth.ApiKeyService;
 import app.shoebox.server.auth.AuthRoutes;
 import app.shoebox.server.auth.Authenticator;
+import app.shoebox.server.auth.LoginThrottle;
 import app.shoebox.server.auth.SessionService;
 import app.shoebox.server.db.Database;
 import app.shoebox.server.duplicates.DuplicateRoutes;
@@ -60,8 +76,13 @@ public final class ShoeboxServer implements AutoCloseable {
     private final Optional<JobEngine> jobEngine;
     private final Optional<FirstStart.Admin> firstStart;
 
+    private final SocketIoRoutes socketIo;
+    private final CatalogueEventListener listener;
+
     private ShoeboxServer(ServerConfig config, Database database, HttpServer http, Optional<JobEngine> jobEngine,
-                          Optional<FirstStart.Admin> firstStart) {
+                          Optional<FirstStart.Admin> firstStart, SocketIoRoutes socketIo, CatalogueEventListener listener) {
+        this.socketIo = socketIo;
+        this.listener = listener;
         this.config = config;
         this.database = database;
         this.http = http;
@@ -73,6 +94,8 @@ public final class ShoeboxServer implements AutoCloseable {
         Library library = Library.open(config.library());
         Database database = Database.open(config.databaseLocation(), config.pool());
         Optional<JobEngine> engine = Optional.empty();
+        SocketIoRoutes socketIo = null;
+        CatalogueEventListener listener = null;
         try {
             ObjectMapper mapper = Json.mapper();
             JobSchema.DEFAULT.migrate(database.dataSource());
@@ -80,7 +103,8 @@ public final class ShoeboxServer implements AutoCloseable {
             QueueAdmin queueAdmin = QueueAdmin.create(database.dataSource(), JobSchema.DEFAULT);
             UserService users = new UserService(database.jdbi());
             ApiKeyService apiKeys = new ApiKeyService(database.jdbi());
-            SessionService sessions = new SessionService(database.jdbi(), users);
+            SessionService sessions = new SessionService(database.jdbi(), users,
+                    new LoginThrottle(config.security().loginThrottle(), java.time.InstantSource.system()));
             Authenticator authenticator = new Authenticator(database.jdbi());
             AssetViews assetViews = new AssetViews(database.jdbi());
             Optional<FirstStart.Admin> firstStart = FirstStart.createAdminIfNone(users, apiKeys, config.firstAdmin());
@@ -88,13 +112,28 @@ public final class ShoeboxServer implements AutoCloseable {
             MediaPipeline pipeline = new MediaPipeline(database.jdbi(), jobs, library.root(), config.storageTemplate());
             Metrics metrics = new Metrics(queueAdmin, database.dataSource());
 
+            AssetService assetService = new AssetService(database.jdbi(), assetFiles);
+            AssetCreatedHook onUpload = AssetJobs.enqueueOnUpload(jobs).andThen((tx, asset) ->
+                    CatalogueEvents.publish(tx, ClientEvent.UPLOAD_SUCCESS, asset.ownerId(), List.of(asset.id())));
+            Map<String, Integer> version = new LinkedHashMap<>();
+            version.put("major", ServerInfoRoutes.IMMICH_VERSION[0]);
+            version.put("minor", ServerInfoRoutes.IMMICH_VERSION[1]);
+            version.put("patch", ServerInfoRoutes.IMMICH_VERSION[2]);
+            LiveEvents liveEvents = new LiveEvents(mapper, assetViews::ofOwner, version);
+            socketIo = new SocketIoRoutes(liveEvents);
+            listener = new CatalogueEventListener(dedicatedConnection(database), liveEvents::deliver).start();
             List<Api.Routes> features = List.of(
                     new ServerInfoRoutes(MediaSupport.mediaTypes(), ServerInfoRoutes.defaultFeatures(),
                             MediaSupport.libvipsVersion(), MediaSupport.ffmpegVersion()),
                     new AuthRoutes(sessions, apiKeys),
-                    new UserRoutes(users),
-                    new AssetRoutes(new UploadService(database.jdbi(), assetFiles, AssetJobs.enqueueOnUpload(jobs),
-                            config.maxUploadBytes()), new AssetService(database.jdbi(), assetFiles), mapper),
+                    new ServerStateRoutes(users),
+                    new UserRoutes(users, sessions, assetService::removeAllOf),
+                    new AssetRoutes(new UploadService(database.jdbi(), assetFiles, onUpload, config.maxUploadBytes()),
+                            assetService, mapper),
+                    new TrashRoutes(assetService),
+                    new TimelineRoutes(new TimelineService(database.jdbi())),
+                    socketIo,
+                    new WebRoutes(),
                     new AssetJobRoutes(database.jdbi(), pipeline),
                     new AlbumRoutes(new AlbumService(database.jdbi()), users, assetViews),
                     new TagRoutes(new TagService(database.jdbi())),
@@ -109,14 +148,21 @@ public final class ShoeboxServer implements AutoCloseable {
                         .nodeId("serve-" + ProcessHandle.current().pid()), tools, 2).build().start());
             }
             HttpServer http = new HttpServer(
-                    new HttpServer.Settings(config.bindAddress(), config.port(), config.maxUploadBytes()),
+                    new HttpServer.Settings(config.bindAddress(), config.port(), config.maxUploadBytes(),
+                            config.security().trustedProxies()),
                     mapper, authenticator, features, metrics).start();
             log.info("library folder: {}", library.root());
             log.info("storage template: {}", config.storageTemplate().map(Object::toString).orElse("none (originals stay where uploads put them)"));
             log.info("listening on http://{}:{} (Immich-compatible API under /api)", config.bindAddress(), http.port());
-            return new ShoeboxServer(config, database, http, engine, firstStart);
+            return new ShoeboxServer(config, database, http, engine, firstStart, socketIo, listener);
         } catch (RuntimeException e) {
             engine.ifPresent(JobEngine::close);
+            if (listener != null) {
+                listener.close();
+            }
+            if (socketIo != null) {
+                socketIo.close();
+            }
             database.close();
             throw e;
         }
@@ -141,9 +187,19 @@ public final class ShoeboxServer implements AutoCloseable {
 
     @Override
     public void close() {
+        socketIo.close();
         http.close();
+        listener.close();
         jobEngine.ifPresent(e -> e.stop(Duration.ofSeconds(10)));
         database.close();
+    }
+
+    /** A connection of its own for LISTEN, outside the pool, so it never takes a pooled connection for good. */
+    private static CatalogueEventListener.ConnectionFactory dedicatedConnection(Database database) {
+        if (database.dataSource() instanceof HikariDataSource pool) {
+            return () -> DriverManager.getConnection(pool.getJdbcUrl(), pool.getUsername(), pool.getPassword());
+        }
+        return () -> database.dataSource().getConnection();
     }
 
     /** The library folder's layout. */

@@ -116,6 +116,14 @@ public final class ServerFixture implements AutoCloseable {
         }
     }
 
+    public static JsonNode json(String body) {
+        try {
+            return JSON.readTree(body);
+        } catch (IOException e) {
+            throw new AssertionError("not JSON: " + body, e);
+        }
+    }
+
     public static String toJson(Object body) {
         if (body instanceof String s) {
             return s;

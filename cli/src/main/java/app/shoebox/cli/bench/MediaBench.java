@@ -4,6 +4,9 @@ import app.shoebox.media.FileType;
 import app.shoebox.media.MediaException;
 import app.shoebox.media.NativeTools;
 import app.shoebox.media.ProcessRunner;
+import app.shoebox.media.metadata.ExifTool;
+import app.shoebox.media.metadata.MetadataExtractor;
+import app.shoebox.media.video.VideoProbe;
 import app.shoebox.media.thumbnails.Thumbnailer;
 import app.shoebox.media.thumbnails.Thumbnailers;
 import picocli.CommandLine.Command;
@@ -38,10 +41,12 @@ import java.util.stream.Stream;
 /**
  * {@code shoebox bench media}: each thumbnail path makes the 1440 px JPEG preview and the 250 px
  * thumbnail of the same 12 MP JPEGs, one at a time, and {@code vipsthumbnail} alone does the same
- * work as the reference. Prints ms per image, images per second and peak memory per path.
+ * work as the reference. Prints ms per image, images per second and peak memory per path; then the
+ * metadata readers' ms per file on real camera files and on the same JPEGs.
  */
 @Command(name = "media", mixinStandardHelpOptions = true,
-        description = "Measure the thumbnail paths (libvips in-process, vipsthumbnail process, pure Java) on 12 MP JPEGs.")
+        description = "Measure the thumbnail paths (libvips in-process, vipsthumbnail process, pure Java) on 12 MP JPEGs, "
+                + "and metadata per file (exiftool batch mode, metadata-extractor) on real camera files.")
 public final class MediaBench implements Callable<Integer> {
 
     // Heap bytes allocated by this thread: per image and per path, unlike heap "used", which also
@@ -54,6 +59,15 @@ public final class MediaBench implements Callable<Integer> {
 
     @Option(names = "--dir", description = "Take the JPEGs from this folder instead of generating 4000x3000 ones.")
     Optional<Path> dir;
+
+    @Option(names = "--metadata-dir", description = "Real camera files for the metadata figures (every file below it); "
+            + "default: the test corpus when run from the source tree, else the JPEGs above.")
+    Optional<Path> metadataDir;
+
+    @Option(names = "--metadata-rounds", defaultValue = "3", description = "Passes over the metadata files (default ${DEFAULT-VALUE}).")
+    int metadataRounds;
+
+    private static final Path CORPUS = Path.of("media/src/test/resources/metadata-corpus/files");
 
     @Override
     public Integer call() throws Exception {
@@ -112,6 +126,7 @@ public final class MediaBench implements Callable<Integer> {
             if (vipsthumbnail.isPresent()) {
                 reference.report("vipsthumbnail_reference", "vipsthumbnail alone, 2 processes per image, no Shoebox checks", figures);
             }
+            metadata(images, figures);
             figures.put("load_average_after", loadAverage().split(" ")[0]);
             System.out.println("load average after: " + loadAverage()
                     + " (other work on this machine shares its cores: compare paths within one run)");
@@ -119,6 +134,91 @@ public final class MediaBench implements Callable<Integer> {
             return 0;
         } finally {
             deleteTree(work);
+        }
+    }
+
+    /**
+     * Metadata per file, each reader on the same files in turn: exiftool in batch mode (one process,
+     * started before timing; its start-up is its own figure) and metadata-extractor in-process. On
+     * the generated 12 MP JPEGs too, to set next to the thumbnail figures of this run.
+     */
+    private void metadata(List<Path> jpegs, Map<String, String> figures) throws Exception {
+        List<Path> real = metadataDir.or(() -> Optional.of(CORPUS).filter(Files::isDirectory)).map(MediaBench::allFiles)
+                .orElse(List.of());
+        Map<String, MetadataExtractor> readers = new LinkedHashMap<>();
+        long start = System.nanoTime();
+        Optional<ExifTool> exifTool = ExifTool.fromPath(1);
+        exifTool.ifPresentOrElse(t -> {
+            t.read(jpegs.getFirst());
+            figures.put("metadata_exiftool_startup_ms", fmt((System.nanoTime() - start) / 1e6));
+            readers.put("exiftool", new MetadataExtractor(VideoProbe.fromPath(), Optional.of(t)));
+        }, () -> System.out.println("metadata: exiftool not installed, only metadata-extractor is measured"));
+        readers.put("metadata_extractor", new MetadataExtractor(VideoProbe.fromPath()));
+        try {
+            for (var set : List.of(Map.entry("real", real), Map.entry("12mp_jpeg", jpegs))) {
+                if (set.getValue().isEmpty()) {
+                    continue;
+                }
+                for (var r : readers.entrySet()) {
+                    readAll(r.getValue(), set.getValue());
+                }
+                Map<String, long[]> nanos = new LinkedHashMap<>();
+                readers.keySet().forEach(k -> nanos.put(k, new long[2]));
+                for (int round = 0; round < metadataRounds; round++) {
+                    for (Path f : set.getValue()) {
+                        // Interleaved per file, as for the thumbnails.
+                        for (var r : readers.entrySet()) {
+                            long t0 = System.nanoTime();
+                            readOne(r.getValue(), f);
+                            nanos.get(r.getKey())[0] += System.nanoTime() - t0;
+                            nanos.get(r.getKey())[1]++;
+                        }
+                    }
+                }
+                nanos.forEach((k, v) -> {
+                    double ms = v[0] / 1e6 / v[1];
+                    figures.put("metadata_" + k + "_ms_per_file_" + set.getKey(), String.format(Locale.ROOT, "%.2f", ms));
+                    System.out.printf(Locale.ROOT, "metadata %-20s %7.2f ms/file on %d %s files%n", k, ms,
+                            set.getValue().size(), set.getKey());
+                });
+            }
+            figures.put("metadata_real_files", Integer.toString(real.size()));
+            String ffm = figures.get("ffm_ms_per_image");
+            // Metadata's share of a thumbnail's time in this run (the thumbnail is the in-process libvips one).
+            for (String set : List.of("real", "12mp_jpeg")) {
+                String exif = figures.get("metadata_exiftool_ms_per_file_" + set);
+                if (ffm != null && exif != null) {
+                    figures.put("metadata_exiftool_" + set + "_per_ffm_thumbnail", String.format(Locale.ROOT, "%.3f",
+                            Double.parseDouble(exif) / Double.parseDouble(ffm)));
+                }
+            }
+        } finally {
+            readers.values().forEach(MetadataExtractor::close);
+        }
+    }
+
+    private static void readAll(MetadataExtractor reader, List<Path> files) {
+        files.forEach(f -> readOne(reader, f));
+    }
+
+    private static void readOne(MetadataExtractor reader, Path f) {
+        Optional<FileType> type = FileType.fromFileName(f.getFileName().toString());
+        if (type.isEmpty()) {
+            return;
+        }
+        try {
+            reader.extract(f, type.get(), Optional.empty(), java.time.Instant.EPOCH);
+        } catch (MediaException e) {
+            // A file the reader refuses costs what it cost; the figure is time per file.
+        }
+    }
+
+    private static List<Path> allFiles(Path folder) {
+        try (Stream<Path> s = Files.walk(folder)) {
+            return s.filter(Files::isRegularFile).filter(p -> FileType.fromFileName(p.getFileName().toString()).isPresent())
+                    .sorted().toList();
+        } catch (IOException e) {
+            throw new java.io.UncheckedIOException(e);
         }
     }
 

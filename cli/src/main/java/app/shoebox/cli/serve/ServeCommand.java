@@ -4,6 +4,8 @@ import app.shoebox.cli.CatalogueOptions;
 import app.shoebox.cli.StorageTemplateOption;
 import app.shoebox.server.worker.WorkerSupervisor;
 import app.shoebox.server.ServerConfig;
+import app.shoebox.server.auth.LoginThrottle;
+import app.shoebox.server.http.TrustedProxies;
 import app.shoebox.server.ShoeboxServer;
 import app.shoebox.server.users.FirstStart;
 import picocli.CommandLine.Command;
@@ -41,6 +43,11 @@ public final class ServeCommand implements Callable<Integer> {
             description = "Largest accepted upload, e.g. 500M, 50G (env SHOEBOX_MAX_UPLOAD_SIZE, default ${DEFAULT-VALUE}).")
     long maxUploadBytes;
 
+    @Option(names = "--trusted-proxies", defaultValue = "${env:SHOEBOX_TRUSTED_PROXIES:-}",
+            description = "Reverse proxies whose X-Forwarded-For header names the client, as addresses or ranges, "
+                    + "e.g. 127.0.0.1,::1 (env SHOEBOX_TRUSTED_PROXIES; default none: the client is the TCP peer).")
+    String trustedProxies;
+
     @Mixin
     StorageTemplateOption storageTemplate;
 
@@ -55,11 +62,19 @@ public final class ServeCommand implements Callable<Integer> {
             System.err.println("serve: --workers must be 0 or more, got " + workers);
             return 2;
         }
+        TrustedProxies proxies;
+        try {
+            proxies = TrustedProxies.parse(trustedProxies);
+        } catch (IllegalArgumentException e) {
+            System.err.println("serve: --trusted-proxies: " + e.getMessage());
+            return 2;
+        }
         ServerConfig config = ServerConfig.defaults(catalogue.library)
                 .withBind(bind, port)
                 .withDatabaseUrl(catalogue.parsedDatabaseUrl())
                 .withMaxUploadBytes(maxUploadBytes)
                 .withStorageTemplate(storageTemplate.template())
+                .withSecurity(new ServerConfig.Security(proxies, LoginThrottle.Settings.DEFAULT))
                 .withFirstAdmin(new ServerConfig.FirstAdmin(env("SHOEBOX_ADMIN_EMAIL"), env("SHOEBOX_ADMIN_PASSWORD"),
                         env("SHOEBOX_ADMIN_API_KEY")));
         ShoeboxServer server = ShoeboxServer.start(config);

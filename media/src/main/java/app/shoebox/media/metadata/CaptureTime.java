@@ -16,14 +16,19 @@ import java.util.Optional;
  */
 public record CaptureTime(Instant instant, LocalDateTime localDateTime, Optional<ZoneOffset> offset, Source source) {
 
-    /** Where a capture time was found, in the order they are tried. */
+    /** Which tag a capture time came from, in the order they are tried (Immich's order, see {@link MetadataExtractor}). */
     public enum Source {
         XMP_SIDECAR,
-        EXIF_DATE_TIME_ORIGINAL,
-        EXIF_DATE_TIME_DIGITIZED,
-        EMBEDDED_XMP,
-        GPS,
+        /** EXIF {@code DateTimeOriginal}, else IPTC {@code DateCreated}+{@code TimeCreated}, else XMP {@code photoshop:DateCreated} or {@code exif:DateTimeOriginal}. */
+        DATE_TIME_ORIGINAL,
+        /** EXIF {@code DateTimeDigitized} (exiftool's {@code CreateDate}), else XMP {@code xmp:CreateDate}. */
+        CREATE_DATE,
+        /** A video container's creation date (QuickTime {@code MediaCreateDate}, Apple's {@code CreationDate}). */
         VIDEO_CREATION_TIME,
+        /** The GPS date and time stamp (UTC). */
+        GPS,
+        /** A maker-note clock in UTC ({@code DateTimeUTC}, Sony's {@code SonyDateTime2}) or a panorama's source time. */
+        OTHER,
         FILE_CREATED
     }
 

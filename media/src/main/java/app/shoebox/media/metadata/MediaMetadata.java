@@ -21,6 +21,8 @@ import java.util.Optional;
  * @param dimensions     the stored pixel size (before orientation), Immich's exifImageWidth/Height
  * @param rating         1..5; 0 (unrated) and -1 (rejected) are left empty
  * @param tags           keywords (XMP {@code dc:subject}), sidecar first
+ * @param livePhotoId    the identifier that pairs a still with its motion clip (Apple's {@code ContentIdentifier}
+ *                       in the HEIC maker notes and the MOV's QuickTime keys), Immich's {@code livePhotoCID}
  * @param video          present for videos probed by ffprobe
  * @param warnings       what was ignored and why (a sidecar that is not valid XMP, a date that does not parse)
  */
@@ -41,6 +43,7 @@ public record MediaMetadata(
         Optional<String> description,
         Optional<Integer> rating,
         List<String> tags,
+        Optional<String> livePhotoId,
         Optional<VideoInfo> video,
         List<String> warnings) {
 

@@ -9,26 +9,14 @@ import app.shoebox.media.SourceCheck;
 import app.shoebox.media.video.VideoInfo;
 import app.shoebox.media.video.VideoProbe;
 import com.drew.imaging.ImageMetadataReader;
-import com.drew.lang.GeoLocation;
-import com.drew.lang.Rational;
-import com.drew.metadata.Directory;
 import com.drew.metadata.Metadata;
-import com.drew.metadata.exif.ExifDirectoryBase;
-import com.drew.metadata.exif.ExifIFD0Directory;
-import com.drew.metadata.exif.ExifSubIFDDirectory;
-import com.drew.metadata.exif.GpsDirectory;
-import com.drew.metadata.xmp.XmpDirectory;
 
+import java.io.EOFException;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
-import java.time.Duration;
 import java.time.Instant;
-import java.time.LocalDateTime;
-import java.time.ZoneOffset;
-import java.time.format.DateTimeFormatter;
-import java.time.format.DateTimeParseException;
 import java.util.ArrayList;
 import java.util.LinkedHashSet;
 import java.util.List;
@@ -36,46 +24,60 @@ import java.util.Locale;
 import java.util.Optional;
 
 /**
- * Reads a photo's or video's metadata with metadata-extractor (and ffprobe for videos), and applies
- * an XMP sidecar over it.
+ * Reads a photo's or video's metadata and applies an XMP sidecar over it.
  *
- * <p>Capture time, first found wins:
- * <ol>
- *   <li>the XMP sidecar: {@code exif:DateTimeOriginal}, {@code photoshop:DateCreated}, {@code xmp:CreateDate}
- *       (with the offset written in the value, if any);</li>
- *   <li>EXIF {@code DateTimeOriginal} + {@code SubSecTimeOriginal}, offset from {@code OffsetTimeOriginal},
- *       else {@code OffsetTime}, else derived from the GPS clock (see below);</li>
- *   <li>EXIF {@code DateTimeDigitized} (exiftool's CreateDate), offset from {@code OffsetTimeDigitized} or the GPS clock;</li>
- *   <li>embedded XMP, same fields as the sidecar;</li>
- *   <li>the GPS date and time stamp (UTC, no local offset known);</li>
- *   <li>for videos, Apple's {@code com.apple.quicktime.creationdate} (with its offset), else the
- *       container's {@code creation_time} (UTC);</li>
- *   <li>the caller's {@code fileCreatedAt}.</li>
- * </ol>
- * Without an offset the camera clock is read as UTC and {@link CaptureTime#offset()} is empty, as
- * Immich does. The GPS-derived offset is the difference between the camera clock and the GPS clock
- * (UTC) rounded to 15 minutes, used when within ±14 h.
+ * <p>Two readers, one set of rules. With exiftool installed, each file is read by exiftool in its
+ * batch mode ({@link ExifTool}) and every field is taken from exiftool's tags in Immich's order
+ * ({@link ExifToolValues}): the same values Immich shows. Without it, or when exiftool fails on a
+ * file (time-out, crash, a name it cannot be given), metadata-extractor reads the file in-process
+ * ({@link LibraryValues}), maker notes included, following the same order. docs/media.md gives
+ * the order for each field and how often each reader agrees with exiftool on real camera files.
  *
- * <p>The sidecar also wins for GPS, description, rating and tags, as in Immich.
+ * <p>Then, for every reader: the sidecar wins for the capture time, GPS, description, rating and
+ * tags, as in Immich; for videos, ffprobe gives the duration, codec, size, rotation, frame rate,
+ * and the container's creation time (with Apple's local offset), which comes before the embedded
+ * tags; the caller's {@code fileCreatedAt} is the last resort for the capture time.
  */
-public final class MetadataExtractor {
-
-    private static final DateTimeFormatter EXIF_DATE = DateTimeFormatter.ofPattern("yyyy:MM:dd HH:mm:ss", Locale.ROOT);
-    private static final long FIFTEEN_MINUTES = 15 * 60;
+public final class MetadataExtractor implements AutoCloseable {
 
     private final VideoProbe videoProbe;
+    private final Optional<ExifTool> exifTool;
+    private final boolean ownsExifTool;
 
+    /** metadata-extractor alone. */
     public MetadataExtractor(VideoProbe videoProbe) {
-        this.videoProbe = videoProbe;
+        this(videoProbe, Optional.empty());
     }
 
-    /** With ffprobe from the PATH when installed. */
+    /** With this exiftool pool, which {@link #close()} stops. */
+    public MetadataExtractor(VideoProbe videoProbe, Optional<ExifTool> exifTool) {
+        this(videoProbe, exifTool, true);
+    }
+
+    private MetadataExtractor(VideoProbe videoProbe, Optional<ExifTool> exifTool, boolean ownsExifTool) {
+        this.videoProbe = videoProbe;
+        this.exifTool = exifTool;
+        this.ownsExifTool = ownsExifTool;
+    }
+
+    /**
+     * ffprobe and exiftool from the PATH when installed. exiftool is the JVM's shared pool
+     * ({@link ExifTool#shared()}: up to one process per core, one per metadata job running at once),
+     * which lives as long as the JVM.
+     */
     public static MetadataExtractor fromPath() {
-        return new MetadataExtractor(VideoProbe.fromPath());
+        return new MetadataExtractor(VideoProbe.fromPath(), ExifTool.shared(), false);
     }
 
     public String describe() {
-        return "metadata: metadata-extractor; " + videoProbe.describe();
+        return "metadata: " + exifTool.map(ExifTool::describe)
+                .orElse("metadata-extractor (exiftool not installed: lens names from maker-note IDs and some dates are read "
+                        + "less often; install libimage-exiftool-perl)")
+                + "; " + videoProbe.describe();
+    }
+
+    public boolean usesExifTool() {
+        return exifTool.isPresent();
     }
 
     /**
@@ -88,92 +90,104 @@ public final class MetadataExtractor {
     public MediaMetadata extract(Path file, FileType type, Optional<Path> sidecar, Instant fileCreatedAt) throws MediaException {
         long size = SourceCheck.check(file, type);
         List<String> warnings = new ArrayList<>();
-        Metadata metadata;
-        Optional<VideoInfo> probed = Optional.empty();
-        if (type.kind() == MediaKind.IMAGE && ImageHeader.parses(type)) {
-            metadata = ImageHeader.read(file).metadata();
-        } else if (type.kind() == MediaKind.IMAGE) {
-            metadata = containerTags(file, warnings);
-        } else {
-            probed = videoProbe.probe(file, type);
-            metadata = containerTags(file, warnings);
+        boolean isVideo = type.kind() == MediaKind.VIDEO;
+        Optional<VideoInfo> probed = isVideo ? videoProbe.probe(file, type) : Optional.empty();
+        Embedded embedded = null;
+        Metadata library = null;
+        if (exifTool.isPresent()) {
+            ExifTool.Result r = exifTool.get().read(file);
+            if (r instanceof ExifTool.Result.Read read && !read.tags().has("Error")) {
+                embedded = ExifToolValues.of(read.tags());
+            } else {
+                String why = r instanceof ExifTool.Result.Read read ? read.tags().path("Error").asText() : ((ExifTool.Result.Failed) r).reason();
+                warnings.add("exiftool could not read " + file + " (" + why + "); read with metadata-extractor instead");
+            }
         }
-        Optional<VideoInfo> video = type.kind() == MediaKind.VIDEO && probed.isEmpty() ? ContainerVideoTags.read(metadata) : probed;
+        if (embedded == null || (isVideo && probed.isEmpty())) {
+            library = libraryTags(file, type, warnings);
+        }
+        if (embedded == null) {
+            BoxedExif.addExif(library, file, type);
+            embedded = LibraryValues.of(library, type);
+        }
+        Optional<VideoInfo> v = isVideo && probed.isEmpty() ? ContainerVideoTags.read(library) : probed;
         XmpValues fromSidecar = sidecar.isPresent() ? readSidecar(sidecar.get(), file, warnings) : XmpValues.NONE;
-        XmpDirectory xmpDir = metadata.getFirstDirectoryOfType(XmpDirectory.class);
-        XmpValues embeddedXmp = xmpDir != null && xmpDir.getXMPMeta() != null
-                ? XmpValues.of(xmpDir.getXMPMeta(), CaptureTime.Source.EMBEDDED_XMP) : XmpValues.NONE;
 
-        Directory ifd0 = first(metadata, ExifIFD0Directory.class);
-        Directory exif = first(metadata, ExifSubIFDDirectory.class);
-        GpsDirectory gps = metadata.getFirstDirectoryOfType(GpsDirectory.class);
-        Optional<Instant> gpsTime = gps == null ? Optional.empty() : Optional.ofNullable(gps.getGpsDate()).map(java.util.Date::toInstant);
-
-        Optional<CaptureTime> videoTime = video.flatMap(VideoInfo::localCreation)
+        Optional<CaptureTime> videoTime = v.flatMap(VideoInfo::localCreation)
                 .map(o -> CaptureTime.of(o.toLocalDateTime(), Optional.of(o.getOffset()), CaptureTime.Source.VIDEO_CREATION_TIME))
-                .or(() -> video.flatMap(VideoInfo::creationTime)
+                .or(() -> v.flatMap(VideoInfo::creationTime)
                         .map(i -> CaptureTime.ofInstant(i, CaptureTime.Source.VIDEO_CREATION_TIME)));
-        CaptureTime captureTime = fromSidecar.captureTime()
-                .or(() -> exifTime(exif, ExifDirectoryBase.TAG_DATETIME_ORIGINAL, ExifDirectoryBase.TAG_SUBSECOND_TIME_ORIGINAL,
-                        ExifDirectoryBase.TAG_TIME_ZONE_ORIGINAL, gpsTime, CaptureTime.Source.EXIF_DATE_TIME_ORIGINAL, warnings))
-                .or(() -> exifTime(exif, ExifDirectoryBase.TAG_DATETIME_DIGITIZED, ExifDirectoryBase.TAG_SUBSECOND_TIME_DIGITIZED,
-                        ExifDirectoryBase.TAG_TIME_ZONE_DIGITIZED, gpsTime, CaptureTime.Source.EXIF_DATE_TIME_DIGITIZED, warnings))
-                .or(embeddedXmp::captureTime)
-                .or(() -> gpsTime.map(i -> CaptureTime.ofInstant(i, CaptureTime.Source.GPS)))
-                .or(() -> videoTime)
+        Embedded e = embedded;
+        // A video's own clock (with Apple's offset) is read by ffprobe; the embedded tags come after it.
+        Optional<CaptureTime> fileTime = isVideo ? videoTime.or(e::captureTime) : e.captureTime();
+        CaptureTime captureTime = fromSidecar.captureTime().or(() -> fileTime)
                 .orElseGet(() -> CaptureTime.ofInstant(fileCreatedAt, CaptureTime.Source.FILE_CREATED));
-
-        Optional<Instant> modifyDate = string(ifd0, ExifDirectoryBase.TAG_DATETIME).flatMap(MetadataExtractor::exifDate)
-                .map(local -> local.toInstant(string(exif, ExifDirectoryBase.TAG_TIME_ZONE).flatMap(MetadataExtractor::offset)
-                        .orElse(ZoneOffset.UTC)));
-
-        Optional<GeoPoint> embeddedLocation = Optional.ofNullable(gps).map(GpsDirectory::getGeoLocation)
-                // (0, 0) is what many apps write for "no fix"; Immich treats it as no position too.
-                .filter(g -> !g.isZero() && Double.isFinite(g.getLatitude()) && Double.isFinite(g.getLongitude()))
-                .filter(g -> Math.abs(g.getLatitude()) <= 90 && Math.abs(g.getLongitude()) <= 180)
-                .map((GeoLocation g) -> new GeoPoint(g.getLatitude(), g.getLongitude()))
-                .or(embeddedXmp::location)
-                .or(() -> video.flatMap(VideoInfo::location));
-
+        Optional<GeoPoint> location = fromSidecar.location().or(e::location).or(() -> v.flatMap(VideoInfo::location));
         LinkedHashSet<String> tags = new LinkedHashSet<>(fromSidecar.tags());
-        tags.addAll(embeddedXmp.tags());
-
+        tags.addAll(e.tags());
         return new MediaMetadata(
                 size,
                 captureTime,
-                modifyDate,
-                string(ifd0, ExifDirectoryBase.TAG_MAKE).or(() -> video.flatMap(VideoInfo::make)),
-                string(ifd0, ExifDirectoryBase.TAG_MODEL).or(() -> video.flatMap(VideoInfo::model)),
-                string(exif, ExifDirectoryBase.TAG_LENS_MODEL).or(embeddedXmp::lens),
-                rational(exif, ExifDirectoryBase.TAG_EXPOSURE_TIME).filter(s -> s > 0).map(MetadataExtractor::exposure),
-                rational(exif, ExifDirectoryBase.TAG_FNUMBER).filter(f -> f > 0),
-                rational(exif, ExifDirectoryBase.TAG_FOCAL_LENGTH).filter(f -> f > 0),
-                integer(exif, ExifDirectoryBase.TAG_ISO_EQUIVALENT).or(() -> integer(exif, ExifDirectoryBase.TAG_ISO_SPEED))
-                        .filter(i -> i > 0),
-                type.kind() == MediaKind.VIDEO && video.isPresent()
-                        ? video.map(VideoInfo::dimensions) : ImageHeader.dimensionsOf(metadata),
-                ImageHeader.orientationOf(metadata),
-                fromSidecar.location().or(() -> embeddedLocation),
-                fromSidecar.description().or(() -> string(ifd0, ExifDirectoryBase.TAG_IMAGE_DESCRIPTION))
-                        .or(embeddedXmp::description),
-                fromSidecar.rating().or(() -> integer(ifd0, ExifDirectoryBase.TAG_RATING).flatMap(r -> rating(r.toString())))
-                        .or(embeddedXmp::rating),
+                e.modifyDate(),
+                e.make().or(() -> v.flatMap(VideoInfo::make)),
+                e.model().or(() -> v.flatMap(VideoInfo::model)),
+                e.lensModel(),
+                e.exposureTime(),
+                e.fNumber().map(MetadataExtractor::fNumber),
+                e.focalLength(),
+                e.iso(),
+                isVideo && v.isPresent() ? v.map(VideoInfo::dimensions) : e.dimensions(),
+                e.orientation(),
+                location,
+                fromSidecar.description().or(e::description),
+                fromSidecar.rating().or(e::rating),
                 List.copyOf(tags),
-                video,
+                e.livePhotoId(),
+                v,
                 warnings);
     }
 
-    private static Metadata containerTags(Path file, List<String> warnings) throws MediaException {
+    /** Stops the exiftool processes this extractor was given (not the JVM's shared pool). */
+    @Override
+    public void close() {
+        if (ownsExifTool) {
+            exifTool.ifPresent(ExifTool::close);
+        }
+    }
+
+    private static Metadata libraryTags(Path file, FileType type, List<String> warnings) throws MediaException {
+        if (type.kind() == MediaKind.IMAGE && ImageHeader.parses(type)) {
+            try {
+                return ImageHeader.read(file).metadata();
+            } catch (MediaException e) {
+                throw truncatedIsCorrupt(e, file);
+            }
+        }
         // Videos are judged by ffprobe, and images metadata-extractor does not parse (JXL, AVIF, raw)
         // by the thumbnail decoder: here a parse failure only means fewer tags.
         try {
             return ImageMetadataReader.readMetadata(file.toFile());
+        } catch (EOFException e) {
+            warnings.add("container tags of " + file + " not read: it ends early (" + e.getMessage() + ")");
+            return new Metadata();
         } catch (IOException e) {
             throw SourceCheck.io(file, "reading", e);
         } catch (Exception e) {
             warnings.add("container tags of " + file + " not read: " + e.getMessage());
             return new Metadata();
         }
+    }
+
+    /**
+     * metadata-extractor reports a file that ends inside a structure it is reading as an
+     * EOFException: that is a truncated or hostile file, which no retry will mend, not a disk error.
+     */
+    private static MediaException truncatedIsCorrupt(MediaException e, Path file) {
+        if (e.reason() == MediaException.Reason.IO && e.getCause() instanceof EOFException) {
+            return new MediaException(MediaException.Reason.CORRUPT, file, file + " ends in the middle of its metadata ("
+                    + e.getCause().getMessage() + "); the file is truncated or corrupt", e);
+        }
+        return e;
     }
 
     private static XmpValues readSidecar(Path sidecar, Path file, List<String> warnings) throws MediaException {
@@ -193,53 +207,6 @@ public final class MetadataExtractor {
         });
     }
 
-    private static Optional<CaptureTime> exifTime(Directory exif, int dateTag, int subSecTag, int offsetTag,
-                                                  Optional<Instant> gpsTime, CaptureTime.Source source, List<String> warnings) {
-        Optional<String> raw = string(exif, dateTag);
-        Optional<LocalDateTime> local = raw.flatMap(MetadataExtractor::exifDate);
-        if (raw.isPresent() && local.isEmpty() && !raw.get().startsWith("0000")) {
-            warnings.add("EXIF date \"" + raw.get() + "\" does not parse; ignored");
-        }
-        if (local.isEmpty()) {
-            return Optional.empty();
-        }
-        LocalDateTime withFraction = string(exif, subSecTag).filter(s -> s.chars().allMatch(Character::isDigit))
-                .map(s -> local.get().withNano((int) (Double.parseDouble("0." + s) * 1e9)))
-                .orElse(local.get());
-        Optional<ZoneOffset> offset = string(exif, offsetTag).flatMap(MetadataExtractor::offset)
-                .or(() -> string(exif, ExifDirectoryBase.TAG_TIME_ZONE).flatMap(MetadataExtractor::offset))
-                .or(() -> gpsTime.flatMap(utc -> offsetFromGps(local.get(), utc)));
-        return Optional.of(CaptureTime.of(withFraction, offset, source));
-    }
-
-    static Optional<ZoneOffset> offsetFromGps(LocalDateTime cameraClock, Instant gpsUtc) {
-        long diff = Duration.between(gpsUtc, cameraClock.toInstant(ZoneOffset.UTC)).toSeconds();
-        long rounded = Math.round((double) diff / FIFTEEN_MINUTES) * FIFTEEN_MINUTES;
-        return Math.abs(rounded) <= 14 * 3600 ? Optional.of(ZoneOffset.ofTotalSeconds((int) rounded)) : Optional.empty();
-    }
-
-    static Optional<LocalDateTime> exifDate(String s) {
-        String t = s.strip();
-        if (t.length() < 19) {
-            return Optional.empty();
-        }
-        // Some writers use '-' in the date part; EXIF says ':'.
-        String normalized = t.substring(0, 10).replace('-', ':') + t.substring(10, 19);
-        try {
-            return Optional.of(LocalDateTime.parse(normalized, EXIF_DATE));
-        } catch (DateTimeParseException e) {
-            return Optional.empty();
-        }
-    }
-
-    static Optional<ZoneOffset> offset(String s) {
-        try {
-            return Optional.of(ZoneOffset.of(s.strip()));
-        } catch (java.time.DateTimeException e) {
-            return Optional.empty();
-        }
-    }
-
     /** As exiftool prints it, which is what Immich shows: "1/125" below a quarter second, "0.5", "2" above. */
     static String exposure(double seconds) {
         if (seconds < 0.25001) {
@@ -247,6 +214,11 @@ public final class MetadataExtractor {
         }
         String s = String.format(Locale.ROOT, "%.1f", seconds);
         return s.endsWith(".0") ? s.substring(0, s.length() - 2) : s;
+    }
+
+    /** As exiftool prints it (and Immich stores it): one decimal, two significant digits below 1. */
+    static double fNumber(double f) {
+        return f < 1 ? Double.parseDouble(String.format(Locale.ROOT, "%.2g", f)) : Math.round(f * 10) / 10.0;
     }
 
     static Optional<Integer> rating(String s) {
@@ -264,25 +236,5 @@ public final class MetadataExtractor {
         }
         String t = s.replace("\u0000", "").strip();
         return t.isEmpty() ? Optional.empty() : Optional.of(t);
-    }
-
-    private static Directory first(Metadata metadata, Class<? extends Directory> type) {
-        return metadata.getFirstDirectoryOfType(type);
-    }
-
-    private static Optional<String> string(Directory dir, int tag) {
-        return dir == null ? Optional.empty() : clean(dir.getString(tag));
-    }
-
-    private static Optional<Integer> integer(Directory dir, int tag) {
-        return dir == null ? Optional.empty() : Optional.ofNullable(dir.getInteger(tag));
-    }
-
-    private static Optional<Double> rational(Directory dir, int tag) {
-        if (dir == null) {
-            return Optional.empty();
-        }
-        Rational r = dir.getRational(tag);
-        return r == null || r.getDenominator() == 0 ? Optional.empty() : Optional.of(r.doubleValue());
     }
 }

@@ -9,23 +9,20 @@ import com.drew.metadata.Metadata;
 import com.drew.metadata.xmp.XmpDirectory;
 import com.drew.metadata.xmp.XmpReader;
 
-import java.time.LocalDate;
-import java.time.LocalDateTime;
-import java.time.OffsetDateTime;
-import java.time.format.DateTimeParseException;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 
 /** The XMP fields Shoebox uses, from a sidecar file or from XMP embedded in the image. */
-record XmpValues(Optional<CaptureTime> captureTime, Optional<GeoPoint> location, Optional<String> description,
-                 Optional<Integer> rating, List<String> tags, Optional<String> lens) {
+record XmpValues(Optional<CaptureTime> originalTime, Optional<CaptureTime> createTime, Optional<GeoPoint> location, Optional<String> description,
+                 Optional<Integer> rating, List<String> tags, Optional<String> lens, Optional<String> make,
+                 Optional<String> model, Optional<Integer> orientation) {
 
-    static final XmpValues NONE = new XmpValues(Optional.empty(), Optional.empty(), Optional.empty(), Optional.empty(),
-            List.of(), Optional.empty());
+    static final XmpValues NONE = new XmpValues(Optional.empty(), Optional.empty(), Optional.empty(), Optional.empty(), Optional.empty(),
+            List.of(), Optional.empty(), Optional.empty(), Optional.empty(), Optional.empty());
 
     private static final String NS_PHOTOSHOP = "http://ns.adobe.com/photoshop/1.0/";
-    private static final String NS_AUX = "http://ns.adobe.com/exif/1.0/aux/";
+    private static final String NS_EXIF_EX = "http://cipa.jp/exif/1.0/";
 
     /** Parses a sidecar's bytes; empty when they are not XMP. */
     static Optional<XmpValues> parse(byte[] bytes, CaptureTime.Source source) {
@@ -39,10 +36,15 @@ record XmpValues(Optional<CaptureTime> captureTime, Optional<GeoPoint> location,
     }
 
     static XmpValues of(XMPMeta xmp, CaptureTime.Source source) {
-        Optional<CaptureTime> time = string(xmp, XMPConst.NS_EXIF, "DateTimeOriginal")
-                .or(() -> string(xmp, NS_PHOTOSHOP, "DateCreated"))
-                .or(() -> string(xmp, XMPConst.NS_XMP, "CreateDate"))
-                .flatMap(s -> date(s, source));
+        // exiftool's order under MWG: photoshop:DateCreated (the MWG DateTimeOriginal), exif:DateTimeOriginal,
+        // then xmp:CreateDate. A bare date is no capture time (Immich skips it too) and the next one is tried.
+        Optional<CaptureTime> original = java.util.stream.Stream.of(string(xmp, NS_PHOTOSHOP, "DateCreated"),
+                        string(xmp, XMPConst.NS_EXIF, "DateTimeOriginal"))
+                .map(v -> v.flatMap(ExifDates::parse)).flatMap(Optional::stream).findFirst()
+                .map(st -> CaptureTime.of(st.local(), st.offset(), source));
+        Optional<CaptureTime> create = string(xmp, XMPConst.NS_XMP, "CreateDate").flatMap(ExifDates::parse)
+                .map(st -> CaptureTime.of(st.local(), st.offset(),
+                        source == CaptureTime.Source.XMP_SIDECAR ? source : CaptureTime.Source.CREATE_DATE));
         Optional<GeoPoint> location = Optional.empty();
         var lat = string(xmp, XMPConst.NS_EXIF, "GPSLatitude").flatMap(XmpValues::coordinate);
         var lon = string(xmp, XMPConst.NS_EXIF, "GPSLongitude").flatMap(XmpValues::coordinate);
@@ -66,34 +68,28 @@ record XmpValues(Optional<CaptureTime> captureTime, Optional<GeoPoint> location,
         } catch (XMPException e) {
             // Not an array: no tags.
         }
-        Optional<String> lens = string(xmp, NS_AUX, "Lens").or(() -> string(xmp, XMPConst.NS_EXIF_AUX, "LensModel"));
-        return new XmpValues(time, location, description, rating, tags, lens);
+        // exiftool's LensModel (exifEX, and aux in older Adobe files); aux:Lens is another tag, which Immich does not read.
+        Optional<String> lens = string(xmp, NS_EXIF_EX, "LensModel").or(() -> string(xmp, XMPConst.NS_EXIF_AUX, "LensModel"));
+        return new XmpValues(original, create, location, description, rating, tags, lens, string(xmp, XMPConst.NS_TIFF, "Make"),
+                string(xmp, XMPConst.NS_TIFF, "Model"),
+                string(xmp, XMPConst.NS_TIFF, "Orientation").flatMap(o -> {
+                    try {
+                        return Optional.of(Integer.parseInt(o));
+                    } catch (NumberFormatException e) {
+                        return Optional.empty();
+                    }
+                }));
+    }
+
+    /** The capture time the XMP gives, original first. */
+    Optional<CaptureTime> captureTime() {
+        return originalTime.or(() -> createTime);
     }
 
     private static Optional<String> string(XMPMeta xmp, String ns, String name) {
         try {
             return Optional.ofNullable(xmp.getPropertyString(ns, name)).flatMap(MetadataExtractor::clean);
         } catch (XMPException e) {
-            return Optional.empty();
-        }
-    }
-
-    /** XMP dates are ISO 8601, with or without an offset, sometimes a bare date. */
-    static Optional<CaptureTime> date(String s, CaptureTime.Source source) {
-        try {
-            OffsetDateTime odt = OffsetDateTime.parse(s);
-            return Optional.of(CaptureTime.of(odt.toLocalDateTime(), Optional.of(odt.getOffset()), source));
-        } catch (DateTimeParseException e) {
-            // Try without an offset.
-        }
-        try {
-            return Optional.of(CaptureTime.of(LocalDateTime.parse(s), Optional.empty(), source));
-        } catch (DateTimeParseException e) {
-            // Try a bare date.
-        }
-        try {
-            return Optional.of(CaptureTime.of(LocalDate.parse(s).atStartOfDay(), Optional.empty(), source));
-        } catch (DateTimeParseException e) {
             return Optional.empty();
         }
     }

@@ -4,7 +4,7 @@ import app.shoebox.media.Dimensions;
 import app.shoebox.media.FileType;
 import app.shoebox.media.ImageHeader;
 import app.shoebox.media.MediaException;
-import app.shoebox.media.MediaKind;
+import app.shoebox.media.SourceCheck;
 
 import java.nio.file.Path;
 
@@ -30,14 +30,21 @@ final class FfmThumbnailer implements Thumbnailer {
         return "thumbnails: libvips " + vips.version() + " in-process (FFM), WebP thumbnails, JPEG previews";
     }
 
+    /** The types a loader libvips may use reads ({@link LibVips#TRUSTED_LOADERS}). */
     @Override
     public boolean canDecode(FileType type) {
-        return type.kind() == MediaKind.IMAGE;
+        return LibVips.TRUSTED_TYPES.contains(type);
     }
 
     @Override
     public Thumbnails generate(Path source, FileType type, Path outDir, String baseName) throws MediaException {
-        Prepared p = Prepared.check(source, type, outDir, baseName, ThumbnailFormat.WEBP, pixelLimit, true);
+        // libvips picks its loader from the bytes: only bytes that one of its trusted loaders reads go in.
+        FileType actual = type.decodeAs(SourceCheck.head(source));
+        if (!canDecode(actual)) {
+            SourceCheck.check(source, type);
+            throw Thumbnailers.untrusted(source, actual);
+        }
+        Prepared p = Prepared.check(source, actual, outDir, baseName, ThumbnailFormat.WEBP, pixelLimit, true);
         try {
             Dimensions stored = p.stored().isPresent() ? p.stored().get() : headerSize(p);
             // The preview is rendered into memory first: writing it and then thumbnailing the lazy

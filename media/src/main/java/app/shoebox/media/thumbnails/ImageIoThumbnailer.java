@@ -34,14 +34,15 @@ import java.util.Optional;
 import java.util.Set;
 
 /**
- * Pure Java (ImageIO with the TwelveMonkeys readers), for machines without libvips. Reads JPEG, PNG,
- * GIF, BMP, TIFF and WebP; not HEIC/AVIF/JXL, which need libvips. Writes JPEG only: there is no
- * pure-Java WebP encoder here.
+ * Pure Java (ImageIO with the TwelveMonkeys readers), for machines without libvips, and for BMP and
+ * Photoshop files, which libvips reads only through ImageMagick. Reads JPEG, PNG, GIF, BMP, TIFF,
+ * WebP and PSD; not HEIC/AVIF/JXL, which need libvips. Writes JPEG only: there is no pure-Java WebP
+ * encoder here.
  */
 final class ImageIoThumbnailer implements Thumbnailer {
 
     private static final Set<FileType> READABLE = EnumSet.of(FileType.JPEG, FileType.PNG, FileType.GIF, FileType.BMP,
-            FileType.TIFF, FileType.WEBP);
+            FileType.TIFF, FileType.WEBP, FileType.PSD);
 
     private final long pixelLimit;
 

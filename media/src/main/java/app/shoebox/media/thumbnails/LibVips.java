@@ -69,11 +69,44 @@ final class LibVips {
                 throw new IllegalStateException("vips_init failed: " + takeError());
             }
         }
+        allowOnlyTrustedLoaders(lib);
         routeWarningsToTheLog(lib);
         // The operation cache would keep decoded images of files we never open again, and serve a
         // stale result if a file were replaced under the same name.
         cacheSetMax.invokeExact(0);
         version = (int) versionOf.invokeExact(0) + "." + (int) versionOf.invokeExact(1) + "." + (int) versionOf.invokeExact(2);
+    }
+
+    /**
+     * The loaders libvips may use on a file: those for the formats Shoebox hands it, which libvips
+     * itself counts as safe for untrusted input. Every other loader is blocked, above all
+     * ImageMagick's (magickload, which reads whatever its own sniffing decides and hands PostScript,
+     * raw and other formats to external programs) and those libvips marks "untrusted" (SVG, PDF,
+     * JPEG XL, JPEG 2000, PPM, FITS, Matlab, OpenSlide, ...). A file whose bytes say it is one of
+     * those is then refused by libvips ("operation is blocked" / "not a known file format") however
+     * it was named. BMP, which libvips reads only through ImageMagick, goes to the pure-Java path.
+     */
+    static final java.util.List<String> TRUSTED_LOADERS = java.util.List.of("VipsForeignLoadJpeg", "VipsForeignLoadPng",
+            "VipsForeignLoadNsgif", "VipsForeignLoadWebp", "VipsForeignLoadTiff", "VipsForeignLoadHeif");
+
+    /** The types whose bytes those loaders read (TIFF-based raws through tiffload). */
+    static final java.util.Set<app.shoebox.media.FileType> TRUSTED_TYPES = java.util.EnumSet.of(app.shoebox.media.FileType.JPEG,
+            app.shoebox.media.FileType.PNG, app.shoebox.media.FileType.GIF, app.shoebox.media.FileType.WEBP,
+            app.shoebox.media.FileType.TIFF, app.shoebox.media.FileType.HEIC, app.shoebox.media.FileType.HEIF,
+            app.shoebox.media.FileType.AVIF, app.shoebox.media.FileType.DNG, app.shoebox.media.FileType.RAW_TIFF_BASED);
+
+    // vips_block_untrusted_set and vips_operation_block_set exist since libvips 8.13. Without them
+    // this binding does not load, and the vipsthumbnail process (run with VIPS_BLOCK_UNTRUSTED) is used.
+    private static void allowOnlyTrustedLoaders(SymbolLookup lib) throws Throwable {
+        MethodHandle blockUntrusted = handle(lib, "vips_block_untrusted_set", FunctionDescriptor.ofVoid(JAVA_INT));
+        MethodHandle blockSet = handle(lib, "vips_operation_block_set", FunctionDescriptor.ofVoid(ADDRESS, JAVA_INT));
+        blockUntrusted.invokeExact(1);
+        try (Arena arena = Arena.ofConfined()) {
+            blockSet.invokeExact(arena.allocateFrom("VipsForeignLoad"), 1);
+            for (String loader : TRUSTED_LOADERS) {
+                blockSet.invokeExact(arena.allocateFrom(loader), 0);
+            }
+        }
     }
 
     // GLib log levels (glib/gmessages.h): warning, message, info, debug.

@@ -1,8 +1,11 @@
 package app.shoebox.media.thumbnails;
 
+import app.shoebox.media.FileType;
 import app.shoebox.media.ImageHeader;
+import app.shoebox.media.MediaException;
 import app.shoebox.media.NativeTools;
 
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -41,8 +44,43 @@ public final class Thumbnailers {
         return best(Limits.DEFAULT);
     }
 
+    /**
+     * libvips (in-process, else the process) for what its trusted loaders read, the pure-Java path
+     * for what only it reads (BMP); pure Java alone without libvips.
+     */
     public static Thumbnailer best(Limits limits) {
-        return ffm(limits).or(() -> vipsthumbnail(limits)).orElseGet(() -> imageIo(limits));
+        Thumbnailer java = imageIo(limits);
+        return ffm(limits).or(() -> vipsthumbnail(limits)).<Thumbnailer>map(v -> new Routed(v, java)).orElse(java);
+    }
+
+    /** The permanent failure for a type no decoder this installation trusts with uploaded files reads. */
+    static MediaException untrusted(Path source, FileType type) {
+        return new MediaException(MediaException.Reason.UNSUPPORTED, source, source + " is " + type.mimeType()
+                + ", which libvips reads only with a loader Shoebox does not let it use on uploaded files (ImageMagick, "
+                + "or one libvips marks unsafe for untrusted input); the original is kept, without a thumbnail");
+    }
+
+    /** One path for the types it reads, a second for those only the second reads. */
+    record Routed(Thumbnailer first, Thumbnailer second) implements Thumbnailer {
+        @Override
+        public String describe() {
+            List<String> viaSecond = java.util.Arrays.stream(FileType.values())
+                    .filter(t -> t.kind() == app.shoebox.media.MediaKind.IMAGE && !first.canDecode(t) && second.canDecode(t))
+                    .map(t -> t.extensions().getFirst()).toList();
+            return first.describe() + (viaSecond.isEmpty() ? "" : "; " + String.join(", ", viaSecond) + " through the pure-Java path");
+        }
+
+        @Override
+        public boolean canDecode(FileType type) {
+            return first.canDecode(type) || second.canDecode(type);
+        }
+
+        /** Chosen by what the bytes are: a BMP named {@code .jpg} goes where BMP goes. */
+        @Override
+        public Thumbnails generate(Path source, FileType type, Path outDir, String baseName) throws MediaException {
+            FileType actual = type.decodeAs(app.shoebox.media.SourceCheck.head(source));
+            return (first.canDecode(actual) || !second.canDecode(actual) ? first : second).generate(source, type, outDir, baseName);
+        }
     }
 
     /** Every path available here, fastest first (for tests and the benchmark). */

@@ -4,13 +4,14 @@ import app.shoebox.media.Dimensions;
 import app.shoebox.media.FileType;
 import app.shoebox.media.ImageHeader;
 import app.shoebox.media.MediaException;
-import app.shoebox.media.MediaKind;
+import app.shoebox.media.SourceCheck;
 import app.shoebox.media.ProcessRunner;
 
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 
 /**
  * The {@code vipsthumbnail} command, one process per output: the second path, for machines where
@@ -38,9 +39,16 @@ final class VipsThumbnailProcess implements Thumbnailer {
                 + timeout.toSeconds() + " s limit per process";
     }
 
+    /**
+     * Every libvips loader it marks unsafe for untrusted files is blocked in the child, ImageMagick's
+     * included (a process cannot be given {@link LibVips#TRUSTED_LOADERS} as a list, but this blocks
+     * the same dangerous ones: magickload, svgload, pdfload, jxlload, jp2kload, ...).
+     */
+    static final Map<String, String> BLOCK_UNTRUSTED = Map.of("VIPS_BLOCK_UNTRUSTED", "1");
+
     @Override
     public boolean canDecode(FileType type) {
-        return type.kind() == MediaKind.IMAGE;
+        return LibVips.TRUSTED_TYPES.contains(type);
     }
 
     /** Peak resident memory of the last vipsthumbnail process, in KiB (sampled; for the benchmark). */
@@ -50,7 +58,13 @@ final class VipsThumbnailProcess implements Thumbnailer {
 
     @Override
     public Thumbnails generate(Path source, FileType type, Path outDir, String baseName) throws MediaException {
-        Prepared p = Prepared.check(source, type, outDir, baseName, ThumbnailFormat.WEBP, pixelLimit, true);
+        // libvips picks its loader from the bytes: only bytes that one of its trusted loaders reads go in.
+        FileType actual = type.decodeAs(SourceCheck.head(source));
+        if (!canDecode(actual)) {
+            SourceCheck.check(source, type);
+            throw Thumbnailers.untrusted(source, actual);
+        }
+        Prepared p = Prepared.check(source, actual, outDir, baseName, ThumbnailFormat.WEBP, pixelLimit, true);
         try {
             Dimensions stored = p.stored().isPresent() ? p.stored().get() : headerSize(p);
             long peak = run(p.decodable(), PREVIEW_SIZE, p.preview() + "[Q=80,optimize_coding,strip,background=255]", source, true);
@@ -68,7 +82,7 @@ final class VipsThumbnailProcess implements Thumbnailer {
 
     private long run(Path in, int size, String out, Path source, boolean fromSource) throws MediaException {
         var result = ProcessRunner.run(List.of(vipsthumbnail.toString(), in.toString(), "--size", size + "x" + size + ">",
-                "--export-profile", "srgb", "-o", out), timeout, source);
+                "--export-profile", "srgb", "-o", out), BLOCK_UNTRUSTED, timeout, source);
         String stderr = result.stderr();
         if (!result.succeeded()) {
             // Writing the output, or reading our own preview back, is not the source's fault:
@@ -91,7 +105,7 @@ final class VipsThumbnailProcess implements Thumbnailer {
 
     private Dimensions headerSize(Prepared p) throws MediaException {
         var result = ProcessRunner.run(List.of(vipsheader.toString(), "-f", "width", p.decodable().toString()),
-                timeout, p.source());
+                BLOCK_UNTRUSTED, timeout, p.source());
         String[] lines = result.stdout().strip().split("\\s+");
         if (!result.succeeded() || lines.length < 1) {
             throw new MediaException(MediaException.Reason.CORRUPT, p.source(),
@@ -99,7 +113,7 @@ final class VipsThumbnailProcess implements Thumbnailer {
         }
         // vipsheader prints one field per file; ask twice rather than parse its full output.
         var height = ProcessRunner.run(List.of(vipsheader.toString(), "-f", "height", p.decodable().toString()),
-                timeout, p.source());
+                BLOCK_UNTRUSTED, timeout, p.source());
         try {
             Dimensions d = new Dimensions(Integer.parseInt(lines[0]), Integer.parseInt(height.stdout().strip()));
             if (d.pixels() > pixelLimit) {

@@ -39,7 +39,17 @@ class MetadataExtractorTest {
     Path dir;
 
     private String exiftool;
-    private final MetadataExtractor extractor = new MetadataExtractor(VideoProbe.fromPath());
+    private final MetadataExtractor extractor = newExtractor();
+
+    /** metadata-extractor alone here; {@link ExifToolReaderTest} runs every test again with exiftool. */
+    MetadataExtractor newExtractor() {
+        return new MetadataExtractor(VideoProbe.fromPath());
+    }
+
+    @org.junit.jupiter.api.AfterEach
+    void closeExtractor() {
+        extractor.close();
+    }
 
     @BeforeEach
     void needsExiftool() {
@@ -90,7 +100,7 @@ class MetadataExtractorTest {
         assertThat(m.dateTimeOriginal()).isEqualTo(local.withNano(250_000_000).toInstant(offset));
         assertThat(m.dateTimeOriginal()).isEqualTo(Instant.parse("2024-05-01T08:00:00.250Z"));
         assertThat(m.timeZone()).contains("UTC+2");
-        assertThat(m.captureTime().source()).isEqualTo(CaptureTime.Source.EXIF_DATE_TIME_ORIGINAL);
+        assertThat(m.captureTime().source()).isEqualTo(CaptureTime.Source.DATE_TIME_ORIGINAL);
     }
 
     @Test
@@ -130,7 +140,7 @@ class MetadataExtractorTest {
     @Test
     void fallsBackToDigitizedThenGpsThenTheFileDate() throws Exception {
         MediaMetadata digitized = extract(photo("d.jpg", "-CreateDate=2023:01:01 12:00:00", "-OffsetTimeDigitized=+01:00"));
-        assertThat(digitized.captureTime().source()).isEqualTo(CaptureTime.Source.EXIF_DATE_TIME_DIGITIZED);
+        assertThat(digitized.captureTime().source()).isEqualTo(CaptureTime.Source.CREATE_DATE);
         assertThat(digitized.dateTimeOriginal()).isEqualTo(Instant.parse("2023-01-01T11:00:00Z"));
 
         MediaMetadata gps = extract(photo("g.jpg", "-GPSDateStamp=2022:06:30", "-GPSTimeStamp=18:30:00"));
@@ -140,6 +150,54 @@ class MetadataExtractorTest {
         MediaMetadata none = extract(photo("n.jpg"));
         assertThat(none.captureTime().source()).isEqualTo(CaptureTime.Source.FILE_CREATED);
         assertThat(none.dateTimeOriginal()).isEqualTo(FILE_CREATED);
+    }
+
+    @ParameterizedTest
+    @CsvSource(delimiter = '|', value = {"100.0 mm f/2.8", "XF50mmF2 R WR", "18-55mm F3.5-5.6 - II", "iPhone XR back camera 4.25mm f/1.8"})
+    void writesTheLensAsExiftoolPrintsIt(String lensModel) throws Exception {
+        Path file = photo("l.jpg", "-Make=FUJIFILM", "-LensModel=" + lensModel);
+        // Printed values (no -n): exiftool's LensID composite tidies the EXIF text.
+        String expected = new ObjectMapper().readTree(run(exiftool, "-j", "-LensID", file.toString())).get(0).get("LensID").asText();
+
+        assertThat(extract(file).lensModel()).contains(expected);
+    }
+
+    @Test
+    void readsAnIptcOnlyDateWithItsOffset() throws Exception {
+        Path file = photo("i.jpg", "-IPTC:DateCreated=2019:07:14", "-IPTC:TimeCreated=18:30:05+05:30");
+
+        MediaMetadata m = extract(file);
+
+        assertThat(m.captureTime().localDateTime()).isEqualTo(LocalDateTime.parse("2019-07-14T18:30:05"));
+        assertThat(m.timeZone()).contains("UTC+5:30");
+        assertThat(m.dateTimeOriginal()).isEqualTo(Instant.parse("2019-07-14T13:00:05Z"));
+    }
+
+    @Test
+    void readsAnXmpOnlyDateAndSkipsABareOne() throws Exception {
+        MediaMetadata withTime = extract(photo("x.jpg", "-XMP-photoshop:DateCreated=2018:03:04 05:06:07.5-08:00"));
+        assertThat(withTime.dateTimeOriginal()).isEqualTo(Instant.parse("2018-03-04T13:06:07.500Z"));
+        assertThat(withTime.timeZone()).contains("UTC-8");
+
+        // A date without a time is no capture time (Immich skips it): the next tag, xmp:CreateDate, is used.
+        MediaMetadata bare = extract(photo("y.jpg", "-XMP-photoshop:DateCreated=2018:03:04",
+                "-XMP-xmp:CreateDate=2018:03:05 10:00:00Z"));
+        assertThat(bare.dateTimeOriginal()).isEqualTo(Instant.parse("2018-03-05T10:00:00Z"));
+    }
+
+    @Test
+    void anExifCreateDateComesBeforeAnIptcDateOnlyWithItsOffsetOrSubSeconds() throws Exception {
+        // Immich's order puts SubSecCreateDate before DateTimeOriginal (which holds IPTC's date under MWG),
+        // and exiftool makes SubSecCreateDate only when CreateDate has sub-seconds or an offset.
+        MediaMetadata withOffset = extract(photo("o.jpg", "-EXIF:CreateDate=2017:01:01 09:00:00", "-OffsetTimeDigitized=+01:00",
+                "-IPTC:DateCreated=2016:01:01", "-IPTC:TimeCreated=09:00:00+00:00"));
+        assertThat(withOffset.captureTime().localDateTime()).isEqualTo(LocalDateTime.parse("2017-01-01T09:00:00"));
+        assertThat(withOffset.captureTime().source()).isEqualTo(CaptureTime.Source.CREATE_DATE);
+
+        MediaMetadata plain = extract(photo("p.jpg", "-EXIF:CreateDate=2017:01:01 09:00:00",
+                "-IPTC:DateCreated=2016:01:01", "-IPTC:TimeCreated=09:00:00+00:00"));
+        assertThat(plain.captureTime().localDateTime()).isEqualTo(LocalDateTime.parse("2016-01-01T09:00:00"));
+        assertThat(plain.timeZone()).contains("UTC");
     }
 
     @ParameterizedTest(name = "{0} {1}, {2} {3}")

@@ -131,11 +131,12 @@ class ThumbnailerTest {
     }
 
     static Stream<Arguments> formats() {
-        return Stream.of("ffm", "vipsthumbnail", "imageio").flatMap(p -> Stream.of(
+        return Stream.of("ffm", "vipsthumbnail", "imageio", "best").flatMap(p -> Stream.of(
                 Arguments.of(p, FileType.PNG, "png"), Arguments.of(p, FileType.GIF, "gif"),
                 Arguments.of(p, FileType.TIFF, "tif"), Arguments.of(p, FileType.BMP, "bmp"),
                 Arguments.of(p, FileType.WEBP, "webp"), Arguments.of(p, FileType.HEIC, "heic"),
-                Arguments.of(p, FileType.AVIF, "avif"), Arguments.of(p, FileType.JXL, "jxl")));
+                Arguments.of(p, FileType.AVIF, "avif"), Arguments.of(p, FileType.JXL, "jxl"),
+                Arguments.of(p, FileType.PSD, "psd")));
     }
 
     @ParameterizedTest(name = "{0} {1}")
@@ -147,6 +148,8 @@ class ThumbnailerTest {
         if (type == FileType.WEBP || type == FileType.HEIC || type == FileType.AVIF || type == FileType.JXL) {
             // ImageIO writes neither; libvips' command line does.
             run(NativeToolsForTests.require("vips").toString(), "copy", png.toString(), file.toString());
+        } else if (type == FileType.PSD) {
+            run(NativeToolsForTests.require("vips").toString(), "magicksave", png.toString(), file.toString(), "--format", "psd");
         } else if (type == FileType.PNG) {
             Files.copy(png, file);
         } else {
@@ -166,6 +169,34 @@ class ThumbnailerTest {
         assertThat(t.previewSize()).isEqualTo(new app.shoebox.media.Dimensions(800, 600));
         assertThat(TestImages.quadrantColours(ImageIO.read(t.thumbnailPath().toFile())))
                 .containsExactly("red", "green", "blue", "white");
+    }
+
+    /**
+     * What the server uses reads every image type it can with a decoder it trusts: libvips' own for
+     * most, pure Java for BMP and PSD, which libvips would read only through ImageMagick.
+     */
+    @ParameterizedTest
+    @ValueSource(strings = {"bmp", "psd", "png"})
+    void theServersPathReadsBmpAndPsdWithoutImageMagick(String extension) throws Exception {
+        Thumbnailer best = path("best");
+        assertThat(best.describe()).contains(".bmp", ".psd");
+        Path png = TestImages.write(TestImages.quadrants(800, 600), "png", dir.resolve("q.png"));
+        Path file = dir.resolve("photo." + extension);
+        switch (extension) {
+            case "bmp" -> TestImages.write(TestImages.quadrants(800, 600), "bmp", file);
+            case "psd" -> run(NativeToolsForTests.require("vips").toString(), "magicksave", png.toString(), file.toString(),
+                    "--format", "psd");
+            default -> Files.copy(png, file);
+        }
+        // Named .jpg too: the path is chosen by the bytes, not the name.
+        Path misnamed = Files.copy(file, dir.resolve("misnamed-" + extension + ".jpg"));
+
+        for (var t : List.of(best.generate(file, FileType.fromFileName(file.toString()).orElseThrow(), dir.resolve("out")),
+                best.generate(misnamed, FileType.JPEG, dir.resolve("out")))) {
+            assertThat(t.previewSize()).isEqualTo(new app.shoebox.media.Dimensions(800, 600));
+            assertThat(TestImages.quadrantColours(ImageIO.read(t.thumbnailPath().toFile())))
+                    .containsExactly("red", "green", "blue", "white");
+        }
     }
 
     @ParameterizedTest

@@ -13,6 +13,14 @@ public interface AssetCreatedHook {
 
     void onCreated(Handle tx, Asset asset);
 
+    /** This hook, then {@code next}, in the same transaction. */
+    default AssetCreatedHook andThen(AssetCreatedHook next) {
+        return (tx, asset) -> {
+            onCreated(tx, asset);
+            next.onCreated(tx, asset);
+        };
+    }
+
     /** Nothing follows an upload yet. */
     static AssetCreatedHook none() {
         return (tx, asset) -> {

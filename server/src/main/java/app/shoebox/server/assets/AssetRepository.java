@@ -1,5 +1,7 @@
 package app.shoebox.server.assets;
 
+import app.shoebox.server.live.CatalogueEvents;
+import app.shoebox.server.live.ClientEvent;
 import org.jdbi.v3.core.Handle;
 import org.jdbi.v3.core.Jdbi;
 import org.jdbi.v3.core.mapper.RowMapper;
@@ -127,8 +129,13 @@ final class AssetRepository {
      * does, so clients that upload the video first and then the still see one asset.
      */
     static void hideMotionPart(Handle h, UUID ownerId, UUID videoId) {
-        h.createUpdate("UPDATE assets SET visibility = 'hidden', updated_at = now() WHERE id = :id AND owner_id = :owner")
+        int hidden = h.createUpdate("""
+                        UPDATE assets SET visibility = 'hidden', updated_at = now()
+                         WHERE id = :id AND owner_id = :owner AND visibility <> 'hidden'""")
                 .bind("id", videoId).bind("owner", ownerId).execute();
+        if (hidden > 0) {
+            CatalogueEvents.publish(h, ClientEvent.ASSET_HIDDEN, ownerId, List.of(videoId));
+        }
     }
 
     /** Which of {@code ids} belong to the owner (trashed included); locks them against concurrent deletion. */
@@ -151,11 +158,28 @@ final class AssetRepository {
                 .bind("ids", ids.toArray(UUID[]::new)).mapTo(String.class).list();
     }
 
-    static int trash(Handle h, Collection<UUID> ids) {
-        return h.createUpdate("""
+    /** Moves active assets to the trash; returns the ids that moved. */
+    static List<UUID> trash(Handle h, Collection<UUID> ids) {
+        return h.createQuery("""
                         UPDATE assets SET status = 'trashed', deleted_at = now(), updated_at = now()
-                         WHERE id = ANY(:ids) AND status = 'active'""")
-                .bind("ids", ids.toArray(UUID[]::new)).execute();
+                         WHERE id = ANY(:ids) AND status = 'active' RETURNING id""")
+                .bind("ids", ids.toArray(UUID[]::new)).mapTo(UUID.class).list();
+    }
+
+    /** Moves trashed assets back; {@code ids} null means all of the owner's. Returns the ids restored. */
+    static List<UUID> restore(Handle h, UUID ownerId, Collection<UUID> ids) {
+        return h.createQuery("""
+                        UPDATE assets SET status = 'active', deleted_at = NULL, updated_at = now()
+                         WHERE owner_id = :owner AND status = 'trashed' AND (CAST(:ids AS uuid[]) IS NULL OR id = ANY(:ids))
+                        RETURNING id""")
+                .bind("owner", ownerId).bind("ids", ids == null ? null : ids.toArray(UUID[]::new))
+                .mapTo(UUID.class).list();
+    }
+
+    /** The owner's trashed assets, locked against concurrent changes. */
+    static List<UUID> lockTrashed(Handle h, UUID ownerId) {
+        return h.createQuery("SELECT id FROM assets WHERE owner_id = :owner AND status = 'trashed' FOR UPDATE")
+                .bind("owner", ownerId).mapTo(UUID.class).list();
     }
 
     static int delete(Handle h, Collection<UUID> ids) {

@@ -23,9 +23,6 @@ import java.util.UUID;
  */
 public final class AssetRoutes implements Api.Routes {
 
-    /** Enough for 100,000 ids in one bulk request; JSON bodies are held in memory whole. */
-    private static final int MAX_JSON_BYTES = 16 * 1024 * 1024;
-
     private final UploadService uploads;
     private final AssetService assets;
     private final ObjectMapper mapper;
@@ -38,7 +35,7 @@ public final class AssetRoutes implements Api.Routes {
 
     @Override
     public void register(Api api) {
-        api.post("/assets", Access.permission(Permission.ASSET_UPLOAD), (ctx, user) -> {
+        api.upload("/assets", Access.permission(Permission.ASSET_UPLOAD), (ctx, user) -> {
             String header = ctx.header("x-immich-checksum");
             if (header != null && !header.isBlank()) {
                 // Answered before a byte of the body is read: the client need not send the file.
@@ -84,7 +81,20 @@ public final class AssetRoutes implements Api.Routes {
 
         api.put("/assets", Access.permission(Permission.ASSET_UPDATE), (ctx, user) -> {
             JsonNode body = body(ctx);
-            assets.updateAll(user.id(), AssetEdit.ids(body, "PUT /api/assets"), AssetEdit.parse(body, "PUT /api/assets"));
+            List<UUID> ids = AssetEdit.ids(body, "PUT /api/assets");
+            JsonNode trashed = body.get("isTrashed");
+            if (trashed != null && !trashed.isNull() && !trashed.isBoolean()) {
+                throw ApiException.badRequest("PUT /api/assets: isTrashed must be true or false");
+            }
+            assets.updateAll(user.id(), ids, AssetEdit.parse(body, "PUT /api/assets"));
+            // Immich 3 dropped isTrashed from this body; older clients still send it to trash or restore.
+            if (trashed != null && trashed.isBoolean()) {
+                if (trashed.booleanValue()) {
+                    assets.delete(user.id(), ids, false);
+                } else {
+                    assets.restore(user.id(), ids);
+                }
+            }
             ctx.status(204);
         });
 
@@ -107,10 +117,13 @@ public final class AssetRoutes implements Api.Routes {
             ctx.json(AssetDtos.AssetResponseDto.of(assets.update(user.id(), id, edit), true));
         });
 
-        api.get("/assets/{id}/original", Access.permission(Permission.ASSET_DOWNLOAD), (ctx, user) ->
+        api.getFile("/assets/{id}/original", Access.permission(Permission.ASSET_DOWNLOAD), (ctx, user) ->
                 FileResponse.send(ctx, assets.original(user.id(), id(ctx))));
 
-        api.get("/assets/{id}/thumbnail", Access.permission(Permission.ASSET_VIEW), (ctx, user) -> {
+        api.getFile("/assets/{id}/video/playback", Access.permission(Permission.ASSET_VIEW), (ctx, user) ->
+                FileResponse.send(ctx, assets.playback(user.id(), id(ctx))));
+
+        api.getFile("/assets/{id}/thumbnail", Access.permission(Permission.ASSET_VIEW), (ctx, user) -> {
             String size = Optional.ofNullable(ctx.queryParam("size")).orElse("thumbnail").toLowerCase(Locale.ROOT);
             AssetService.ThumbnailSize which = switch (size) {
                 case "thumbnail" -> AssetService.ThumbnailSize.THUMBNAIL;
@@ -136,24 +149,9 @@ public final class AssetRoutes implements Api.Routes {
         return json(ctx).orElseThrow(() -> ApiException.badRequest(ctx.method() + " " + ctx.path() + " needs a JSON object body"));
     }
 
-    /**
-     * The JSON object of the body, empty for an empty body. Read with a bound of its own: the
-     * server's request limit is sized for uploads, far too much to hold in memory.
-     */
+    /** The JSON object of the body (bounded by the route's registration), empty for an empty body. */
     private Optional<JsonNode> json(Context ctx) throws IOException {
-        long declared = ctx.req().getContentLengthLong();
-        if (declared > MAX_JSON_BYTES) {
-            throw ApiException.payloadTooLarge(ctx.method() + " " + ctx.path() + ": a JSON body may have at most "
-                    + MAX_JSON_BYTES + " bytes; split the request");
-        }
-        byte[] raw;
-        try (InputStream in = ctx.req().getInputStream()) {
-            raw = in.readNBytes(MAX_JSON_BYTES + 1);
-        }
-        if (raw.length > MAX_JSON_BYTES) {
-            throw ApiException.payloadTooLarge(ctx.method() + " " + ctx.path() + ": a JSON body may have at most "
-                    + MAX_JSON_BYTES + " bytes; split the request");
-        }
+        byte[] raw = ctx.bodyAsBytes();
         if (new String(raw, java.nio.charset.StandardCharsets.UTF_8).isBlank()) {
             return Optional.empty();
         }

@@ -1,6 +1,8 @@
 package app.shoebox.server.assets;
 
 import app.shoebox.server.http.ApiException;
+import app.shoebox.server.live.CatalogueEvents;
+import app.shoebox.server.live.ClientEvent;
 import org.jdbi.v3.core.Handle;
 import org.jdbi.v3.core.Jdbi;
 import org.jdbi.v3.core.statement.Query;
@@ -12,6 +14,8 @@ import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.StandardOpenOption;
 import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
 import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.Collection;
@@ -142,15 +146,72 @@ public final class AssetService {
         List<String> paths = repository.jdbi().inTransaction(h -> {
             Set<UUID> wanted = requireAllOwned(h, ownerId, ids, "asset.delete");
             if (!force) {
-                AssetRepository.trash(h, wanted);
+                CatalogueEvents.publish(h, ClientEvent.ASSET_TRASH, ownerId, AssetRepository.trash(h, wanted));
                 return List.<String>of();
             }
-            List<String> p = AssetRepository.filePaths(h, wanted);
-            AssetRepository.delete(h, wanted);
-            return p;
+            return deleteForGood(h, ownerId, wanted);
         });
-        // Files go only after the rows are gone for good: a failed commit leaves both in place.
+        removeFiles(paths);
+    }
+
+    /** Removes every asset of a user for good, rows and files (a user deleted with force). */
+    public void removeAllOf(UUID ownerId) {
+        List<String> paths = repository.jdbi().inTransaction(h -> {
+            List<UUID> all = h.createQuery("SELECT id FROM assets WHERE owner_id = :owner FOR UPDATE")
+                    .bind("owner", ownerId).mapTo(UUID.class).list();
+            return deleteForGood(h, ownerId, new LinkedHashSet<>(all));
+        });
+        removeFiles(paths);
+    }
+
+    /** Takes assets out of the trash; ids that are not trashed are left as they are. Returns how many came back. */
+    int restore(UUID ownerId, List<UUID> ids) {
+        return repository.jdbi().inTransaction(h -> {
+            Set<UUID> wanted = requireAllOwned(h, ownerId, ids, "asset.delete");
+            List<UUID> restored = AssetRepository.restore(h, ownerId, wanted);
+            CatalogueEvents.publish(h, ClientEvent.ASSET_RESTORE, ownerId, restored);
+            return restored.size();
+        });
+    }
+
+    /** Takes everything of the user out of the trash. */
+    int restoreAll(UUID ownerId) {
+        return repository.jdbi().inTransaction(h -> {
+            List<UUID> restored = AssetRepository.restore(h, ownerId, null);
+            CatalogueEvents.publish(h, ClientEvent.ASSET_RESTORE, ownerId, restored);
+            return restored.size();
+        });
+    }
+
+    /** Removes everything in the user's trash for good, rows and files. Returns how many assets went. */
+    int emptyTrash(UUID ownerId) {
+        record Emptied(int count, List<String> paths) {}
+        Emptied emptied = repository.jdbi().inTransaction(h -> {
+            Set<UUID> trashed = new LinkedHashSet<>(AssetRepository.lockTrashed(h, ownerId));
+            return new Emptied(trashed.size(), deleteForGood(h, ownerId, trashed));
+        });
+        removeFiles(emptied.paths());
+        return emptied.count();
+    }
+
+    private static List<String> deleteForGood(Handle h, UUID ownerId, Set<UUID> ids) {
+        List<String> p = AssetRepository.filePaths(h, ids);
+        AssetRepository.delete(h, ids);
+        CatalogueEvents.publish(h, ClientEvent.ASSET_DELETE, ownerId, ids);
+        return p;
+    }
+
+    // Files go only after the rows are gone for good: a failed commit leaves both in place.
+    private void removeFiles(List<String> paths) {
         paths.forEach(p -> files.deleteQuietly(files.resolve(p)));
+    }
+
+    /** The original of a video, for playback; a photo is a 400. */
+    Download playback(UUID ownerId, UUID id) {
+        if (get(ownerId, id).asset().type() != Asset.Type.VIDEO) {
+            throw ApiException.badRequest("asset " + id + " is not a video; fetch a photo with GET /api/assets/" + id + "/original");
+        }
+        return original(ownerId, id);
     }
 
     AssetRepository.Counts statistics(UUID ownerId, Optional<Boolean> isFavorite, Optional<Boolean> isTrashed,
@@ -270,6 +331,20 @@ public final class AssetService {
 
     /** Moves capture times by whole minutes (a camera clock that was off), locking the new date. */
     private static void shiftDates(Handle h, UUID[] ids, long minutes) {
+        // The dates must stay in years 1 to 9999, like every date the API accepts.
+        Duration shift = Duration.ofMinutes(minutes);
+        boolean leaves = h.createQuery("""
+                        SELECT min(least(a.file_created_at, a.local_date_time, x.date_time_original)) AS earliest,
+                               max(greatest(a.file_created_at, a.local_date_time, x.date_time_original)) AS latest
+                          FROM assets a LEFT JOIN asset_exif x ON x.asset_id = a.id WHERE a.id = ANY(:ids)""")
+                .bind("ids", ids)
+                .map((rs, ctx) -> rs.getTimestamp("earliest") != null
+                        && (yearOf(rs.getTimestamp("earliest").toInstant().plus(shift)) < 1
+                        || yearOf(rs.getTimestamp("latest").toInstant().plus(shift)) > 9999))
+                .one();
+        if (leaves) {
+            throw ApiException.badRequest("dateTimeRelative of " + minutes + " minutes would move a date outside years 1 to 9999");
+        }
         h.createUpdate("""
                         UPDATE assets SET file_created_at = file_created_at + make_interval(mins => :minutes),
                                           local_date_time = local_date_time + make_interval(mins => :minutes),
@@ -284,6 +359,10 @@ public final class AssetService {
                             locked_properties = ARRAY(SELECT DISTINCT p FROM unnest(x.locked_properties || EXCLUDED.locked_properties) AS p ORDER BY p),
                             updated_at = now()""")
                 .bind("minutes", Math.toIntExact(minutes)).bind("ids", ids).execute();
+    }
+
+    private static int yearOf(Instant instant) {
+        return instant.atZone(ZoneOffset.UTC).getYear();
     }
 
     private static ApiException notFound(UUID id) {

@@ -39,7 +39,18 @@ final class FileResponse {
         }
     }
 
+    /**
+     * For every file response: a library file is whatever a client uploaded, so a browser must
+     * neither guess another type for it (nosniff) nor run anything in it as a page of Shoebox's
+     * origin: the sandbox gives a file opened as a page an origin of its own and no scripts, and
+     * {@code default-src 'none'} lets it load nothing (the style rule is for the browser's own
+     * image viewer).
+     */
+    static final String SANDBOX = "sandbox; default-src 'none'; style-src 'unsafe-inline'";
+
     private static void sendOpen(Context ctx, AssetService.Download d) throws IOException {
+        ctx.header("X-Content-Type-Options", "nosniff");
+        ctx.header("Content-Security-Policy", SANDBOX);
         ctx.header("Cache-Control", "private, max-age=86400, no-transform");
         ctx.header("ETag", d.etag());
         ctx.header("Content-Disposition", ContentDisposition.attachment(d.fileName()));

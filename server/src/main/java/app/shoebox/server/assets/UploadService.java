@@ -2,6 +2,7 @@ package app.shoebox.server.assets;
 
 import app.shoebox.media.FileType;
 import app.shoebox.server.http.ApiException;
+import app.shoebox.server.http.LogText;
 import org.jdbi.v3.core.Jdbi;
 import org.jdbi.v3.core.statement.UnableToExecuteStatementException;
 
@@ -14,7 +15,6 @@ import java.time.LocalDateTime;
 import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
-import java.time.format.DateTimeParseException;
 import java.time.temporal.ChronoField;
 import java.time.temporal.TemporalAccessor;
 import java.util.ArrayList;
@@ -74,7 +74,7 @@ public final class UploadService {
             UploadStream.FilePart file = received.file(UploadStream.ASSET_PART).orElseThrow(() -> ApiException.badRequest(
                     "upload has no file part named 'assetData'; send the file as the multipart part assetData"));
             Fields fields = Fields.of(received);
-            String fileName = safeFileName(received.field("filename").orElse(file.clientFileName()));
+            String fileName = safeFileName(received.fieldToClean("filename").orElse(file.clientFileName()));
             FileType type = switch (FileType.detect(fileName, file.head())) {
                 case FileType.Detection.Accepted a -> a.type();
                 case FileType.Detection.Refused r -> throw ApiException.badRequest(r.reason());
@@ -193,17 +193,25 @@ public final class UploadService {
         }
     }
 
-    /** ISO-8601 with an offset, or without one (read as UTC). */
+    /**
+     * ISO-8601 with an offset, or without one (read as UTC), in years 1 to 9999 both as written and
+     * in UTC: what four-digit ISO dates can say, what every client can print, and well inside
+     * what PostgreSQL stores (which would otherwise fail the request with a 500).
+     */
     static OffsetDateTime dateTime(String value, String field) {
+        OffsetDateTime parsed;
         try {
             TemporalAccessor t = DateTimeFormatter.ISO_DATE_TIME.parse(value.strip());
-            if (t.isSupported(ChronoField.OFFSET_SECONDS)) {
-                return OffsetDateTime.from(t);
-            }
-            return LocalDateTime.from(t).atOffset(ZoneOffset.UTC);
-        } catch (DateTimeParseException e) {
-            throw ApiException.badRequest(field + " must be an ISO-8601 date and time such as 2024-01-01T00:00:00.000Z, got '" + value + "'");
+            parsed = t.isSupported(ChronoField.OFFSET_SECONDS) ? OffsetDateTime.from(t) : LocalDateTime.from(t).atOffset(ZoneOffset.UTC);
+        } catch (java.time.DateTimeException e) {
+            throw ApiException.badRequest(field + " must be an ISO-8601 date and time such as 2024-01-01T00:00:00.000Z, got '"
+                    + LogText.safe(value, 100) + "'");
         }
+        int utcYear = parsed.atZoneSameInstant(ZoneOffset.UTC).getYear();
+        if (parsed.getYear() < 1 || parsed.getYear() > 9999 || utcYear < 1 || utcYear > 9999) {
+            throw ApiException.badRequest(field + " must be between 0001-01-01 and 9999-12-31, got '" + LogText.safe(value, 100) + "'");
+        }
+        return parsed;
     }
 
     /** Immich v3 sends milliseconds; v2 clients send {@code H:MM:SS.ffffff}. Zero means none. */

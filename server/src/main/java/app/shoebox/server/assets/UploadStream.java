@@ -2,6 +2,7 @@ package app.shoebox.server.assets;
 
 import app.shoebox.media.FileType;
 import app.shoebox.server.http.ApiException;
+import app.shoebox.server.http.JsonInput;
 import org.eclipse.jetty.http.MultiPart;
 import org.eclipse.jetty.io.Content;
 
@@ -40,10 +41,19 @@ final class UploadStream {
     static final String SIDECAR_PART = "sidecarData";
 
     /** Largest text field we keep (a {@code metadata} JSON array is the biggest a client sends). */
-    private static final int MAX_FIELD_BYTES = 1 << 20;
+    static final int MAX_FIELD_BYTES = 1 << 20;
     /** All text fields together: they are held in memory, unlike the files. */
-    private static final int MAX_ALL_FIELDS_BYTES = 4 << 20;
+    static final int MAX_ALL_FIELDS_BYTES = 4 << 20;
+    /**
+     * The headers of one part, held in memory while parsed: a name, a file name of at most 255
+     * characters (up to three times that percent-encoded in {@code filename*}) and a content type fit
+     * many times over.
+     */
+    static final int MAX_PART_HEADER_BYTES = 8 * 1024;
+    /** Immich's clients send about ten fields and one or two files. */
+    static final int MAX_PARTS = 32;
     private static final int READ_BUFFER = 64 * 1024;
+    private static final String REQUEST = "POST /api/assets";
 
     /** A file part written to a temp file: the name the client gave it, its size, SHA-1 and first bytes. */
     record FilePart(String clientFileName, Path temp, long size, byte[] sha1, byte[] head) {}
@@ -53,18 +63,41 @@ final class UploadStream {
      * a failed upload leaves nothing behind.
      */
     static final class Received implements AutoCloseable {
-        private final Map<String, String> fields;
+        private final Map<String, byte[]> fields;
         private final Map<String, FilePart> files;
         private final AssetFiles storage;
 
-        Received(Map<String, String> fields, Map<String, FilePart> files, AssetFiles storage) {
+        Received(Map<String, byte[]> fields, Map<String, FilePart> files, AssetFiles storage) {
             this.fields = fields;
             this.files = files;
             this.storage = storage;
         }
 
+        /**
+         * A text field, if sent and not blank. Checked when asked for, so fields Shoebox ignores are
+         * never judged: one that is not UTF-8, holds a NUL or is too long to store is a 400 naming it.
+         */
         Optional<String> field(String name) {
-            return Optional.ofNullable(fields.get(name)).filter(s -> !s.isBlank());
+            Optional<String> text = utf8(name);
+            text.ifPresent(t -> JsonInput.requireStorable(t, REQUEST + ": upload field '" + name + "'"));
+            return text;
+        }
+
+        /**
+         * A text field that the caller cleans of control characters itself (the file name, whose
+         * cleaning drops a NUL with the rest), so only its encoding is checked here.
+         */
+        Optional<String> fieldToClean(String name) {
+            return utf8(name);
+        }
+
+        private Optional<String> utf8(String name) {
+            byte[] raw = fields.get(name);
+            if (raw == null) {
+                return Optional.empty();
+            }
+            JsonInput.requireUtf8(raw, REQUEST + ": upload field '" + name + "'");
+            return Optional.of(new String(raw, StandardCharsets.UTF_8)).filter(s -> !s.isBlank());
         }
 
         Optional<FilePart> file(String name) {
@@ -93,6 +126,8 @@ final class UploadStream {
         }
         Collector collector = new Collector(storage);
         MultiPart.Parser parser = new MultiPart.Parser(boundary, collector);
+        parser.setPartHeadersMaxLength(MAX_PART_HEADER_BYTES);
+        parser.setMaxParts(MAX_PARTS);
         try {
             byte[] buffer = new byte[READ_BUFFER];
             long total = 0;
@@ -136,7 +171,7 @@ final class UploadStream {
     /** Receives the parser's events; I/O failures are kept and rethrown by the read loop. */
     private static final class Collector implements MultiPart.Parser.Listener {
         private final AssetFiles storage;
-        final Map<String, String> fields = new HashMap<>();
+        final Map<String, byte[]> fields = new HashMap<>();
         final Map<String, FilePart> files = new HashMap<>();
         private final List<Path> temps = new ArrayList<>();
         boolean complete;
@@ -230,7 +265,7 @@ final class UploadStream {
             try {
                 switch (sink) {
                     case FileSink f -> files.put(partName, f.finish(partFileName == null ? "" : partFileName));
-                    case FieldSink f -> fields.putIfAbsent(partName, f.text());
+                    case FieldSink f -> fields.putIfAbsent(partName, f.bytes());
                     default -> {
                     }
                 }
@@ -247,8 +282,18 @@ final class UploadStream {
 
         @Override
         public void onFailure(Throwable t) {
-            fail(ApiException.badRequest("upload body is not valid multipart/form-data: " + t.getMessage()
-                    + "; the upload may have been cut off, send it again"));
+            // Jetty's parser says "headers max length exceeded: N" and "Form with too many keys [N > M]".
+            String message = String.valueOf(t.getMessage());
+            if (message.contains("headers max length")) {
+                fail(ApiException.payloadTooLarge(REQUEST + ": the headers of a multipart part are longer than "
+                        + MAX_PART_HEADER_BYTES + " bytes; send a shorter file name"));
+            } else if (message.contains("too many keys")) {
+                fail(ApiException.payloadTooLarge(REQUEST + ": the upload has more than " + MAX_PARTS
+                        + " multipart parts; send one file and its fields per request"));
+            } else {
+                fail(ApiException.badRequest("upload body is not valid multipart/form-data: " + message
+                        + "; the upload may have been cut off, send it again"));
+            }
         }
 
         private void fail(RuntimeException e) {
@@ -337,19 +382,20 @@ final class UploadStream {
         @Override
         public void write(ByteBuffer chunk) {
             if (bytes.size() + chunk.remaining() > MAX_FIELD_BYTES) {
-                throw ApiException.badRequest("upload field '" + name + "' is longer than " + MAX_FIELD_BYTES + " bytes");
+                throw ApiException.payloadTooLarge(REQUEST + ": upload field '" + name + "' is longer than " + MAX_FIELD_BYTES + " bytes");
             }
             owner.fieldBytes += chunk.remaining();
             if (owner.fieldBytes > MAX_ALL_FIELDS_BYTES) {
-                throw ApiException.badRequest("the upload's text fields are longer than " + MAX_ALL_FIELDS_BYTES + " bytes together");
+                throw ApiException.payloadTooLarge(REQUEST + ": the upload's text fields are longer than " + MAX_ALL_FIELDS_BYTES
+                        + " bytes together");
             }
             byte[] b = new byte[chunk.remaining()];
             chunk.duplicate().get(b);
             bytes.write(b, 0, b.length);
         }
 
-        String text() {
-            return bytes.toString(StandardCharsets.UTF_8);
+        byte[] bytes() {
+            return bytes.toByteArray();
         }
     }
 }

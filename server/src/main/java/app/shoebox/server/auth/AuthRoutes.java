@@ -3,6 +3,8 @@ package app.shoebox.server.auth;
 import app.shoebox.server.http.Access;
 import app.shoebox.server.http.Api;
 import app.shoebox.server.http.ApiException;
+import app.shoebox.server.http.BodyLimit;
+import app.shoebox.server.http.TrustedProxies;
 import io.javalin.http.Context;
 import io.javalin.http.Cookie;
 import io.javalin.http.SameSite;
@@ -42,7 +44,7 @@ public final class AuthRoutes implements Api.Routes {
 
     @Override
     public void register(Api api) {
-        api.postOpen("/auth/login", this::login);
+        api.postOpen("/auth/login", BodyLimit.LOGIN_BYTES, this::login);
         api.post("/auth/logout", Access.authenticated(), (ctx, user) -> {
             if (user.credential() instanceof AuthUser.Credential.Session s) {
                 sessions.logout(s.sessionId());
@@ -86,15 +88,46 @@ public final class AuthRoutes implements Api.Routes {
         if (dto.email() == null || dto.password() == null) {
             throw ApiException.badRequest("email and password are required");
         }
-        SessionService.Login login = sessions.login(dto.email(), dto.password());
-        Cookie cookie = new Cookie(Authenticator.SESSION_COOKIE, login.token());
+        switch (sessions.login(dto.email(), dto.password(), TrustedProxies.of(ctx))) {
+            case SessionService.Login.Opened login -> {
+                ctx.cookie(sessionCookie(login.token(), isHttps(ctx)));
+                ctx.status(201).json(new LoginResponseDto(login.token(), login.user().id().toString(), login.user().email(),
+                        login.user().name(), login.user().isAdmin(), "", login.user().shouldChangePassword(), true));
+            }
+            case SessionService.Login.Refused r -> throw ApiException.unauthorized("Incorrect email or password");
+            case SessionService.Login.Throttled t -> {
+                ctx.header("Retry-After", String.valueOf(t.retryAfter().toSeconds()));
+                throw new ApiException(429, "Too many failed logins from this address or for this e-mail; try again in "
+                        + t.retryAfter().toSeconds() + " s");
+            }
+        }
+    }
+
+    /**
+     * The session cookie: not readable by scripts, not sent with cross-site requests (Lax), and
+     * over HTTPS only when the request came over HTTPS.
+     */
+    static Cookie sessionCookie(String token, boolean https) {
+        Cookie cookie = new Cookie(Authenticator.SESSION_COOKIE, token);
         cookie.setHttpOnly(true);
         cookie.setPath("/");
         cookie.setSameSite(SameSite.LAX);
+        cookie.setSecure(https);
         cookie.setMaxAge(30 * 24 * 3600);
-        ctx.cookie(cookie);
-        ctx.status(201).json(new LoginResponseDto(login.token(), login.user().id().toString(), login.user().email(),
-                login.user().name(), login.user().isAdmin(), "", login.user().shouldChangePassword(), true));
+        return cookie;
+    }
+
+    /**
+     * Whether the browser reached us over HTTPS: directly, or through a proxy that terminated TLS
+     * and says so in {@code X-Forwarded-Proto}. That header is believed from anyone: a forged one
+     * can only make the cookie Secure, which withholds it from plain HTTP and protects the caller.
+     */
+    static boolean isHttps(Context ctx) {
+        if (ctx.req().isSecure()) {
+            return true;
+        }
+        String proto = ctx.header("X-Forwarded-Proto");
+        return proto != null && proto.split(",", 2)[0].strip().equalsIgnoreCase("https");
     }
 
     /** Parses a path id; a malformed one is a 400 that names it. */

@@ -11,8 +11,12 @@ public record AuthUser(UUID id, String email, String name, boolean isAdmin, Cred
         /** An API key; may do only what its permissions allow. */
         record ApiKey(UUID keyId, Set<Permission> permissions) implements Credential {}
 
-        /** A password login session (web UI); may do everything the user may. */
-        record Session(UUID sessionId) implements Credential {}
+        /**
+         * A password login session; may do everything the user may. {@code fromCookie}: the token
+         * came in the session cookie, which a browser attaches on its own, so the request gets the
+         * cross-site checks; a token in a header cannot be forged that way.
+         */
+        record Session(UUID sessionId, boolean fromCookie) implements Credential {}
     }
 
     public boolean can(Permission permission) {

@@ -8,6 +8,7 @@ import java.util.EnumSet;
 import java.util.Optional;
 import java.util.Set;
 import java.util.UUID;
+import java.util.function.UnaryOperator;
 
 /**
  * Finds who a request acts for, from the credentials Immich's clients send: the {@code x-api-key}
@@ -25,26 +26,82 @@ public final class Authenticator {
         this.jdbi = jdbi;
     }
 
+    /** Where credentials are read from: an HTTP request, or the request that opened a WebSocket. */
+    public interface Credentials {
+        String header(String name);
+
+        String cookie(String name);
+
+        String query(String name);
+
+        static Credentials of(Context ctx) {
+            return from(ctx::header, ctx::cookie, ctx::queryParam);
+        }
+
+        static Credentials from(UnaryOperator<String> header, UnaryOperator<String> cookie, UnaryOperator<String> query) {
+            return new Credentials() {
+                public String header(String name) {
+                    return header.apply(name);
+                }
+
+                public String cookie(String name) {
+                    return cookie.apply(name);
+                }
+
+                public String query(String name) {
+                    return query.apply(name);
+                }
+            };
+        }
+    }
+
     /** The caller, or 401 with what was missing or wrong. */
     public AuthUser required(Context ctx) {
-        String apiKey = firstNonBlank(ctx.header("x-api-key"), ctx.queryParam("apiKey"));
+        Credentials c = Credentials.of(ctx);
+        String apiKey = apiKey(c);
         if (apiKey != null) {
             return byApiKey(apiKey).orElseThrow(() -> ApiException.unauthorized("Invalid API key"));
         }
-        String token = sessionToken(ctx);
+        String token = headerSessionToken(c);
+        boolean fromCookie = token == null;
+        if (fromCookie) {
+            token = blankToNull(c.cookie(SESSION_COOKIE));
+        }
         if (token != null) {
-            return bySessionToken(token).orElseThrow(() -> ApiException.unauthorized("Invalid user token"));
+            return bySessionToken(token, fromCookie).orElseThrow(() -> ApiException.unauthorized("Invalid user token"));
         }
         throw ApiException.unauthorized("Authentication required: send an API key in the x-api-key header, "
                 + "or log in and send the session token");
     }
 
-    private static String sessionToken(Context ctx) {
-        String authorization = ctx.header("Authorization");
+    /** The caller if the credentials are valid; empty when they are missing or wrong. */
+    public Optional<AuthUser> find(Credentials c) {
+        String apiKey = apiKey(c);
+        if (apiKey != null) {
+            return byApiKey(apiKey);
+        }
+        String token = headerSessionToken(c);
+        if (token != null) {
+            return bySessionToken(token, false);
+        }
+        String cookie = blankToNull(c.cookie(SESSION_COOKIE));
+        return cookie == null ? Optional.empty() : bySessionToken(cookie, true);
+    }
+
+    private static String apiKey(Credentials c) {
+        return firstNonBlank(c.header("x-api-key"), c.query("apiKey"));
+    }
+
+    private static String headerSessionToken(Credentials c) {
+        String authorization = c.header("Authorization");
         if (authorization != null && authorization.regionMatches(true, 0, "Bearer ", 0, 7)) {
             return authorization.substring(7).trim();
         }
-        return firstNonBlank(ctx.header("x-immich-user-token"), ctx.cookie(SESSION_COOKIE));
+        return blankToNull(c.header("x-immich-user-token"));
+    }
+
+    private static String blankToNull(String s) {
+        return s == null || s.isBlank() ? null : s.trim();
     }
 
     public Optional<AuthUser> byApiKey(String key) {
@@ -60,7 +117,7 @@ public final class Authenticator {
                 .findOne());
     }
 
-    public Optional<AuthUser> bySessionToken(String token) {
+    private Optional<AuthUser> bySessionToken(String token, boolean fromCookie) {
         return jdbi.withHandle(h -> h.createQuery("""
                         SELECT u.id, u.email, u.name, u.is_admin, s.id AS session_id
                         FROM sessions s JOIN users u ON u.id = s.user_id
@@ -69,7 +126,7 @@ public final class Authenticator {
                 .bind("hash", Secrets.sha256(token))
                 .map((rs, c) -> new AuthUser(
                         rs.getObject("id", UUID.class), rs.getString("email"), rs.getString("name"), rs.getBoolean("is_admin"),
-                        new AuthUser.Credential.Session(rs.getObject("session_id", UUID.class))))
+                        new AuthUser.Credential.Session(rs.getObject("session_id", UUID.class), fromCookie)))
                 .findOne());
     }
 

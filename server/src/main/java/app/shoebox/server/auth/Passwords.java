@@ -22,6 +22,21 @@ public final class Passwords {
         return BCrypt.withDefaults().hashToString(COST, password.toCharArray());
     }
 
+    /**
+     * Whether {@code password} matches {@code hash}; with no hash (no such user, or no password
+     * set) it is compared with a dummy hash of the same cost and fails, so the answer takes as long
+     * either way and its timing does not tell which e-mails have an account.
+     */
+    public static boolean matches(String password, java.util.Optional<String> hash) {
+        boolean matched = matches(password, hash.orElse(Dummy.HASH));
+        return matched && hash.isPresent();
+    }
+
+    /** Made on first use: one bcrypt of a random secret nobody knows. */
+    private static final class Dummy {
+        static final String HASH = hash(Secrets.newSecret());
+    }
+
     public static boolean matches(String password, String hash) {
         byte[] bytes = password.getBytes(StandardCharsets.UTF_8);
         return bytes.length <= MAX_BYTES

@@ -9,7 +9,10 @@ import io.javalin.http.HandlerType;
 
 /**
  * Registers routes under {@code /api} with their access rule, so no route can forget its
- * authentication or permission check: the check is part of the registration.
+ * authentication or permission check: the check is part of the registration. So is what the route
+ * reads: a JSON body of at most {@link BodyLimit#JSON_BYTES} unless registered as the upload
+ * ({@link #upload}) or with a limit of its own, and for a session-cookie caller the cross-site
+ * checks of {@link CrossSite}.
  */
 public final class Api {
 
@@ -17,10 +20,17 @@ public final class Api {
 
     private final RoutesConfig routes;
     private final Authenticator authenticator;
+    private final long maxUploadBytes;
 
-    Api(RoutesConfig routes, Authenticator authenticator) {
+    Api(RoutesConfig routes, Authenticator authenticator, long maxUploadBytes) {
         this.routes = routes;
         this.authenticator = authenticator;
+        this.maxUploadBytes = maxUploadBytes;
+    }
+
+    /** What a route reads and how loudly it is logged. */
+    private record Rule(long maxBodyBytes, boolean multipart, boolean quiet) {
+        static final Rule JSON = new Rule(BodyLimit.JSON_BYTES, false, false);
     }
 
     /** A feature's routes; each feature has one class implementing this. */
@@ -49,13 +59,51 @@ public final class Api {
         add(HandlerType.DELETE, path, access, handler);
     }
 
+    /**
+     * The upload: a {@code multipart/form-data} POST whose body may be as large as the server's
+     * upload limit. Logged at debug level, as a bulk import makes one request per file.
+     */
+    public void upload(String path, Access access, AuthenticatedHandler handler) {
+        add(HandlerType.POST, path, access, new Rule(maxUploadBytes, true, true), handler);
+    }
+
+    /**
+     * A GET that sends a library file (original, thumbnail): logged at debug level, as a timeline
+     * asks for hundreds of them.
+     */
+    public void getFile(String path, Access access, AuthenticatedHandler handler) {
+        add(HandlerType.GET, path, access, new Rule(BodyLimit.JSON_BYTES, false, true), handler);
+    }
+
     /** A route under {@code /api} that needs no credential (ping, login). */
     public void getOpen(String path, Handler handler) {
         routes.get(PREFIX + path, handler);
     }
 
-    public void postOpen(String path, Handler handler) {
-        routes.post(PREFIX + path, handler);
+    /**
+     * An unauthenticated POST (login) reading at most {@code maxBodyBytes}. A browser may send it
+     * only from Shoebox's own pages, so another site cannot log a visitor in to an account of its choosing.
+     */
+    public void postOpen(String path, long maxBodyBytes, Handler handler) {
+        routes.post(PREFIX + path, ctx -> {
+            BodyLimit.apply(ctx, maxBodyBytes);
+            CrossSite.requireSameOrigin(ctx);
+            JsonInput.check(ctx);
+            handler.handle(ctx);
+        });
+    }
+
+    /**
+     * A WebSocket endpoint under {@code /api}; it checks its own credentials (see
+     * {@link Authenticator#find}), since a socket may answer an unknown caller in its own protocol.
+     */
+    public void webSocketOpen(String path, java.util.function.Consumer<io.javalin.websocket.WsConfig> ws) {
+        routes.ws(PREFIX + path, ws);
+    }
+
+    /** The checker of credentials, for routes that must answer an unknown caller themselves. */
+    public Authenticator authenticator() {
+        return authenticator;
     }
 
     /** A route outside {@code /api} that needs no credential (e.g. {@code /.well-known/immich}). */
@@ -69,7 +117,27 @@ public final class Api {
     }
 
     private void add(HandlerType method, String path, Access access, AuthenticatedHandler handler) {
-        Handler wrapped = ctx -> handler.handle(ctx, authorize(ctx, access));
+        add(method, path, access, Rule.JSON, handler);
+    }
+
+    private void add(HandlerType method, String path, Access access, Rule rule, AuthenticatedHandler handler) {
+        Handler wrapped = ctx -> {
+            if (rule.quiet()) {
+                RequestLog.quiet(ctx);
+            }
+            AuthUser user = authorize(ctx, access);
+            BodyLimit.apply(ctx, rule.maxBodyBytes());
+            boolean write = CrossSite.isWrite(ctx);
+            if (write && user.credential() instanceof AuthUser.Credential.Session s && s.fromCookie()) {
+                CrossSite.requireSameOrigin(ctx);
+                CrossSite.requireScriptOnlyBody(ctx, rule.multipart());
+            }
+            JsonInput.checkParameters(ctx);
+            if (write && !rule.multipart()) {
+                JsonInput.check(ctx);
+            }
+            handler.handle(ctx, user);
+        };
         switch (method.name()) {
             case "GET" -> routes.get(PREFIX + path, wrapped);
             case "POST" -> routes.post(PREFIX + path, wrapped);

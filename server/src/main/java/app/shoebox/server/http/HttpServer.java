@@ -11,6 +11,11 @@ import io.javalin.validation.ValidationException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
+import jakarta.servlet.DispatcherType;
+import org.eclipse.jetty.ee10.servlet.FilterHolder;
+
+import java.sql.SQLException;
+import java.util.EnumSet;
 import java.util.List;
 import java.util.UUID;
 
@@ -22,8 +27,22 @@ public final class HttpServer implements AutoCloseable {
 
     private static final Logger log = LoggerFactory.getLogger(HttpServer.class);
 
-    /** Listening address and request limits. */
-    public record Settings(String bindAddress, int port, long maxRequestBytes) {}
+    /**
+     * Listening address, the upload limit (the only route allowed a body that large) and the
+     * reverse proxies whose {@code X-Forwarded-For} names the client.
+     */
+    public record Settings(String bindAddress, int port, long maxUploadBytes, TrustedProxies trustedProxies) {}
+
+    /** Headers with which some frameworks let a POST act as another method; Shoebox honours none. */
+    static final List<String> METHOD_OVERRIDES = List.of("X-HTTP-Method-Override", "X-HTTP-Method", "X-Method-Override");
+
+    /**
+     * PostgreSQL's errors about a value it cannot hold (SQLSTATE class 22, data exception, and
+     * 54000, e.g. an index row too large): when one reaches here, a request carried a value no
+     * validation caught, so it is the client's 400, not a server failure.
+     */
+    private static final java.util.Set<String> VALUE_ERRORS = java.util.Set.of("22001", "22003", "22007", "22008", "22021",
+            "22023", "22P05", "54000");
 
     private final Javalin app;
 
@@ -42,23 +61,34 @@ public final class HttpServer implements AutoCloseable {
             config.startup.showOldJavalinVersionWarning = false;
             config.concurrency.useVirtualThreads = true;
             config.jsonMapper(new JavalinJackson(mapper, true));
-            config.http.maxRequestSize = settings.maxRequestBytes();
+            // Javalin's own bound on ctx.body(); BodyLimit sets each route's, the upload streams its body.
+            config.http.maxRequestSize = BodyLimit.JSON_BYTES;
+            config.jetty.modifyServletContextHandler(handler -> handler.addFilter(
+                    new FilterHolder(BodyLimit.filter(BodyLimit.JSON_BYTES)), "/*", EnumSet.of(DispatcherType.REQUEST)));
             config.http.defaultContentType = "application/json";
             config.router.ignoreTrailingSlashes = true;
             config.jetty.host = settings.bindAddress();
             config.jetty.port = settings.port();
 
-            config.routes.before(ctx -> ctx.attribute(STARTED, System.nanoTime()));
+            config.routes.before(ctx -> {
+                ctx.attribute(STARTED, System.nanoTime());
+                settings.trustedProxies().remember(ctx);
+                // Nothing Shoebox sends is to be read as anything but its declared type.
+                ctx.header("X-Content-Type-Options", "nosniff");
+                refuseMethodOverride(ctx);
+            });
             config.routes.after(ctx -> {
                 Long started = ctx.attribute(STARTED);
                 if (started != null) {
+                    long nanos = System.nanoTime() - started;
                     var endpoint = ctx.endpoints().lastHttpEndpoint();
                     // Unmatched paths share one label, so a scanner cannot blow up the metric's cardinality.
                     String route = endpoint == null ? "unmatched" : endpoint.path;
-                    observer.observe(ctx.method().name(), route, ctx.statusCode(), System.nanoTime() - started);
+                    observer.observe(ctx.req().getMethod(), route, ctx.statusCode(), nanos);
+                    RequestLog.answered(ctx, nanos);
                 }
             });
-            Api api = new Api(config.routes, authenticator);
+            Api api = new Api(config.routes, authenticator, settings.maxUploadBytes());
             features.forEach(f -> f.register(api));
 
             config.routes.exception(ApiException.class, (e, ctx) -> respond(ctx, e.status(), e.getMessage()));
@@ -69,6 +99,14 @@ public final class HttpServer implements AutoCloseable {
                             + e.getOriginalMessage()));
             config.routes.exception(Exception.class, (e, ctx) -> {
                 String id = UUID.randomUUID().toString();
+                java.util.Optional<SQLException> value = valueError(e);
+                if (value.isPresent()) {
+                    log.warn("{} {} carried a value the database refused (correlation id {}): {}", ctx.req().getMethod(),
+                            ctx.path(), id, value.get().getMessage());
+                    respond(ctx, 400, ctx.req().getMethod() + " " + ctx.path() + ": a value in the request cannot be stored ("
+                            + firstLine(value.get().getMessage()) + "); check text lengths, dates (years 1 to 9999) and numbers", id);
+                    return;
+                }
                 log.error("{} {} failed (correlation id {})", ctx.method(), ctx.path(), id, e);
                 respond(ctx, 500, "Internal server error; the server log has details under correlation id " + id, id);
             });
@@ -84,6 +122,30 @@ public final class HttpServer implements AutoCloseable {
                 }
             });
         });
+    }
+
+    private static void refuseMethodOverride(Context ctx) {
+        for (String header : METHOD_OVERRIDES) {
+            if (ctx.req().getHeader(header) != null) {
+                throw ApiException.badRequest(ctx.req().getMethod() + " " + ctx.path() + " carries " + header
+                        + ", which Shoebox does not honour; send the request with its real method instead");
+            }
+        }
+    }
+
+    private static java.util.Optional<SQLException> valueError(Throwable e) {
+        for (Throwable t = e; t != null; t = t.getCause()) {
+            if (t instanceof SQLException s && s.getSQLState() != null && VALUE_ERRORS.contains(s.getSQLState())) {
+                return java.util.Optional.of(s);
+            }
+        }
+        return java.util.Optional.empty();
+    }
+
+    private static String firstLine(String message) {
+        String m = message == null ? "" : message.strip();
+        int nl = m.indexOf('\n');
+        return nl < 0 ? m : m.substring(0, nl);
     }
 
     private static String describe(HttpResponseException e, Context ctx) {

@@ -87,14 +87,15 @@ final class MetadataHandler implements JobHandler {
         try (PreparedStatement ps = tx.prepareStatement("""
                 INSERT INTO asset_exif AS x (asset_id, make, model, lens_model, exposure_time, f_number, iso, focal_length,
                     exif_image_width, exif_image_height, file_size_in_byte, orientation, date_time_original, modify_date,
-                    time_zone, latitude, longitude, description, rating, fps, updated_at)
-                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, now())
+                    time_zone, latitude, longitude, description, rating, fps, live_photo_cid, updated_at)
+                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, now())
                 ON CONFLICT (asset_id) DO UPDATE SET
                     make = EXCLUDED.make, model = EXCLUDED.model, lens_model = EXCLUDED.lens_model,
                     exposure_time = EXCLUDED.exposure_time, f_number = EXCLUDED.f_number, iso = EXCLUDED.iso,
                     focal_length = EXCLUDED.focal_length, exif_image_width = EXCLUDED.exif_image_width,
                     exif_image_height = EXCLUDED.exif_image_height, file_size_in_byte = EXCLUDED.file_size_in_byte,
                     orientation = EXCLUDED.orientation, modify_date = EXCLUDED.modify_date, fps = EXCLUDED.fps,
+                    live_photo_cid = EXCLUDED.live_photo_cid,
                     date_time_original = CASE WHEN 'dateTimeOriginal' = ANY(x.locked_properties) THEN x.date_time_original ELSE EXCLUDED.date_time_original END,
                     time_zone = CASE WHEN 'timeZone' = ANY(x.locked_properties) OR 'dateTimeOriginal' = ANY(x.locked_properties) THEN x.time_zone ELSE EXCLUDED.time_zone END,
                     latitude = CASE WHEN 'latitude' = ANY(x.locked_properties) THEN x.latitude ELSE EXCLUDED.latitude END,
@@ -126,7 +127,8 @@ final class MetadataHandler implements JobHandler {
             setDouble(ps, i++, m.longitude());
             ps.setString(i++, m.description().orElse(""));
             setInt(ps, i++, m.rating());
-            setDouble(ps, i, m.fps());
+            setDouble(ps, i++, m.fps());
+            setText(ps, i, m.livePhotoId());
             ps.executeUpdate();
         }
     }

@@ -10,12 +10,15 @@ import app.shoebox.media.hash.PerceptualHash;
 import app.shoebox.media.thumbnails.Thumbnailer;
 import app.shoebox.media.thumbnails.Thumbnails;
 import app.shoebox.media.video.PosterFrame;
+import app.shoebox.server.live.CatalogueEvents;
+import app.shoebox.server.live.ClientEvent;
 import org.jdbi.v3.core.Jdbi;
 
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.PreparedStatement;
+import java.util.List;
 import java.util.Optional;
 import java.util.UUID;
 
@@ -80,11 +83,8 @@ final class ThumbnailHandler implements JobHandler {
                     Files.deleteIfExists(frame);
                 }
             } else {
-                if (!thumbnailer.canDecode(type.get())) {
-                    return ProcessingErrors.discard(jdbi, ctx, id, "cannot make a thumbnail of " + asset.originalFileName() + ": "
-                            + thumbnailer.describe() + " cannot decode " + type.get().mimeType()
-                            + " (install libvips for HEIC, RAW and more)");
-                }
+                // A type no path here may decode is a permanent UNSUPPORTED from generate, saying why
+                // (libvips missing, or only a loader Shoebox does not let libvips use reads it).
                 made = thumbnailer.generate(original, type.get(), outDir, id.toString());
             }
         } catch (MediaException e) {
@@ -114,6 +114,7 @@ final class ThumbnailHandler implements JobHandler {
                 ps.executeUpdate();
             }
             ProcessingErrors.clear(tx, id, ctx.kind());
+            CatalogueEvents.publish(tx, ClientEvent.ASSET_UPDATE, asset.ownerId(), List.of(id));
             AssetJobs.next(jobs, tx, AssetJobs.DETECT_DUPLICATES, id);
         });
         return JobOutcome.complete();

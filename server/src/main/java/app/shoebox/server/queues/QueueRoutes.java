@@ -38,13 +38,20 @@ public final class QueueRoutes implements Api.Routes {
 
     /** Immich's QueueResponseDto, with Shoebox's concurrency and oldest-waiting age added. */
     record QueueResponseDto(String name, boolean isPaused, QueueStatisticsDto statistics, Integer concurrency,
-                            long oldestWaitingSeconds) {
+                            long oldestWaitingSeconds, List<PauseDto> pauses) {
         static QueueResponseDto of(QueueService.QueueStatus q) {
             // A queue with no setting of its own runs at each worker's configured concurrency.
             return new QueueResponseDto(q.name(), q.isPaused(), QueueStatisticsDto.of(q.counts()),
-                    q.concurrency() < 0 ? null : q.concurrency(), q.oldestWaiting().toSeconds());
+                    q.concurrency() < 0 ? null : q.concurrency(), q.oldestWaiting().toSeconds(),
+                    q.pauses().stream().map(p -> new PauseDto(p.queue().equals(app.shoebox.jobs.QueueAdmin.ALL_QUEUES) ? "all" : p.queue(),
+                            p.holder(), p.expiresAt().orElse(null))).toList());
         }
     }
+
+    /** A pause holding a queue: {@code admin} for a plain pause, or a lease's holder and when it ends. */
+    record PauseDto(String queue, String holder, Instant expiresAt) {}
+
+    record RetriedDto(long count) {}
 
     record QueueCommandDto(String command, Boolean force) {}
 
@@ -141,6 +148,8 @@ public final class QueueRoutes implements Api.Routes {
             }
             ctx.json(QueueResponseDto.of(queues.setConcurrency(ctx.pathParam("name"), dto.concurrency())));
         });
+        api.post("/queues/{name}/retry-failed", Access.admin(Permission.QUEUE_JOB_UPDATE), (ctx, user) ->
+                ctx.json(new RetriedDto(queues.retryFailed(ctx.pathParam("name")))));
         api.post("/queues/{name}/jobs/{id}/retry", Access.admin(Permission.QUEUE_JOB_UPDATE), (ctx, user) -> {
             long id;
             try {

@@ -33,7 +33,7 @@ public final class QueueService {
 
     /** A queue's state in the API's terms. */
     public record QueueStatus(String name, boolean isPaused, boolean isActive, int concurrency, Counts counts,
-                              Duration oldestWaiting) {}
+                              Duration oldestWaiting, List<QueueAdmin.Pause> pauses) {}
 
     public record Counts(long active, long completed, long failed, long delayed, long waiting, long paused) {
         static final Counts ZERO = new Counts(0, 0, 0, 0, 0, 0);
@@ -95,10 +95,13 @@ public final class QueueService {
     public List<QueueStatus> all() {
         Map<String, QueueCounts> counts = admin.counts().stream()
                 .collect(Collectors.toMap(QueueCounts::queue, Function.identity(), (a, b) -> a));
-        boolean allPaused = admin.isPaused(QueueAdmin.ALL_QUEUES);
+        List<QueueAdmin.Pause> pauses = admin.pauses();
+        boolean allPaused = pauses.stream().anyMatch(p -> p.queue().equals(QueueAdmin.ALL_QUEUES));
         List<QueueStatus> out = new ArrayList<>();
         for (String name : QueueNames.ALL) {
-            out.add(status(name, counts.get(name), allPaused));
+            List<QueueAdmin.Pause> holding = pauses.stream()
+                    .filter(p -> p.queue().equals(name) || p.queue().equals(QueueAdmin.ALL_QUEUES)).toList();
+            out.add(status(name, counts.get(name), allPaused, holding));
         }
         return out;
     }
@@ -108,14 +111,14 @@ public final class QueueService {
         return all().stream().filter(q -> q.name().equals(name)).findFirst().orElseThrow();
     }
 
-    private QueueStatus status(String name, QueueCounts c, boolean allPaused) {
+    private QueueStatus status(String name, QueueCounts c, boolean allPaused, List<QueueAdmin.Pause> pauses) {
         if (c == null) {
             // counts() lists every queue with jobs, a setting or a pause of its own, so a queue it
             // leaves out is paused only through a pause of all queues.
-            return new QueueStatus(name, allPaused, false, -1, Counts.ZERO, Duration.ZERO);
+            return new QueueStatus(name, allPaused, false, -1, Counts.ZERO, Duration.ZERO, pauses);
         }
         Counts counts = new Counts(c.active(), c.completed(), c.failed(), c.delayed(), c.waiting(), c.paused());
-        return new QueueStatus(name, c.isPaused(), c.active() > 0, c.concurrency(), counts, c.oldestWaiting());
+        return new QueueStatus(name, c.isPaused(), c.active() > 0, c.concurrency(), counts, c.oldestWaiting(), pauses);
     }
 
     /** Immich's queue commands: start, pause, resume, empty, clear-failed. */
@@ -202,6 +205,27 @@ public final class QueueService {
 
     public boolean retry(long id) {
         return jobs.retry(id);
+    }
+
+    /** Puts every failed, discarded and quarantined job of the queue back, a page at a time; returns how many. */
+    public long retryFailed(String name) {
+        requireKnown(name);
+        long retried = 0;
+        for (JobState state : Status.FAILED.states) {
+            while (true) {
+                List<JobView> page = jobs.list(name, state, 1000, OptionalLong.empty()).jobs();
+                long before = retried;
+                for (JobView j : page) {
+                    if (jobs.retry(j.id())) {
+                        retried++;
+                    }
+                }
+                if (page.size() < 1000 || retried == before) {
+                    break;
+                }
+            }
+        }
+        return retried;
     }
 
     /** Deletes jobs of the given states in a queue (never running ones). */

@@ -2,6 +2,8 @@ package app.shoebox.server.stacks;
 
 import app.shoebox.server.albums.OwnedAssets;
 import app.shoebox.server.http.ApiException;
+import app.shoebox.server.live.CatalogueEvents;
+import app.shoebox.server.live.ClientEvent;
 import app.shoebox.server.http.BulkIdResult;
 import org.jdbi.v3.core.Handle;
 import org.jdbi.v3.core.Jdbi;
@@ -59,6 +61,7 @@ public final class StackService {
                                   AND (SELECT count(*) FROM assets a WHERE a.stack_id = s.id) < 2""")
                         .bindArray("previous", UUID.class, previous).execute();
             }
+            CatalogueEvents.publish(h, ClientEvent.ASSET_STACK_UPDATE, ownerId);
             return find(h, ownerId, stackId).orElseThrow();
         });
     }
@@ -79,8 +82,14 @@ public final class StackService {
 
     /** Dissolves stacks (the assets stay); returns how many of the user's stacks went. */
     public int delete(UUID ownerId, List<UUID> stackIds) {
-        return jdbi.withHandle(h -> h.createUpdate("DELETE FROM stacks WHERE id = ANY(:ids) AND owner_id = :owner")
-                .bindArray("ids", UUID.class, BulkIdResult.distinct(stackIds)).bind("owner", ownerId).execute());
+        return jdbi.inTransaction(h -> {
+            int deleted = h.createUpdate("DELETE FROM stacks WHERE id = ANY(:ids) AND owner_id = :owner")
+                    .bindArray("ids", UUID.class, BulkIdResult.distinct(stackIds)).bind("owner", ownerId).execute();
+            if (deleted > 0) {
+                CatalogueEvents.publish(h, ClientEvent.ASSET_STACK_UPDATE, ownerId);
+            }
+            return deleted;
+        });
     }
 
     private static Optional<Stack> find(Handle h, UUID ownerId, UUID stackId) {

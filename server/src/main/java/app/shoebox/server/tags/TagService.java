@@ -56,6 +56,7 @@ public final class TagService {
             Optional<Tag> parent = parentId.map(p -> find(h, userId, p)
                     .orElseThrow(() -> ApiException.badRequest("parent tag " + p + " not found")));
             String value = parent.map(p -> p.value() + "/" + name).orElse(name);
+            requireIndexable(value);
             Optional<Tag> created = h.createQuery("""
                             INSERT INTO tags (user_id, value, parent_id, color) VALUES (:user, :value, :parent, :color)
                             ON CONFLICT (user_id, value) DO NOTHING RETURNING *""")
@@ -77,6 +78,7 @@ public final class TagService {
             if (parts.isEmpty()) {
                 throw ApiException.badRequest("tag '" + path + "' has no name; send paths like \"Travel/2024\"");
             }
+            requireIndexable(String.join("/", parts));
             split.add(parts);
         }
         return jdbi.inTransaction(h -> {
@@ -91,6 +93,19 @@ public final class TagService {
             }
             return leaves;
         });
+    }
+
+    /**
+     * Tag paths are a unique index's keys, and PostgreSQL refuses index rows over about 2.7 kB:
+     * 500 characters (at most 2,000 bytes of UTF-8) keep every path storable, and any real one fits.
+     */
+    static final int MAX_PATH_CHARS = 500;
+
+    private static void requireIndexable(String path) {
+        if (path.codePointCount(0, path.length()) > MAX_PATH_CHARS) {
+            throw ApiException.badRequest("tag path '" + path.substring(0, 40) + "...' is longer than " + MAX_PATH_CHARS
+                    + " characters; use a shorter name");
+        }
     }
 
     public boolean delete(UUID userId, UUID tagId) {

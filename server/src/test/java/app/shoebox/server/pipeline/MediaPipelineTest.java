@@ -156,7 +156,10 @@ class MediaPipelineTest {
         Path clip = Files.createTempFile("clip", ".mp4");
         try {
             ProcessBuilder ffmpeg = new ProcessBuilder("ffmpeg", "-loglevel", "error", "-y", "-f", "lavfi",
-                    "-i", "testsrc=duration=2:size=320x240:rate=10", "-pix_fmt", "yuv420p", clip.toString());
+                    "-i", "testsrc=duration=2:size=320x240:rate=10", "-pix_fmt", "yuv420p",
+                    // The key an iPhone writes into the MOV half of a live photo.
+                    "-movflags", "use_metadata_tags", "-metadata", "com.apple.quicktime.content.identifier=5D1B-LIVE",
+                    clip.toString());
             Process p;
             try {
                 p = ffmpeg.redirectErrorStream(true).start();
@@ -176,6 +179,10 @@ class MediaPipelineTest {
             assertThat(a.get("duration").asInt()).isBetween(1900, 2100);
             assertThat(a.get("width").asInt()).isEqualTo(320);
             assertThat(a.get("processingErrors")).isEmpty();
+            String liveId = server.server().database().jdbi().withHandle(h -> h.createQuery(
+                    "SELECT live_photo_cid FROM asset_exif WHERE asset_id = CAST(:id AS uuid)").bind("id", id)
+                    .mapTo(String.class).one());
+            assertThat(liveId).as("the live-photo identifier is stored for pairing").isEqualTo("5D1B-LIVE");
             HttpResponse<byte[]> preview = TestFiles.bytes(server.request("/api/assets/" + id + "/thumbnail?size=preview", ADMIN_KEY).GET().build());
             assertThat(preview.statusCode()).isEqualTo(200);
             BufferedImage poster = ImageIO.read(new ByteArrayInputStream(preview.body()));

@@ -1,0 +1,54 @@
+package app.shoebox.server.serverinfo;
+
+import app.shoebox.server.auth.Permission;
+import app.shoebox.server.http.Access;
+import app.shoebox.server.http.Api;
+import app.shoebox.server.users.UserService;
+
+import java.util.List;
+
+/**
+ * {@code GET /api/server/config} (before login: whether the server has its first user yet) and
+ * {@code GET /api/server/statistics} (admin: photos, videos and bytes per user).
+ */
+public final class ServerStateRoutes implements Api.Routes {
+
+    /** Trashed assets stay until the user empties the trash; Immich's default figure is reported. */
+    static final int TRASH_DAYS = 30;
+    static final int USER_DELETE_DELAY_DAYS = 7;
+
+    record ServerConfigDto(String externalDomain, boolean isInitialized, boolean isOnboarded, String loginPageMessage,
+                           boolean maintenanceMode, String mapDarkStyleUrl, String mapLightStyleUrl, int minFaces,
+                           String oauthButtonText, boolean publicUsers, int trashDays, int userDeleteDelay) {}
+
+    record UsageByUserDto(String userId, String userName, Long quotaSizeInBytes, long photos, long videos, long usage,
+                          long usagePhotos, long usageVideos) {}
+
+    record ServerStatsResponseDto(long photos, long videos, long usage, long usagePhotos, long usageVideos,
+                                  List<UsageByUserDto> usageByUser) {}
+
+    private final UserService users;
+
+    public ServerStateRoutes(UserService users) {
+        this.users = users;
+    }
+
+    @Override
+    public void register(Api api) {
+        api.getOpen("/server/config", ctx -> {
+            boolean initialized = users.any();
+            ctx.json(new ServerConfigDto("", initialized, initialized, "", false, "", "", 3, "", false, TRASH_DAYS,
+                    USER_DELETE_DELAY_DAYS));
+        });
+        api.get("/server/statistics", Access.admin(Permission.SERVER_STATISTICS), (ctx, user) -> {
+            List<UsageByUserDto> byUser = users.usage().stream().map(u -> new UsageByUserDto(u.userId().toString(),
+                    u.userName(), u.quotaSizeInBytes().orElse(null), u.photos(), u.videos(),
+                    u.usagePhotos() + u.usageVideos(), u.usagePhotos(), u.usageVideos())).toList();
+            long photos = byUser.stream().mapToLong(UsageByUserDto::photos).sum();
+            long videos = byUser.stream().mapToLong(UsageByUserDto::videos).sum();
+            long usagePhotos = byUser.stream().mapToLong(UsageByUserDto::usagePhotos).sum();
+            long usageVideos = byUser.stream().mapToLong(UsageByUserDto::usageVideos).sum();
+            ctx.json(new ServerStatsResponseDto(photos, videos, usagePhotos + usageVideos, usagePhotos, usageVideos, byUser));
+        });
+    }
+}
