@@ -66,7 +66,7 @@ public sealed interface QueuePause extends AutoCloseable permits QueuePause.None
         }
 
         private void renew() {
-            for (String q : queues) {
+            QueuePauser.eachAtOnce(queues, q -> {
                 if (closed.get()) {
                     return;
                 }
@@ -77,7 +77,7 @@ public sealed interface QueuePause extends AutoCloseable permits QueuePause.None
                 } catch (RuntimeException e) {
                     log.accept("could not renew the pause of " + q + ": " + e);
                 }
-            }
+            });
         }
 
         @Override
@@ -97,14 +97,14 @@ public sealed interface QueuePause extends AutoCloseable permits QueuePause.None
                 return;
             }
             renewer.shutdownNow();
-            for (String q : queues) {
+            QueuePauser.eachAtOnce(queues, q -> {
                 try {
                     api.releaseLease(q, holder);
                 } catch (RuntimeException e) {
                     log.accept("could not release the pause of " + q + " (it ends by itself within " + ttlSeconds + " s): "
                             + e.getMessage());
                 }
-            }
+            });
         }
     }
 

@@ -136,27 +136,47 @@ public final class QueuePauser {
         return recorded(states, settings);
     }
 
+    /** Runs {@code action} for every queue at once (a dozen requests, each waiting on the network). */
+    static void eachAtOnce(List<String> queues, java.util.function.Consumer<String> action) {
+        try (var all = Executors.newVirtualThreadPerTaskExecutor()) {
+            queues.forEach(q -> all.submit(() -> action.accept(q)));
+        }
+    }
+
     private Optional<QueuePause> leases(List<String> heavy, Settings settings) {
-        List<String> taken = new ArrayList<>();
-        for (String q : heavy) {
+        // The first lease tells whether the server has leases at all; the rest are taken together.
+        try {
+            api.takeLease(heavy.getFirst(), settings.holder(), settings.ttlSeconds());
+        } catch (ApiException e) {
+            if (e.isNotFound()) {
+                log.accept("the server has no pause leases; pausing the way Immich does");
+                return Optional.empty();
+            }
+            return Optional.of(new QueuePause.None("could not pause " + heavy.getFirst() + ": " + e.getMessage()));
+        } catch (java.util.NoSuchElementException e) {
+            return Optional.of(new QueuePause.None("the server lists none of the heavy queues"));
+        }
+        List<String> taken = java.util.Collections.synchronizedList(new ArrayList<>(List.of(heavy.getFirst())));
+        java.util.concurrent.atomic.AtomicReference<String> failure = new java.util.concurrent.atomic.AtomicReference<>();
+        eachAtOnce(heavy.subList(1, heavy.size()), q -> {
             try {
                 api.takeLease(q, settings.holder(), settings.ttlSeconds());
                 taken.add(q);
             } catch (ApiException e) {
-                taken.forEach(t -> {
-                    try {
-                        api.releaseLease(t, settings.holder());
-                    } catch (RuntimeException ignored) {
-                        // expires by itself
-                    }
-                });
-                if (e.isNotFound() && taken.isEmpty()) {
-                    log.accept("the server has no pause leases; pausing the way Immich does");
-                    return Optional.empty();
-                }
-                return Optional.of(new QueuePause.None("could not pause " + q + ": " + e.getMessage()));
+                failure.compareAndSet(null, "could not pause " + q + ": " + e.getMessage());
             }
+        });
+        if (failure.get() != null) {
+            eachAtOnce(List.copyOf(taken), t -> {
+                try {
+                    api.releaseLease(t, settings.holder());
+                } catch (RuntimeException ignored) {
+                    // expires by itself
+                }
+            });
+            return Optional.of(new QueuePause.None(failure.get()));
         }
+        taken.sort(java.util.Comparator.comparingInt(HEAVY::indexOf));
         ScheduledExecutorService renewer = Executors.newSingleThreadScheduledExecutor(
                 r -> Thread.ofPlatform().daemon().name("pause-lease-renewer").unstarted(r));
         return Optional.of(new QueuePause.Leases(api, taken, settings.holder(), settings.ttlSeconds(), renewer, log));
