@@ -41,7 +41,8 @@ public final class Main implements Runnable {
         String message = e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage();
         command.getErr().println("shoebox " + command.getCommandName() + ": " + message);
         boolean expected = e instanceof IllegalArgumentException || e instanceof IllegalStateException
-                || e instanceof java.io.UncheckedIOException || e instanceof java.io.IOException;
+                || e instanceof java.io.UncheckedIOException || e instanceof java.io.IOException
+                || e instanceof app.shoebox.client.api.ApiException;
         if (!expected) {
             e.printStackTrace(command.getErr());
         }

@@ -102,7 +102,9 @@ public final class ApiClient implements AutoCloseable {
     public ServerInfo connect() {
         JsonNode v;
         try {
-            v = http.json("GET", "/server/version", null, true);
+            // A wrong address should not take a minute of retries to say so: three quick tries.
+            v = http.json("GET", "/server/version", null, new RetryPolicy(3, java.time.Duration.ofMillis(300),
+                    java.time.Duration.ofSeconds(2)));
         } catch (ApiException e) {
             if (e.status() == 404) {
                 throw new ApiException(e.request(), 404, "no Immich-compatible API at " + http.address()

@@ -124,8 +124,12 @@ public final class Http implements AutoCloseable {
      * {@link SourceReadException} (the body's file could not be read).
      */
     public Response send(String method, String path, Body body, Map<String, String> headers, boolean retry) {
+        return send(method, path, body, headers, retry ? settings.retry() : RetryPolicy.none());
+    }
+
+    /** As {@link #send(String, String, Body, Map, boolean)}, with a retry policy of its own. */
+    public Response send(String method, String path, Body body, Map<String, String> headers, RetryPolicy policy) {
         String what = method + " " + path;
-        RetryPolicy policy = retry ? settings.retry() : RetryPolicy.none();
         for (int attempt = 1; ; attempt++) {
             Duration delay;
             String reason;
@@ -157,13 +161,17 @@ public final class Http implements AutoCloseable {
 
     /** A JSON request; the answer parsed (an empty body reads as a missing node). */
     public JsonNode json(String method, String path, Object body, boolean retry) {
+        return json(method, path, body, retry ? settings.retry() : RetryPolicy.none());
+    }
+
+    public JsonNode json(String method, String path, Object body, RetryPolicy policy) {
         Body b;
         try {
             b = body == null ? Body.none() : Body.json(mapper.writeValueAsBytes(body));
         } catch (IOException e) {
             throw new IllegalArgumentException("cannot write the body of " + method + " " + path + ": " + e.getMessage(), e);
         }
-        Response r = send(method, path, b, body == null ? Map.of() : Map.of("content-type", "application/json"), retry);
+        Response r = send(method, path, b, body == null ? Map.of() : Map.of("content-type", "application/json"), policy);
         return parse(method + " " + path, r);
     }
 
