@@ -100,6 +100,8 @@ public final class UploadBench implements Runnable {
                 figures.put("noop_rerun_pipeline_seconds", String.format("%.2f", again.get("elapsedSeconds").asDouble()));
                 figures.put("noop_rerun_files_read", String.valueOf(again.get("filesRead").asLong()));
                 figures.put("noop_rerun_peak_rss_mb", mb(again.path("peakRssBytes").asLong()));
+                figures.put("noop_rerun_cpu_seconds", String.format("%.1f", again.path("cpuMillis").asLong() / 1000.0));
+                figures.put("noop_rerun_seconds_before_upload", String.format("%.2f", again.path("secondsBeforeUpload").asDouble()));
             }
             figures.put("loadavg_end", loadAverage());
         } catch (IOException e) {
@@ -121,7 +123,7 @@ public final class UploadBench implements Runnable {
         figures.put(name + "_files_per_s", String.format("%.0f", n / seconds));
         figures.put(name + "_mb_per_s", String.format("%.1f", bytes / seconds / (1 << 20)));
         figures.put(name + "_peak_rss_mb", mb(r.path("peakRssBytes").asLong()));
-        figures.put(name + "_peak_heap_mb", mb(r.path("peakHeapBytes").asLong()));
+        figures.put(name + "_cpu_seconds", String.format("%.1f", r.path("cpuMillis").asLong() / 1000.0));
     }
 
     /** Takeout zip parts of 10,000 photos, each with a sidecar as Google writes it (new style). */

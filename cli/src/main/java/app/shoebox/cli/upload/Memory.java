@@ -9,7 +9,10 @@ import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.Map;
 
-/** The process's peak memory: resident set (Linux {@code VmHWM}) and the heap pools' peak use. */
+/**
+ * What the process cost: peak resident set (Linux {@code VmHWM}), the heap pools' peaks (summed:
+ * an upper bound, as pools peak at different times), the heap limit, and CPU time.
+ */
 final class Memory {
 
     private Memory() {
@@ -24,6 +27,11 @@ final class Memory {
             }
         }
         m.put("peakHeapBytes", heap);
+        m.put("maxHeapBytes", Runtime.getRuntime().maxMemory());
+        if (ManagementFactory.getOperatingSystemMXBean() instanceof com.sun.management.OperatingSystemMXBean os) {
+            // CPU time of the whole process: what a run costs, whatever else the machine is doing.
+            m.put("cpuMillis", os.getProcessCpuTime() / 1_000_000);
+        }
         try {
             for (String line : Files.readAllLines(Path.of("/proc/self/status"))) {
                 if (line.startsWith("VmHWM:")) {

@@ -125,6 +125,8 @@ final class UploadRun {
         Runtime.getRuntime().addShutdownHook(hook);
         Optional<QueueWatch> watch = QueueWatch.start(api, Duration.ofSeconds(2), this::note);
         UploadPipeline.Result result;
+        // Time from the process's start to the first file: the fixed cost of a run (JVM, connecting, pausing).
+        double beforeUpload = java.lang.management.ManagementFactory.getRuntimeMXBean().getUptime() / 1000.0;
         try {
             boolean live = !o.noUi && Progress.terminal();
             try (Progress p = Progress.start(err, live, Duration.ofSeconds(o.progressInterval), o.verbose,
@@ -161,6 +163,8 @@ final class UploadRun {
             about.put("source", sourceDescription);
             about.put("dryRun", o.dryRun);
             about.put("pause", pause.describe());
+            about.put("secondsBeforeUpload", beforeUpload);
+            about.put("processSeconds", java.lang.management.ManagementFactory.getRuntimeMXBean().getUptime() / 1000.0);
             report.write(o.report, result, about);
             out.println("Report written to " + o.report);
         }

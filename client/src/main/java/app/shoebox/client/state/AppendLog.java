@@ -167,6 +167,15 @@ final class AppendLog implements AutoCloseable {
         }
     }
 
+    /** About how many lines the file holds, for sizing maps before reading it. */
+    static int expectedLines(Path file, int bytesPerLine) {
+        try {
+            return Files.exists(file) ? (int) Math.min(Integer.MAX_VALUE / 2, Files.size(file) / bytesPerLine + 16) : 16;
+        } catch (IOException e) {
+            return 16;
+        }
+    }
+
     static Optional<Long> hex64(String s) {
         if (s.length() != 16) {
             return Optional.empty();

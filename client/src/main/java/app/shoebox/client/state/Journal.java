@@ -47,38 +47,41 @@ public final class Journal implements AutoCloseable {
     private record Line(long stamp, State state, String assetId) {
     }
 
-    private final Map<Long, Line> entries = new ConcurrentHashMap<>();
+    private final Map<Long, Line> entries;
     private final AppendLog log;
 
-    private Journal(AppendLog log) {
+    private Journal(Map<Long, Line> entries, AppendLog log) {
+        this.entries = entries;
         this.log = log;
     }
 
     public static Journal open(Path file) {
-        Map<Long, Line> loaded = new ConcurrentHashMap<>();
-        AppendLog log = AppendLog.open(file, line -> parse(line, loaded));
-        Journal j = new Journal(log);
-        j.entries.putAll(loaded);
-        return j;
+        Map<Long, Line> entries = new ConcurrentHashMap<>(AppendLog.expectedLines(file, 72));
+        AppendLog log = AppendLog.open(file, line -> parse(line, entries));
+        return new Journal(entries, log);
     }
 
     /** A journal that writes nothing (dry runs). */
     public static Journal none() {
-        return new Journal(null);
+        return new Journal(new ConcurrentHashMap<>(), null);
     }
 
+    /** {@code <S|U|D> <16 hex> <16 hex> <asset id>}; anything else (a torn line) is ignored. */
     private static void parse(String line, Map<Long, Line> into) {
-        String[] f = line.split(" ");
-        State state = f.length == 4 ? State.of(f[0]) : null;
-        if (state == null || f[3].isEmpty()) {
+        if (line.length() < 37 || line.charAt(1) != ' ' || line.charAt(18) != ' ' || line.charAt(35) != ' ') {
             return;
         }
-        Optional<Long> path = AppendLog.hex64(f[1]);
-        Optional<Long> stamp = AppendLog.hex64(f[2]);
-        if (path.isEmpty() || stamp.isEmpty()) {
+        State state = State.of(line.substring(0, 1));
+        String assetId = line.substring(36);
+        if (state == null || assetId.isEmpty() || assetId.indexOf(' ') >= 0) {
             return;
         }
-        into.put(path.get(), new Line(stamp.get(), state, f[3]));
+        try {
+            into.put(java.util.HexFormat.fromHexDigitsToLong(line, 2, 18),
+                    new Line(java.util.HexFormat.fromHexDigitsToLong(line, 19, 35), state, assetId));
+        } catch (IllegalArgumentException e) {
+            // a torn line: ignored
+        }
     }
 
     public Optional<Entry> get(ItemKey key) {

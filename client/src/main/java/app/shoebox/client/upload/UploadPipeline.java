@@ -411,8 +411,16 @@ public final class UploadPipeline {
 
     // ---- check --------------------------------------------------------------------------------
 
+    /**
+     * Up to {@code CHECKS_AT_ONCE} {@code bulk-upload-check} requests in flight: a batch of 5,000
+     * takes the server a few hundred milliseconds, and a no-op re-run over 100,000 files is twenty
+     * of them.
+     */
+    private static final int CHECKS_AT_ONCE = 3;
+
     private void checkLoop() throws InterruptedException {
-        try {
+        Semaphore inFlight = new Semaphore(CHECKS_AT_ONCE);
+        try (ExecutorService checks = Executors.newVirtualThreadPerTaskExecutor()) {
             boolean end = false;
             while (!end) {
                 Object o = toCheck.take();
@@ -437,10 +445,22 @@ public final class UploadPipeline {
                     }
                 }
                 if (!batch.isEmpty() && !stopping.get()) {
-                    check(batch);
-                    for (Work w : batch) {
-                        put(toUpload, w);
-                    }
+                    inFlight.acquire();
+                    checks.submit(() -> {
+                        try {
+                            check(batch);
+                            for (Work w : batch) {
+                                put(toUpload, w);
+                            }
+                        } catch (InterruptedException e) {
+                            Thread.currentThread().interrupt();
+                        } catch (RuntimeException e) {
+                            stop("internal error while checking files with the server: " + e);
+                        } finally {
+                            inFlight.release();
+                        }
+                        return null;
+                    });
                 }
             }
         } finally {
@@ -574,12 +594,14 @@ public final class UploadPipeline {
             }
             followUps(w);
         } catch (RuntimeException e) {
+            // A bug must not stop the run nor vanish: each file of the group says what happened to it.
             for (Item it : w.items()) {
                 if (it.assetId == null && !it.failed) {
                     fail(it, "internal error: " + e);
+                } else if (it.assetId != null) {
+                    warn(it, "uploaded, but its follow-ups hit an internal error: " + e + " (the next run tries again)");
                 }
             }
-            throw e;
         }
     }
 

@@ -32,6 +32,10 @@ sealed interface TakeoutPart extends AutoCloseable permits TakeoutPart.Zip, Take
 
     /** One entry as the scan sees it; {@code read} is valid only during the scan's callback. */
     record Entry(String name, long size, Instant modified, int ordinal, long crc, Reader read) {
+        /** The entry as kept after the scan: the reader (and the archive's entry object it holds) let go. */
+        Entry kept() {
+            return new Entry(name, size, modified, ordinal, crc, null);
+        }
     }
 
     @FunctionalInterface

@@ -167,7 +167,7 @@ public final class TakeoutSource implements Source {
             // A tar member is hashed now, while it goes by: reading it again means reading the archive again.
             hashes.put(part.key(e), sha1(e));
         }
-        folder.media.add(new Media(part, e, path, fileName, type.get()));
+        folder.media.add(new Media(part, e.kept(), path, fileName, type.get()));
     }
 
     private void readJson(TakeoutPart.Entry e, String path, String fileName, Folder folder, Sink sink) {
