@@ -49,6 +49,9 @@ public final class UploadBench implements Runnable {
     @Option(names = "--concurrency", defaultValue = "0", description = "Uploads at once (default 0: adaptive).")
     int concurrency;
 
+    @Option(names = "--sink-only", description = "Only the sink: the uploader alone (its rate and memory), no server.")
+    boolean sinkOnly;
+
     @Option(names = "--source", defaultValue = "folder",
             description = "folder (default), or takeout: the photos in Google Takeout zip parts of 10,000, each with its JSON sidecar.")
     String source;
@@ -77,6 +80,11 @@ public final class UploadBench implements Runnable {
             try (UploadSink sink = new UploadSink()) {
                 JsonNode r = upload(sink.url(), "sink-dummy-key-0123456789", photos, root.resolve("cache-sink"), root.resolve("sink.json"));
                 rate("sink", r);
+            }
+            if (sinkOnly) {
+                figures.put("loadavg_end", loadAverage());
+                figures.forEach((k, v) -> System.out.println(k + "=" + v));
+                return;
             }
             System.out.println("starting a fresh Shoebox server (embedded PostgreSQL) in " + root.resolve("library"));
             ServerConfig config = ServerConfig.defaults(root.resolve("library")).withBind("127.0.0.1", 0)

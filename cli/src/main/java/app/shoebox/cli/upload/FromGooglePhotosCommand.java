@@ -11,8 +11,9 @@ import java.util.concurrent.Callable;
 
 /** {@code shoebox upload from-google-photos TAKEOUT...}. */
 @Command(name = "from-google-photos", mixinStandardHelpOptions = true,
-        description = {"Upload a Google Photos Takeout: all its .zip and .tgz parts (and unpacked folders) in one run, read where",
-                "they are, with dates, GPS, descriptions, favourites, archive and albums from Google's JSON files."})
+        description = {"Upload a Google Photos Takeout: all its .zip and .tgz parts (and unpacked folders) in one run.",
+                "Parts are read where they are, never unpacked; dates, GPS, descriptions, favourites, archive and albums "
+                        + "come from Google's JSON files."})
 public final class FromGooglePhotosCommand implements Callable<Integer> {
 
     @Mixin
