@@ -138,9 +138,11 @@ public final class QueueWatch implements AutoCloseable {
             } catch (ApiException e) {
                 s = latest;
             }
-            progress.accept(s);
-            if (s != null && s.pending() == 0) {
-                return s;
+            if (s != null) {
+                progress.accept(s);
+                if (s.pending() == 0) {
+                    return s;
+                }
             }
             Thread.sleep(every);
         }

@@ -106,8 +106,12 @@ public final class Journal implements AutoCloseable {
         if (assetId.contains(" ") || assetId.isEmpty()) {
             throw new IllegalArgumentException("asset id '" + assetId + "'");
         }
-        Line old = entries.put(key.path(), new Line(key.stamp(), state, assetId));
-        if (log != null && !new Line(key.stamp(), state, assetId).equals(old)) {
+        Line line = new Line(key.stamp(), state, assetId);
+        if (line.equals(entries.get(key.path()))) {
+            return;
+        }
+        Line old = entries.put(key.path(), line);
+        if (log != null && !line.equals(old)) {
             log.append(line(state, key.path(), key.stamp(), assetId));
         }
     }

@@ -528,6 +528,11 @@ public final class UploadPipeline {
                 if (stopping.get()) {
                     continue;
                 }
+                if (settled(w)) {
+                    // Nothing to send and nothing owed (the no-op re-run's every file): handled here, no thread.
+                    process(w);
+                    continue;
+                }
                 Optional<String> lane = w.group().lane();
                 if (lane.isPresent()) {
                     lanes.computeIfAbsent(lane.get(), k -> new Lane(groups)).submit(w);
@@ -546,6 +551,23 @@ public final class UploadPipeline {
                 l.end();
             }
         }
+    }
+
+    /**
+     * A group the server already has whole, that an earlier run finished (journal: done), with no
+     * metadata to compare: processing it sends nothing and takes no time.
+     */
+    private boolean settled(Work w) {
+        if (settings.syncMetadata()) {
+            return false;
+        }
+        for (Item it : w.items()) {
+            if (!it.failed && (it.verdict != Verdict.ON_SERVER
+                    || !it.journal.map(j -> j.state() == Journal.State.DONE).orElse(false))) {
+                return false;
+            }
+        }
+        return true;
     }
 
     /** Groups that must go one at a time, in order (members of one compressed tar). */

@@ -278,6 +278,9 @@ public final class FolderSource implements Source {
 
     /** {@code IMG_1.jpg.xmp} (darktable, digiKam) or {@code IMG_1.xmp} (Lightroom). */
     private static Optional<Path> sidecarOf(String name, Map<String, Path> xmps) {
+        if (xmps.isEmpty()) {
+            return Optional.empty();
+        }
         String lower = name.toLowerCase(Locale.ROOT);
         Path full = xmps.get(lower + ".xmp");
         if (full != null) {
