@@ -4,8 +4,6 @@ import app.shoebox.client.api.ApiClient;
 import app.shoebox.client.api.ApiException;
 
 import java.time.Duration;
-import java.util.ArrayDeque;
-import java.util.Deque;
 import java.util.List;
 import java.util.Optional;
 import java.util.function.Consumer;
@@ -47,12 +45,9 @@ public final class QueueWatch implements AutoCloseable {
         }
     }
 
-    private record Sample(long nanos, long pending) {
-    }
-
     private final ApiClient api;
     private final Duration every;
-    private final Deque<Sample> samples = new ArrayDeque<>();
+    private final DrainRate drain = new DrainRate(Duration.ofSeconds(60));
     private volatile Snapshot latest;
     private volatile String unavailable;
     private final Thread poller;
@@ -100,27 +95,8 @@ public final class QueueWatch implements AutoCloseable {
 
     private synchronized void poll() {
         List<ApiClient.QueueState> qs = api.queues();
-        long now = System.nanoTime();
-        Snapshot first = Snapshot.of(qs, Optional.empty());
-        samples.addLast(new Sample(now, first.pending()));
-        while (samples.size() > 2 && now - samples.peekFirst().nanos() > Duration.ofSeconds(60).toNanos()) {
-            samples.removeFirst();
-        }
-        latest = Snapshot.of(qs, eta(first.pending()));
-    }
-
-    /** Time to drain at the rate seen over the last minute, once the queues are going down. */
-    private Optional<Duration> eta(long pending) {
-        if (pending == 0) {
-            return Optional.of(Duration.ZERO);
-        }
-        Sample oldest = samples.peekFirst();
-        Sample newest = samples.peekLast();
-        if (oldest == null || newest == oldest || oldest.pending() <= newest.pending()) {
-            return Optional.empty();
-        }
-        double perNano = (double) (oldest.pending() - newest.pending()) / (newest.nanos() - oldest.nanos());
-        return Optional.of(Duration.ofNanos((long) (pending / perNano)));
+        drain.add(System.nanoTime(), Snapshot.of(qs, Optional.empty()).pending());
+        latest = Snapshot.of(qs, drain.eta());
     }
 
     /**
