@@ -78,8 +78,24 @@ public final class UploadBench implements Runnable {
             List<Path> photos = source.equals("folder") ? List.of(generate(root.resolve("photos")))
                     : generateTakeout(root.resolve("takeout"));
             try (UploadSink sink = new UploadSink()) {
+                List<Path> quarter = quarter(photos);
+                long quarterKept = 0;
+                if (!quarter.isEmpty()) {
+                    // The same uploader on a quarter of the files: what it keeps must not grow with their number.
+                    JsonNode q = upload(sink.url(), "sink-dummy-key-0123456789", quarter, root.resolve("cache-quarter"),
+                            root.resolve("quarter.json"));
+                    figures.put("sink_quarter_files", String.valueOf(q.at("/counts/uploaded").asLong()));
+                    figures.put("sink_quarter_peak_rss_mb", mb(q.path("peakRssBytes").asLong()));
+                    quarterKept = q.path("peakHeapAfterGcBytes").asLong();
+                    figures.put("sink_quarter_peak_heap_after_gc_mb", mb(quarterKept));
+                }
                 JsonNode r = upload(sink.url(), "sink-dummy-key-0123456789", photos, root.resolve("cache-sink"), root.resolve("sink.json"));
                 rate("sink", r);
+                if (quarterKept > 0) {
+                    // 4x the files: near 1 when memory is bounded, near 4 when it grows with them.
+                    figures.put("sink_heap_after_gc_vs_quarter_ratio", String.format("%.2f",
+                            r.path("peakHeapAfterGcBytes").asDouble() / quarterKept));
+                }
             }
             if (sinkOnly) {
                 figures.put("loadavg_end", loadAverage());
@@ -131,6 +147,7 @@ public final class UploadBench implements Runnable {
         figures.put(name + "_files_per_s", String.format("%.0f", n / seconds));
         figures.put(name + "_mb_per_s", String.format("%.1f", bytes / seconds / (1 << 20)));
         figures.put(name + "_peak_rss_mb", mb(r.path("peakRssBytes").asLong()));
+        figures.put(name + "_peak_heap_after_gc_mb", mb(r.path("peakHeapAfterGcBytes").asLong()));
         figures.put(name + "_cpu_seconds", String.format("%.1f", r.path("cpuMillis").asLong() / 1000.0));
     }
 
@@ -181,6 +198,18 @@ public final class UploadBench implements Runnable {
             throw new UncheckedIOException("cannot write the Takeout: " + e.getMessage(), e);
         }
         return parts;
+    }
+
+    /** The folders of the first quarter of the photos (a folder holds 1,000); none for a Takeout or under 4,000 photos. */
+    private List<Path> quarter(List<Path> photos) {
+        if (!source.equals("folder") || files < 4000) {
+            return List.of();
+        }
+        List<Path> q = new ArrayList<>();
+        for (int i = 0; i < files / 4000; i++) {
+            q.add(photos.getFirst().resolve(String.format("%03d", i)));
+        }
+        return q;
     }
 
     private Path generate(Path dir) {

@@ -1,21 +1,63 @@
 package app.shoebox.cli.upload;
 
 import java.io.IOException;
+import com.sun.management.GarbageCollectionNotificationInfo;
+
+import javax.management.NotificationEmitter;
+import javax.management.openmbean.CompositeData;
+import java.lang.management.GarbageCollectorMXBean;
 import java.lang.management.ManagementFactory;
 import java.lang.management.MemoryPoolMXBean;
 import java.lang.management.MemoryType;
+import java.lang.management.MemoryUsage;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.Map;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicLong;
 
 /**
  * What the process cost: peak resident set (Linux {@code VmHWM}), the heap pools' peaks (summed:
- * an upper bound, as pools peak at different times), the heap limit, and CPU time.
+ * an upper bound, as pools peak at different times), the most heap left in use after a garbage
+ * collection (what the run really kept: the figure that shows memory does not grow with the
+ * number of files), the heap limit, and CPU time.
  */
 final class Memory {
 
+    private static final AtomicLong PEAK_AFTER_GC = new AtomicLong();
+    private static final AtomicBoolean WATCHING = new AtomicBoolean();
+
     private Memory() {
+    }
+
+    /** Starts recording the heap in use after each collection; once per process. */
+    static void watchCollections() {
+        if (!WATCHING.compareAndSet(false, true)) {
+            return;
+        }
+        for (GarbageCollectorMXBean gc : ManagementFactory.getGarbageCollectorMXBeans()) {
+            if (gc instanceof NotificationEmitter emitter) {
+                emitter.addNotificationListener((notification, handback) -> {
+                    if (GarbageCollectionNotificationInfo.GARBAGE_COLLECTION_NOTIFICATION.equals(notification.getType())) {
+                        GarbageCollectionNotificationInfo info = GarbageCollectionNotificationInfo.from(
+                                (CompositeData) notification.getUserData());
+                        PEAK_AFTER_GC.accumulateAndGet(heap(info.getGcInfo().getMemoryUsageAfterGc()), Math::max);
+                    }
+                }, null, null);
+            }
+        }
+    }
+
+    /** The heap pools' use among those a collection reports (which include metaspace and code cache). */
+    private static long heap(Map<String, MemoryUsage> after) {
+        long n = 0;
+        for (MemoryPoolMXBean p : ManagementFactory.getMemoryPoolMXBeans()) {
+            if (p.getType() == MemoryType.HEAP && after.containsKey(p.getName())) {
+                n += after.get(p.getName()).getUsed();
+            }
+        }
+        return n;
     }
 
     static Map<String, Long> peaks() {
@@ -27,6 +69,9 @@ final class Memory {
             }
         }
         m.put("peakHeapBytes", heap);
+        if (WATCHING.get()) {
+            m.put("peakHeapAfterGcBytes", PEAK_AFTER_GC.get());
+        }
         m.put("maxHeapBytes", Runtime.getRuntime().maxMemory());
         if (ManagementFactory.getOperatingSystemMXBean() instanceof com.sun.management.OperatingSystemMXBean os) {
             // CPU time of the whole process: what a run costs, whatever else the machine is doing.

@@ -66,6 +66,7 @@ final class UploadRun {
     }
 
     int run(SourceFactory sourceFor, String sourceDescription) throws InterruptedException, java.io.IOException {
+        Memory.watchCollections();
         if (o.concurrency < 0 || o.idleTimeout < 1 || o.retries < 0 || o.progressInterval < 1) {
             throw new IllegalArgumentException("--concurrency must be 0 or more, --idle-timeout and --progress-interval 1 or more, "
                     + "--retries 0 or more");
