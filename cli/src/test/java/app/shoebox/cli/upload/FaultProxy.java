@@ -45,6 +45,10 @@ final class FaultProxy implements AutoCloseable {
         /** Read nothing of the body for this long, then forward it. */
         record Stall(Duration time) implements Action {
         }
+
+        /** Forward it, then hold the answer this long: a server queueing requests. */
+        record AnswerLate(Duration time) implements Action {
+        }
     }
 
     /** Decides per request; {@code attempt} counts requests with the same method and path. */
@@ -139,9 +143,10 @@ final class FaultProxy implements AutoCloseable {
                 }
                 case Action.Stall s -> {
                     sleep(s.time());
-                    forward(ex, method, path, query);
+                    forward(ex, method, path, query, Duration.ZERO);
                 }
-                case Action.Pass p -> forward(ex, method, path, query);
+                case Action.AnswerLate l -> forward(ex, method, path, query, l.time());
+                case Action.Pass p -> forward(ex, method, path, query, Duration.ZERO);
             }
             ex.close();
         }
@@ -177,7 +182,7 @@ final class FaultProxy implements AutoCloseable {
         return false;
     }
 
-    private void forward(HttpExchange ex, String method, String path, String query) throws IOException {
+    private void forward(HttpExchange ex, String method, String path, String query, Duration late) throws IOException {
         HttpRequest.Builder b = HttpRequest.newBuilder(URI.create(target + path + (query == null ? "" : "?" + query)));
         ex.getRequestHeaders().forEach((k, vs) -> {
             if (!HOP.contains(k.toLowerCase(Locale.ROOT))) {
@@ -202,6 +207,7 @@ final class FaultProxy implements AutoCloseable {
             }
         });
         byte[] out = r.body();
+        sleep(late);
         ex.sendResponseHeaders(r.statusCode(), out.length == 0 ? -1 : out.length);
         if (out.length > 0) {
             ex.getResponseBody().write(out);

@@ -4,6 +4,8 @@ import com.fasterxml.jackson.databind.JsonNode;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 
 import java.nio.file.Path;
 import java.time.Duration;
@@ -13,9 +15,10 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 /**
  * What a user's network and a struggling server do, through a fault-injecting proxy in front of a
- * real server: a server answering 503 for a while is ridden out, connections dropped in the middle
- * of a body are retried, a stalled request is abandoned after the idle timeout while a slow one
- * that keeps moving is not, and a 400 is reported at once, never retried.
+ * real server: a server answering 503 or 429 for a while is ridden out with fewer uploads at once,
+ * connections dropped in the middle of a body are retried, a stalled request is abandoned after the
+ * idle timeout while a slow one that keeps moving is not, and a 400 is reported at once, never
+ * retried.
  */
 class UploadNetworkTest {
 
@@ -53,21 +56,37 @@ class UploadNetworkTest {
         return UploadServer.report(report);
     }
 
-    @Test
-    void aServerAnswering503ForAWhileIsRiddenOut() throws Exception {
-        Path photos = photos("busy", 8, 20_000);
+    @ParameterizedTest(name = "{0}")
+    @ValueSource(ints = {503, 429})
+    void aServerSayingItIsOverloadedForAWhileIsRiddenOutWithFewerUploadsAtOnce(int status) throws Exception {
+        Path photos = photos("busy-" + status, 8, 20_000);
         long until = System.nanoTime() + Duration.ofSeconds(3).toNanos();
         try (FaultProxy proxy = new FaultProxy(server.url()).rule((method, path, attempt) ->
                 method.equals("POST") && path.equals("/api/assets") && System.nanoTime() < until
-                        ? new FaultProxy.Action.Answer(503, "Service Unavailable", "1") : new FaultProxy.Action.Pass())) {
-            JsonNode r = upload(proxy, "busy", photos, 0);
+                        ? new FaultProxy.Action.Answer(status, status == 503 ? "Service Unavailable" : "Too Many Requests", "1")
+                        : new FaultProxy.Action.Pass())) {
+            JsonNode r = upload(proxy, "busy-" + status, photos, 0);
             assertThat(r.at("/counts/uploaded").asLong()).isEqualTo(8);
             assertThat(r.at("/counts/failed").asLong()).isZero();
             assertThat(proxy.count("POST", "/api/assets") - proxy.count("POST", "/api/assets/bulk"))
                     .as("503s were retried").isGreaterThan(8);
             assertThat(r.get("retries").asLong()).isGreaterThan(0);
-            assertThat(r.get("concurrency").toString()).as("uploads at once were cut when the server said 503")
-                    .contains("answered 503");
+            assertThat(r.get("concurrency").toString()).as("uploads at once were cut when the server said " + status)
+                    .contains("answered " + status);
+        }
+    }
+
+    @Test
+    void aServerWhoseAnswersSlowDownGetsFewerUploadsAtOnce() throws Exception {
+        Path photos = photos("queueing", 20, 5_000);
+        java.util.concurrent.atomic.AtomicInteger uploads = new java.util.concurrent.atomic.AtomicInteger();
+        try (FaultProxy proxy = new FaultProxy(server.url()).rule((method, path, attempt) ->
+                method.equals("POST") && path.equals("/api/assets") && uploads.incrementAndGet() > 10
+                        ? new FaultProxy.Action.AnswerLate(Duration.ofSeconds(1)) : new FaultProxy.Action.Pass())) {
+            JsonNode r = upload(proxy, "queueing", photos, 0, "--concurrency", "0");
+            assertThat(r.at("/counts/uploaded").asLong()).isEqualTo(20);
+            assertThat(r.get("concurrency").toString()).as("the server's time climbed: fewer uploads at once")
+                    .contains("server time");
         }
     }
 
