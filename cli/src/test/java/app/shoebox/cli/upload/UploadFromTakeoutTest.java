@@ -5,6 +5,8 @@ import com.fasterxml.jackson.databind.JsonNode;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -181,6 +183,25 @@ class UploadFromTakeoutTest {
         assertThat(second.at("/counts/metadataUpdates").asLong()).as("nothing set again").isZero();
         assertThat(server.assetCount()).isEqualTo(17);
         assertThat(server.albums()).containsExactly("Summer Trip 2019:2");
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @ValueSource(ints = {0, 2})
+    void aTruncatedPartIsNamedWithWhatToDoAndNothingIsUploadedWithoutIt(int which) throws Exception {
+        Path dir = server.dir("takeout-truncated-" + which);
+        List<Path> parts = takeout(dir);
+        Path cut = parts.get(which);
+        byte[] whole = Files.readAllBytes(cut);
+        Files.write(cut, java.util.Arrays.copyOf(whole, whole.length * 2 / 3));
+        long before = server.assetCount();
+        List<String> args = new ArrayList<>(List.of("from-google-photos", "--cache-dir", server.dir("truncated-cache-" + which).toString()));
+        parts.forEach(p -> args.add(p.toString()));
+
+        UploadServer.Run run = server.uploadSaying(args.toArray(String[]::new));
+
+        assertThat(run.exit()).as("the run did not go on without the part").isNotZero();
+        assertThat(run.said()).contains(cut.toString()).contains("download this Takeout part again");
+        assertThat(server.assetCount()).as("no file sent without the sidecars and albums the part may hold").isEqualTo(before);
     }
 
     @Test

@@ -98,6 +98,30 @@ final class UploadServer implements AutoCloseable {
         return uploadTo(url(), KEY, args);
     }
 
+    /** What a run answered and what it told the user (stdout and stderr). */
+    record Run(int exit, String said) {
+    }
+
+    /** {@link #upload}, keeping what the run printed (tests in a JVM run one at a time). */
+    Run uploadSaying(String... args) {
+        java.io.ByteArrayOutputStream said = new java.io.ByteArrayOutputStream();
+        java.io.PrintStream out = System.out;
+        java.io.PrintStream err = System.err;
+        java.io.PrintStream both = new java.io.PrintStream(said, true, java.nio.charset.StandardCharsets.UTF_8);
+        System.setOut(both);
+        System.setErr(both);
+        int exit;
+        try {
+            exit = upload(args);
+        } finally {
+            System.setOut(out);
+            System.setErr(err);
+        }
+        String text = said.toString(java.nio.charset.StandardCharsets.UTF_8);
+        err.print(text);
+        return new Run(exit, text);
+    }
+
     static int uploadTo(String serverUrl, String key, String... args) {
         List<String> all = new ArrayList<>(List.of("upload"));
         all.add(args[0]);

@@ -21,18 +21,10 @@ class UploadWaitForJobsTest {
             for (int i = 0; i < 20; i++) {
                 TestMedia.write(photos.resolve("photo-" + i + ".jpg"), TestMedia.realJpeg(640, 480, i));
             }
-            java.io.ByteArrayOutputStream said = new java.io.ByteArrayOutputStream();
-            java.io.PrintStream before = System.err;
-            System.setErr(new java.io.PrintStream(said, true, java.nio.charset.StandardCharsets.UTF_8));
-            try {
-                assertThat(server.upload("from-folder", "--cache-dir", server.dir("wait-cache").toString(), "--wait-for-jobs",
-                        photos.toString())).isZero();
-            } finally {
-                System.setErr(before);
-            }
-            String log = said.toString(java.nio.charset.StandardCharsets.UTF_8);
-            before.print(log);
-            assertThat(log).as("the user sees the server's work going down, then that it is done")
+            UploadServer.Run run = server.uploadSaying("from-folder", "--cache-dir", server.dir("wait-cache").toString(),
+                    "--wait-for-jobs", photos.toString());
+            assertThat(run.exit()).isZero();
+            assertThat(run.said()).as("the user sees the server's work going down, then that it is done")
                     .contains("waiting for the server's queues to drain").contains("server jobs: ")
                     .contains("the server's queues are drained");
             List<ApiClient.QueueState> queues = admin.queues();
