@@ -91,6 +91,18 @@ class UploadNetworkTest {
     }
 
     @Test
+    void thePlainProgressLineSaysTheCountsTheRateAndAnEta() throws Exception {
+        Path photos = photos("progress", 6, 1_000_000);
+        try (FaultProxy slow = new FaultProxy(server.url()).throttle(1_000_000)) {
+            UploadServer.Run run = UploadServer.uploadToSaying(slow.url(), UploadServer.KEY, "from-folder", "--cache-dir",
+                    server.dir("progress-cache").toString(), "--progress-interval", "1", "--concurrency", "1", photos.toString());
+            assertThat(run.exit()).isZero();
+            assertThat(run.said().lines().filter(l -> l.matches("^\\[[^]]+] 6 found: .*uploaded.*; sent .* \\(.*/s\\), ETA .*")))
+                    .as("a line a second while files are sent, with how long is left:%n%s", run.said()).isNotEmpty();
+        }
+    }
+
+    @Test
     void onErrorsNStopsAfterNFailedFilesAndSaysWhatWasNotReached() throws Exception {
         Path photos = photos("stop-after", 12, 5_000);
         try (FaultProxy proxy = new FaultProxy(server.url()).rule((method, path, attempt) ->

@@ -104,6 +104,10 @@ final class UploadServer implements AutoCloseable {
 
     /** {@link #upload}, keeping what the run printed (tests in a JVM run one at a time). */
     Run uploadSaying(String... args) {
+        return uploadToSaying(url(), KEY, args);
+    }
+
+    static Run uploadToSaying(String serverUrl, String key, String... args) {
         java.io.ByteArrayOutputStream said = new java.io.ByteArrayOutputStream();
         java.io.PrintStream out = System.out;
         java.io.PrintStream err = System.err;
@@ -112,7 +116,7 @@ final class UploadServer implements AutoCloseable {
         System.setErr(both);
         int exit;
         try {
-            exit = upload(args);
+            exit = uploadTo(serverUrl, key, args);
         } finally {
             System.setOut(out);
             System.setErr(err);
