@@ -90,6 +90,7 @@ public final class UploadBench implements Runnable {
                     figures.put("sink_subset_files", String.valueOf(subsetFiles));
                     figures.put("sink_subset_peak_rss_mb", mb(q.path("peakRssBytes").asLong()));
                     figures.put("sink_subset_peak_heap_after_gc_mb", mb(subsetKept));
+                    figures.put("sink_subset_heap_held_at_end_mb", mb(q.path("heapHeldAtEndBytes").asLong()));
                 }
                 JsonNode r = upload(sink.url(), "sink-dummy-key-0123456789", photos, root.resolve("cache-sink"), root.resolve("sink.json"));
                 rate("sink", r);
@@ -151,6 +152,7 @@ public final class UploadBench implements Runnable {
         figures.put(name + "_mb_per_s", String.format("%.1f", bytes / seconds / (1 << 20)));
         figures.put(name + "_peak_rss_mb", mb(r.path("peakRssBytes").asLong()));
         figures.put(name + "_peak_heap_after_gc_mb", mb(r.path("peakHeapAfterGcBytes").asLong()));
+        figures.put(name + "_heap_held_at_end_mb", mb(r.path("heapHeldAtEndBytes").asLong()));
         figures.put(name + "_cpu_seconds", String.format("%.1f", r.path("cpuMillis").asLong() / 1000.0));
     }
 

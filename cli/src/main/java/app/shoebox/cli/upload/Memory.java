@@ -72,6 +72,11 @@ final class Memory {
         if (WATCHING.get()) {
             m.put("peakHeapAfterGcBytes", PEAK_AFTER_GC.get());
         }
+        // What the whole run still holds once it is over (caches, journal, albums, the report's
+        // lists): the part that could grow with the number of files. A full collection first, so
+        // garbage is not counted; a few tens of milliseconds, once, only when a report is written.
+        System.gc();
+        m.put("heapHeldAtEndBytes", ManagementFactory.getMemoryMXBean().getHeapMemoryUsage().getUsed());
         m.put("maxHeapBytes", Runtime.getRuntime().maxMemory());
         if (ManagementFactory.getOperatingSystemMXBean() instanceof com.sun.management.OperatingSystemMXBean os) {
             // CPU time of the whole process: what a run costs, whatever else the machine is doing.
