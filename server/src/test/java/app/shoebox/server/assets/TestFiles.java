@@ -74,17 +74,27 @@ public final class TestFiles {
      * broken or unusual form build it with {@link Multipart} and {@link #upload}.
      */
     public static String uploadNew(ServerFixture server, String apiKey, String fileName, byte[] content) {
+        return uploadNew(server, apiKey, fileName, content, Optional.empty());
+    }
+
+    /** {@link #uploadNew(ServerFixture, String, String, byte[])} with an XMP sidecar sent beside the file. */
+    public static String uploadNew(ServerFixture server, String apiKey, String fileName, byte[] content, Optional<byte[]> xmp) {
         OffsetDateTime when = OffsetDateTime.parse("2024-05-01T10:00:00Z");
-        ApiClient.FileBytes file = new ApiClient.FileBytes(fileName, content.length, fileName, () -> new ByteArrayInputStream(content));
+        ApiClient.FileBytes file = bytes(fileName, content);
+        Optional<ApiClient.FileBytes> sidecar = xmp.map(x -> bytes(fileName + ".xmp", x));
         try (ApiClient client = ApiClient.open(ServerAddress.parse(server.uri("/").toString()), apiKey, Http.Settings.defaults())) {
             client.connect();
             ApiClient.UploadResult r = client.upload(new ApiClient.UploadRequest(file, sha1(content), when, when, false, false,
-                    Optional.empty(), Optional.empty()));
+                    Optional.empty(), sidecar));
             if (!r.created()) {
                 throw new AssertionError("upload of " + fileName + " was taken as a duplicate of " + r.assetId());
             }
             return r.assetId();
         }
+    }
+
+    private static ApiClient.FileBytes bytes(String fileName, byte[] content) {
+        return new ApiClient.FileBytes(fileName, content.length, fileName, () -> new ByteArrayInputStream(content));
     }
 
     public static String sha1(byte[] content) {
