@@ -143,6 +143,7 @@ class UploadPauseTest {
                 assertThat(paused("thumbnailGeneration")).isTrue();
 
                 Path more = photos("v2-killed", 30, 100_000);
+                long assetsBefore = server.assetCount();
                 long postsBefore = immich.count("POST", "/api/assets");
                 Process uploader = process(immich.url(), "from-folder", "--cache-dir", cache.toString(), "--concurrency", "1",
                         more.toString());
@@ -160,6 +161,7 @@ class UploadPauseTest {
 
                 assertThat(UploadServer.uploadTo(immich.url(), UploadServer.KEY, "from-folder", "--cache-dir", cache.toString(),
                         more.toString())).isZero();
+                assertThat(server.assetCount() - assetsBefore).as("every file of the killed run exactly once").isEqualTo(30);
                 assertThat(paused("metadataExtraction")).as("the next run resumed what the killed one paused").isFalse();
                 assertThat(paused("thumbnailGeneration")).as("and only that").isTrue();
                 assertThat(Files.list(cache.resolve("paused")).map(p -> p.getFileName().toString()))
