@@ -54,7 +54,19 @@ public final class TakeoutSource implements Source {
     private record Sidecar(String path, GoogleJson.Photo photo, boolean[] used) {
     }
 
-    private record Media(TakeoutPart part, TakeoutPart.Entry entry, String path, String fileName, ServerInfo.AssetType type) {
+    /**
+     * A media file found by the scan. Every file of the Takeout is held from the scan until all
+     * folders are handed over, so what can be derived (its path, its name) is, not stored.
+     */
+    private record Media(TakeoutPart part, TakeoutPart.Entry entry, ServerInfo.AssetType type) {
+        String path() {
+            return part.label() + "!" + entry.name();
+        }
+
+        String fileName() {
+            String name = entry.name().replace('\\', '/');
+            return name.substring(name.lastIndexOf('/') + 1);
+        }
     }
 
     /** What the scan learnt about one folder, from every part. */
@@ -167,7 +179,7 @@ public final class TakeoutSource implements Source {
             // A tar member is hashed now, while it goes by: reading it again means reading the archive again.
             hashes.put(part.key(e), sha1(e));
         }
-        folder.media.add(new Media(part, e.kept(), path, fileName, type.get()));
+        folder.media.add(new Media(part, e.kept(), type.get()));
     }
 
     private void readJson(TakeoutPart.Entry e, String path, String fileName, Folder folder, Sink sink) {
