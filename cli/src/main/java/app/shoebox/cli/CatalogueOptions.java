@@ -24,6 +24,6 @@ public final class CatalogueOptions {
 
     public Database.Location location() {
         return parsedDatabaseUrl().<Database.Location>map(Database.Location.External::new)
-                .orElseGet(() -> new Database.Location.Embedded(library.toAbsolutePath().normalize().resolve("postgres")));
+                .orElseGet(() -> new Database.Location.Embedded(library));
     }
 }

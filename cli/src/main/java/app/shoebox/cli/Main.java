@@ -15,6 +15,7 @@ import picocli.CommandLine.Command;
                 app.shoebox.cli.admin.ApiKeysCommand.class,
                 app.shoebox.cli.worker.WorkerCommand.class,
                 app.shoebox.cli.upload.UploadCommand.class,
+                app.shoebox.cli.db.DbCommand.class,
                 app.shoebox.cli.bench.BenchCommand.class,
         })
 public final class Main implements Runnable {
@@ -34,15 +35,15 @@ public final class Main implements Runnable {
 
     /**
      * A failure a user can act on (a bad flag value, a database that cannot be reached, a library
-     * already in use) is one line that says what and where; anything else also gets its stack trace,
-     * since it is a bug to report.
+     * already in use, a port taken) is one line that says what and where; anything else also gets
+     * its stack trace, since it is a bug to report.
      */
     private static int reportFailure(Exception e, CommandLine command, CommandLine.ParseResult parsed) {
         String message = e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage();
-        command.getErr().println("shoebox " + command.getCommandName() + ": " + message);
+        command.getErr().println("shoebox " + command.getCommandName() + ": " + message.replaceAll("\\s*\\R\\s*", " ").strip());
         boolean expected = e instanceof IllegalArgumentException || e instanceof IllegalStateException
                 || e instanceof java.io.UncheckedIOException || e instanceof java.io.IOException
-                || e instanceof app.shoebox.client.api.ApiException;
+                || e instanceof app.shoebox.server.http.ApiException || e instanceof app.shoebox.client.api.ApiException;
         if (!expected) {
             e.printStackTrace(command.getErr());
         }

@@ -116,6 +116,9 @@ final class Completer implements Runnable {
         counters.completionNanos.add(System.nanoTime() - start);
         counters.completionBatches.increment();
         counters.completed.add(done.size());
+        if (log.isDebugEnabled()) {
+            log.debug("job node {} completed jobs {}", nodeId, done);
+        }
         int stale = ids.length - done.size();
         if (stale > 0) {
             counters.stale.add(stale);

@@ -94,6 +94,6 @@ public record ServerConfig(String bindAddress, int port, Path library, Optional<
 
     public Database.Location databaseLocation() {
         return databaseUrl.<Database.Location>map(Database.Location.External::new)
-                .orElseGet(() -> new Database.Location.Embedded(library.resolve("postgres")));
+                .orElseGet(() -> new Database.Location.Embedded(library));
     }
 }

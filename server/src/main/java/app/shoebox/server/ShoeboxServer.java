@@ -30,8 +30,10 @@ import app.shoebox.server.auth.ApiKeyService;
 import app.shoebox.server.auth.AuthRoutes;
 import app.shoebox.server.auth.Authenticator;
 import app.shoebox.server.auth.LoginThrottle;
+import app.shoebox.server.auth.SessionRoutes;
 import app.shoebox.server.auth.SessionService;
 import app.shoebox.server.db.Database;
+import app.shoebox.server.db.LibraryLock;
 import app.shoebox.server.duplicates.DuplicateRoutes;
 import app.shoebox.server.http.Api;
 import app.shoebox.server.http.HttpServer;
@@ -40,14 +42,21 @@ import app.shoebox.server.metrics.Metrics;
 import app.shoebox.server.pipeline.AssetJobRoutes;
 import app.shoebox.server.pipeline.AssetJobs;
 import app.shoebox.server.pipeline.MediaPipeline;
+import app.shoebox.server.notifications.NotificationRoutes;
+import app.shoebox.server.notifications.Notifications;
 import app.shoebox.server.queues.QueueRoutes;
 import app.shoebox.server.queues.QueueService;
 import app.shoebox.server.serverinfo.ServerInfoRoutes;
+import app.shoebox.server.serverinfo.ToolVersions;
 import app.shoebox.server.stacks.StackRoutes;
 import app.shoebox.server.stacks.StackService;
 import app.shoebox.server.tags.TagRoutes;
 import app.shoebox.server.tags.TagService;
+import app.shoebox.server.system.SystemMetadata;
+import app.shoebox.server.system.SystemRoutes;
+import app.shoebox.server.unavailable.NotAvailableRoutes;
 import app.shoebox.server.users.FirstStart;
+import app.shoebox.server.users.Preferences;
 import app.shoebox.server.users.UserRoutes;
 import app.shoebox.server.users.UserService;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -55,8 +64,6 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import java.io.IOException;
-import java.io.UncheckedIOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
@@ -71,7 +78,9 @@ public final class ShoeboxServer implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(ShoeboxServer.class);
 
     private final ServerConfig config;
+    private final LibraryLock libraryLock;
     private final Database database;
+    private final Database.ServerLock serverLock;
     private final HttpServer http;
     private final Optional<JobEngine> jobEngine;
     private final Optional<FirstStart.Admin> firstStart;
@@ -79,24 +88,43 @@ public final class ShoeboxServer implements AutoCloseable {
     private final SocketIoRoutes socketIo;
     private final CatalogueEventListener listener;
 
-    private ShoeboxServer(ServerConfig config, Database database, HttpServer http, Optional<JobEngine> jobEngine,
-                          Optional<FirstStart.Admin> firstStart, SocketIoRoutes socketIo, CatalogueEventListener listener) {
+    private ShoeboxServer(ServerConfig config, LibraryLock libraryLock, Database database, Database.ServerLock serverLock,
+                          HttpServer http, Optional<JobEngine> jobEngine, Optional<FirstStart.Admin> firstStart,
+                          SocketIoRoutes socketIo, CatalogueEventListener listener) {
         this.socketIo = socketIo;
         this.listener = listener;
         this.config = config;
+        this.libraryLock = libraryLock;
         this.database = database;
+        this.serverLock = serverLock;
         this.http = http;
         this.jobEngine = jobEngine;
         this.firstStart = firstStart;
     }
 
+    /**
+     * Claims the library (its lock file, then its catalogue's advisory lock) before anything touches
+     * either, so a second server is refused before its start-up cleanup can delete the first one's
+     * uploads in flight; creates the first admin only once the port is bound, so a failed start never
+     * uses up the one printing of its password.
+     */
     public static ShoeboxServer start(ServerConfig config) {
         Library library = Library.open(config.library());
-        Database database = Database.open(config.databaseLocation(), config.pool());
+        LibraryLock libraryLock = LibraryLock.acquire(library.root(), "serve");
+        Database database;
+        try {
+            database = Database.open(config.databaseLocation(), config.pool());
+        } catch (RuntimeException e) {
+            libraryLock.close();
+            throw e;
+        }
         Optional<JobEngine> engine = Optional.empty();
+        Database.ServerLock serverLock = null;
+        HttpServer http = null;
         SocketIoRoutes socketIo = null;
         CatalogueEventListener listener = null;
         try {
+            serverLock = database.holdServerLock(ProcessHandle.current().pid() + "@" + hostName() + " " + library.root());
             ObjectMapper mapper = Json.mapper();
             JobSchema.DEFAULT.migrate(database.dataSource());
             JobClient jobs = JobClient.create(database.dataSource(), JobSchema.DEFAULT);
@@ -107,7 +135,6 @@ public final class ShoeboxServer implements AutoCloseable {
                     new LoginThrottle(config.security().loginThrottle(), java.time.InstantSource.system()));
             Authenticator authenticator = new Authenticator(database.jdbi());
             AssetViews assetViews = new AssetViews(database.jdbi());
-            Optional<FirstStart.Admin> firstStart = FirstStart.createAdminIfNone(users, apiKeys, config.firstAdmin());
             AssetFiles assetFiles = AssetFiles.open(library.root());
             MediaPipeline pipeline = new MediaPipeline(database.jdbi(), jobs, library.root(), config.storageTemplate());
             Metrics metrics = new Metrics(queueAdmin, database.dataSource());
@@ -119,15 +146,21 @@ public final class ShoeboxServer implements AutoCloseable {
             version.put("major", ServerInfoRoutes.IMMICH_VERSION[0]);
             version.put("minor", ServerInfoRoutes.IMMICH_VERSION[1]);
             version.put("patch", ServerInfoRoutes.IMMICH_VERSION[2]);
-            LiveEvents liveEvents = new LiveEvents(mapper, assetViews::ofOwner, version);
+            Notifications notifications = new Notifications(database.jdbi());
+            LiveEvents liveEvents = new LiveEvents(mapper, assetViews::ofOwner, notifications::of, version);
             socketIo = new SocketIoRoutes(liveEvents);
             listener = new CatalogueEventListener(dedicatedConnection(database), liveEvents::deliver).start();
+            QueueService queueService = new QueueService(jobs, queueAdmin, pipeline.starters());
+            SystemRoutes system = new SystemRoutes(mapper, queueService, config.storageTemplate(),
+                    new SystemMetadata(database.jdbi(), mapper));
             List<Api.Routes> features = List.of(
                     new ServerInfoRoutes(MediaSupport.mediaTypes(), ServerInfoRoutes.defaultFeatures(),
-                            MediaSupport.libvipsVersion(), MediaSupport.ffmpegVersion()),
+                            () -> ToolVersions.newest(database.jdbi()), MediaSupport.exiftoolVersion(), library.root()),
                     new AuthRoutes(sessions, apiKeys),
-                    new ServerStateRoutes(users),
-                    new UserRoutes(users, sessions, assetService::removeAllOf),
+                    new SessionRoutes(sessions),
+                    new ServerStateRoutes(users, system::isOnboarded),
+                    system,
+                    new UserRoutes(users, sessions, new Preferences(database.jdbi()), assetService::removeAllOf),
                     new AssetRoutes(new UploadService(database.jdbi(), assetFiles, onUpload, config.maxUploadBytes()),
                             assetService, mapper),
                     new TrashRoutes(assetService),
@@ -137,25 +170,33 @@ public final class ShoeboxServer implements AutoCloseable {
                     new AssetJobRoutes(database.jdbi(), pipeline),
                     new AlbumRoutes(new AlbumService(database.jdbi()), users, assetViews),
                     new TagRoutes(new TagService(database.jdbi())),
+                    new NotificationRoutes(notifications),
+                    new NotAvailableRoutes(),
                     new StackRoutes(new StackService(database.jdbi()), assetViews),
                     new DuplicateRoutes(database.jdbi(), assetViews),
-                    new QueueRoutes(new QueueService(jobs, queueAdmin, pipeline.starters()), mapper),
+                    new QueueRoutes(queueService, mapper, library.root()),
                     metrics);
             if (config.inProcessJobs()) {
                 MediaPipeline.Tools tools = MediaPipeline.Tools.detect();
                 tools.describe().forEach(line -> log.info("{}", line));
+                String nodeId = "serve-" + ProcessHandle.current().pid();
+                pipeline.recordTools(nodeId, tools);
                 engine = Optional.of(pipeline.register(JobEngine.builder().dataSource(database.dataSource())
-                        .nodeId("serve-" + ProcessHandle.current().pid()), tools, 2).build().start());
+                        .nodeId(nodeId), tools, 2).build().start());
             }
-            HttpServer http = new HttpServer(
+            http = listen(new HttpServer(
                     new HttpServer.Settings(config.bindAddress(), config.port(), config.maxUploadBytes(),
                             config.security().trustedProxies()),
-                    mapper, authenticator, features, metrics).start();
+                    mapper, authenticator, features, metrics), config);
+            Optional<FirstStart.Admin> firstStart = FirstStart.createAdminIfNone(users, apiKeys, config.firstAdmin());
             log.info("library folder: {}", library.root());
             log.info("storage template: {}", config.storageTemplate().map(Object::toString).orElse("none (originals stay where uploads put them)"));
             log.info("listening on http://{}:{} (Immich-compatible API under /api)", config.bindAddress(), http.port());
-            return new ShoeboxServer(config, database, http, engine, firstStart, socketIo, listener);
+            return new ShoeboxServer(config, libraryLock, database, serverLock, http, engine, firstStart, socketIo, listener);
         } catch (RuntimeException e) {
+            if (http != null) {
+                http.close();
+            }
             engine.ifPresent(JobEngine::close);
             if (listener != null) {
                 listener.close();
@@ -163,8 +204,36 @@ public final class ShoeboxServer implements AutoCloseable {
             if (socketIo != null) {
                 socketIo.close();
             }
+            if (serverLock != null) {
+                serverLock.close();
+            }
             database.close();
+            libraryLock.close();
             throw e;
+        }
+    }
+
+    /** Binds the port; one that is taken is a plain start failure that says what to do, not a stack trace. */
+    private static HttpServer listen(HttpServer http, ServerConfig config) {
+        try {
+            return http.start();
+        } catch (RuntimeException e) {
+            for (Throwable t = e; t != null; t = t.getCause()) {
+                if (t instanceof java.net.BindException) {
+                    http.close();
+                    throw new IllegalStateException("cannot listen on " + config.bindAddress() + ":" + config.port() + " ("
+                            + t.getMessage() + "): another program uses that port. Stop it, or choose another --port.", e);
+                }
+            }
+            throw e;
+        }
+    }
+
+    private static String hostName() {
+        try {
+            return java.net.InetAddress.getLocalHost().getHostName();
+        } catch (IOException e) {
+            return "localhost";
         }
     }
 
@@ -191,7 +260,9 @@ public final class ShoeboxServer implements AutoCloseable {
         http.close();
         listener.close();
         jobEngine.ifPresent(e -> e.stop(Duration.ofSeconds(10)));
+        serverLock.close();
         database.close();
+        libraryLock.close();
     }
 
     /** A connection of its own for LISTEN, outside the pool, so it never takes a pooled connection for good. */
@@ -205,12 +276,8 @@ public final class ShoeboxServer implements AutoCloseable {
     /** The library folder's layout. */
     public record Library(Path root) {
         static Library open(Path root) {
-            try {
-                Files.createDirectories(root);
-                return new Library(root);
-            } catch (IOException e) {
-                throw new UncheckedIOException("cannot create the library folder " + root + ": " + e.getMessage(), e);
-            }
+            Database.createLibraryFolder(root);
+            return new Library(root);
         }
     }
 }

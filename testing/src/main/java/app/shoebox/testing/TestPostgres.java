@@ -11,6 +11,7 @@ import java.sql.Connection;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.util.Locale;
+import java.util.Map;
 import java.util.UUID;
 
 /**
@@ -22,6 +23,16 @@ import java.util.UUID;
  * tests against an external PostgreSQL instead.
  */
 public final class TestPostgres {
+
+    /**
+     * The tests' durability, chosen for speed and named so it is never mistaken for production's:
+     * commits are acknowledged before their WAL reaches the disk (synchronous_commit off), which loses
+     * the last commits only if PostgreSQL itself or the machine crashes, and a test database is thrown
+     * away at the end of the run anyway. fsync stays on so a crash cannot corrupt the cluster midway
+     * through a run. {@code shoebox serve} runs fully durable (EmbeddedDatabase.Durability.DURABLE).
+     */
+    public static final Map<String, String> TEST_DURABILITY = Map.of(
+            "fsync", "on", "synchronous_commit", "off", "full_page_writes", "on");
 
     private static volatile TestPostgres instance;
 
@@ -62,13 +73,13 @@ public final class TestPostgres {
         try {
             Path root = Path.of(System.getenv().getOrDefault("SHOEBOX_TEST_ROOT", System.getProperty("java.io.tmpdir")));
             Path dir = Files.createTempDirectory(Files.createDirectories(root), "pg-");
-            EmbeddedPostgres pg = EmbeddedPostgres.builder()
+            EmbeddedPostgres.Builder builder = EmbeddedPostgres.builder()
                     .setDataDirectory(dir.resolve("data"))
                     .setCleanDataDirectory(true)
                     .setServerConfig("max_connections", "300")
-                    .setServerConfig("fsync", "on")
-                    .setServerConfig("listen_addresses", "127.0.0.1")
-                    .start();
+                    .setServerConfig("listen_addresses", "127.0.0.1");
+            TEST_DURABILITY.forEach(builder::setServerConfig);
+            EmbeddedPostgres pg = builder.start();
             Runtime.getRuntime().addShutdownHook(new Thread(() -> {
                 try {
                     pg.close();

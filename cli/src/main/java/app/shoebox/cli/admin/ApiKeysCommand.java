@@ -45,7 +45,7 @@ public final class ApiKeysCommand {
                 }
                 granted.add(perm.get());
             }
-            try (Database db = Database.openForAdmin(catalogue.location(), Database.PoolSettings.defaults())) {
+            try (Database db = Database.openForAdmin(catalogue.location(), Database.PoolSettings.defaults(), "api-keys")) {
                 User user = new UserService(db.jdbi()).findByEmail(email).orElse(null);
                 if (user == null) {
                     System.err.println("api-keys create: no user with the e-mail " + email);

@@ -7,6 +7,8 @@ import app.shoebox.jobs.JobOutcome;
 import app.shoebox.jobs.JobRequest;
 import app.shoebox.jobs.JobSchema;
 import app.shoebox.server.db.DatabaseUrl;
+import app.shoebox.server.db.EmbeddedDatabase;
+import app.shoebox.server.db.PostgresBinaries;
 import com.zaxxer.hikari.HikariConfig;
 import com.zaxxer.hikari.HikariDataSource;
 import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
@@ -67,6 +69,11 @@ public final class JobsBench implements Runnable {
             description = "shared_buffers of the embedded PostgreSQL (default ${DEFAULT-VALUE}, PostgreSQL's own default).")
     String sharedBuffers;
 
+    @Option(names = "--durability", defaultValue = "DURABLE",
+            description = "Durability of the embedded PostgreSQL: DURABLE (what shoebox serve runs; default) or "
+                    + "UNSAFE_NO_FSYNC (fsync and synchronous commit off, as serve ran before), to measure what durability costs.")
+    EmbeddedDatabase.Durability durability;
+
     @Option(names = "--async-claims", description = "Claims commit without waiting for their WAL flush (the engine's opt-in durableClaims(false)); reported as its own run.")
     boolean asyncClaims;
 
@@ -93,11 +100,14 @@ public final class JobsBench implements Runnable {
                 tempDir = Files.createTempDirectory("shoebox-bench-pg-");
                 System.out.println("starting an embedded PostgreSQL in " + tempDir);
                 embedded = EmbeddedPostgres.builder().setDataDirectory(tempDir.resolve("data")).setCleanDataDirectory(true)
+                        // the programs in the user's private cache, not in a folder of /tmp others can write
+                        .setOverrideWorkingDirectory(PostgresBinaries.privateCacheRoot().toFile())
                         .setServerConfig("listen_addresses", "127.0.0.1").setServerConfig("max_connections", "100")
                         .setServerConfig("shared_buffers", sharedBuffers)
-                        // zonky turns durability off by default; the figures are for default durability
-                        .setServerConfig("fsync", "on").setServerConfig("synchronous_commit", "on")
-                        .setServerConfig("full_page_writes", "on")
+                        // zonky turns durability off by default; the figures are for --durability (serve's by default)
+                        .setServerConfig("fsync", durability.settings().get("fsync"))
+                        .setServerConfig("synchronous_commit", durability.settings().get("synchronous_commit"))
+                        .setServerConfig("full_page_writes", durability.settings().get("full_page_writes"))
                         // where the database's time goes, printed at the end (embedded only: it needs a restart)
                         .setServerConfig("shared_preload_libraries", "pg_stat_statements")
                         .setServerConfig("log_min_duration_statement", System.getProperty("bench.logSlowMs", "-1"))
@@ -180,6 +190,8 @@ public final class JobsBench implements Runnable {
         String sync;
         try (Connection c = ds.getConnection(); Statement s = c.createStatement()) {
             version = one(s, "SHOW server_version");
+            figures.put("fsync", one(s, "SHOW fsync"));
+            figures.put("synchronous_commit", one(s, "SHOW synchronous_commit"));
             sync = one(s, "SHOW synchronous_commit") + "/fsync=" + one(s, "SHOW fsync") + "/shared_buffers="
                     + one(s, "SHOW shared_buffers");
         }

@@ -102,9 +102,12 @@ public final class ServeCommand implements Callable<Integer> {
                 "--storage-template", storageTemplate.value);
     }
 
-    /** The database URL goes by environment, so a password never shows in the process list. */
+    /**
+     * The database URL, with its password, goes by environment: the process list shows arguments
+     * to every user, a process's environment only to its owner.
+     */
     private Map<String, String> workerEnvironment(ShoeboxServer server) {
-        String url = server.database().embeddedJdbcUrl()
+        String url = server.database().embeddedUrl()
                 .orElseGet(() -> catalogue.databaseUrl);
         return Map.of("SHOEBOX_DATABASE_URL", url);
     }

@@ -1,19 +1,20 @@
 package app.shoebox.cli.admin;
 
-import app.shoebox.cli.Main;
+import app.shoebox.cli.InProcess;
 import app.shoebox.server.ServerConfig;
 import app.shoebox.server.ShoeboxServer;
+import app.shoebox.server.db.DatabaseUrl;
 import org.junit.jupiter.api.Test;
 
-import java.io.ByteArrayOutputStream;
-import java.io.PrintStream;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.ResultSet;
 import java.util.Optional;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -38,11 +39,12 @@ class EmbeddedLibraryTest {
                 .withFirstAdmin(new ServerConfig.FirstAdmin(Optional.of("owner@test.local"), Optional.of("password123"),
                         Optional.of(KEY)));
         String userKey;
+        String dbUrl;
         try (ShoeboxServer server = ShoeboxServer.start(config)) {
             assertThat(server.firstStart()).isPresent();
             assertThat(library.resolve("postgres/PG_VERSION")).exists();
 
-            Result created = shoebox("users", "create", "--library", library.toString(), "--email", "ann@test.local",
+            InProcess.Result created = shoebox("users", "create", "--library", library.toString(), "--email", "ann@test.local",
                     "--name", "Ann", "--password", "ann's long password");
             assertThat(created.exit()).as(created.err()).isZero();
             Matcher key = Pattern.compile("API key: (\\S+)").matcher(created.out());
@@ -50,23 +52,39 @@ class EmbeddedLibraryTest {
             userKey = key.group(1);
             assertThat(status(server, "/api/users/me", userKey)).isEqualTo(200);
 
-            Result limited = shoebox("api-keys", "create", "--library", library.toString(), "--user", "ann@test.local",
+            InProcess.Result limited = shoebox("api-keys", "create", "--library", library.toString(), "--user", "ann@test.local",
                     "--permission", "asset.read");
             assertThat(limited.exit()).as(limited.err()).isZero();
             String readOnly = limited.out().strip();
             assertThat(status(server, "/api/assets/statistics", readOnly)).as("asset.read does not give asset.statistics")
                     .isEqualTo(403);
 
-            Result unknown = shoebox("api-keys", "create", "--library", library.toString(), "--user", "ann@test.local",
+            InProcess.Result unknown = shoebox("api-keys", "create", "--library", library.toString(), "--user", "ann@test.local",
                     "--permission", "asset.fly");
             assertThat(unknown.exit()).isNotZero();
             assertThat(unknown.err()).contains("asset.fly");
 
-            Result second = shoebox("serve", "--library", library.toString(), "--port", "0", "--bind", "127.0.0.1");
+            InProcess.Result url = shoebox("db", "url", "--library", library.toString());
+            assertThat(url.exit()).as(url.err()).isZero();
+            dbUrl = url.out().strip();
+            assertThat(dbUrl).matches("postgres://shoebox:[A-Za-z0-9_-]{32}@127\\.0\\.0\\.1:\\d+/postgres");
+            assertThat(usersIn(dbUrl)).as("the printed URL reaches the catalogue while the server runs").isEqualTo(2);
+
+            InProcess.Result reset = shoebox("users", "reset-password", "--library", library.toString(), "--email", "owner@test.local");
+            assertThat(reset.exit()).as(reset.err()).isZero();
+            Matcher newPassword = Pattern.compile("new password for owner@test.local: (\\S+)").matcher(reset.out());
+            assertThat(newPassword.find()).as(reset.out()).isTrue();
+            assertThat(login(server, "owner@test.local", newPassword.group(1))).isEqualTo(201);
+            assertThat(login(server, "owner@test.local", "password123")).as("the old password is gone").isEqualTo(401);
+
+            InProcess.Result second = shoebox("serve", "--library", library.toString(), "--port", "0", "--bind", "127.0.0.1");
             assertThat(second.exit()).as("a second server on the same library refuses to start").isNotZero();
-            assertThat(second.err()).contains("already running");
+            assertThat(second.err()).contains("another shoebox serves this library");
         }
+        InProcess.Result stopped = shoebox("db", "url", "--library", library.toString());
+        assertThat(stopped.out().strip()).as("the same URL while the server is stopped").isEqualTo(dbUrl);
         try (ShoeboxServer again = ShoeboxServer.start(config)) {
+            assertThat(usersIn(dbUrl)).as("and it reaches the catalogue again after a restart").isEqualTo(2);
             assertThat(again.firstStart()).as("the admin is not created twice").isEmpty();
             assertThat(status(again, "/api/users/me", KEY)).isEqualTo(200);
             assertThat(status(again, "/api/users/me", userKey)).isEqualTo(200);
@@ -78,21 +96,23 @@ class EmbeddedLibraryTest {
                 .header("x-api-key", key).build(), HttpResponse.BodyHandlers.discarding()).statusCode();
     }
 
-    private record Result(int exit, String out, String err) {}
-
-    private static Result shoebox(String... args) {
-        ByteArrayOutputStream out = new ByteArrayOutputStream();
-        ByteArrayOutputStream err = new ByteArrayOutputStream();
-        PrintStream oldOut = System.out;
-        PrintStream oldErr = System.err;
-        System.setOut(new PrintStream(out, true, StandardCharsets.UTF_8));
-        System.setErr(new PrintStream(err, true, StandardCharsets.UTF_8));
-        try {
-            int exit = Main.commandLine().execute(args);
-            return new Result(exit, out.toString(StandardCharsets.UTF_8), err.toString(StandardCharsets.UTF_8));
-        } finally {
-            System.setOut(oldOut);
-            System.setErr(oldErr);
+    private static int usersIn(String url) throws Exception {
+        DatabaseUrl parsed = DatabaseUrl.parse(url);
+        try (Connection c = DriverManager.getConnection(parsed.jdbcUrl(), parsed.user().orElseThrow(), parsed.password().orElseThrow());
+             ResultSet rs = c.createStatement().executeQuery("SELECT count(*) FROM users")) {
+            rs.next();
+            return rs.getInt(1);
         }
+    }
+
+    private int login(ShoeboxServer server, String email, String password) throws Exception {
+        return http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + server.port() + "/api/auth/login"))
+                .header("content-type", "application/json")
+                .POST(HttpRequest.BodyPublishers.ofString("{\"email\":\"" + email + "\",\"password\":\"" + password + "\"}"))
+                .build(), HttpResponse.BodyHandlers.discarding()).statusCode();
+    }
+
+    private static InProcess.Result shoebox(String... args) {
+        return InProcess.shoebox(args);
     }
 }

@@ -2,8 +2,8 @@ package app.shoebox.server.db;
 
 import com.zaxxer.hikari.HikariConfig;
 import com.zaxxer.hikari.HikariDataSource;
-import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
 import org.flywaydb.core.Flyway;
+import org.flywaydb.core.api.FlywayException;
 import org.jdbi.v3.core.Jdbi;
 import org.jdbi.v3.postgres.PostgresPlugin;
 import org.jdbi.v3.sqlobject.SqlObjectPlugin;
@@ -15,8 +15,14 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
 import java.time.Duration;
 import java.util.Optional;
+import java.util.Properties;
 
 /**
  * The catalogue's PostgreSQL: an embedded server whose data directory lives in the library folder,
@@ -28,8 +34,12 @@ public final class Database implements AutoCloseable {
 
     /** How the catalogue database is reached. */
     public sealed interface Location {
-        /** Embedded PostgreSQL keeping its data in {@code dataDirectory}; survives restarts. */
-        record Embedded(Path dataDirectory) implements Location {}
+        /** The embedded PostgreSQL of a library folder ({@code library/postgres}); survives restarts. */
+        record Embedded(Path library) implements Location {
+            public Embedded {
+                library = library.toAbsolutePath().normalize();
+            }
+        }
 
         record External(DatabaseUrl url) implements Location {}
     }
@@ -41,40 +51,102 @@ public final class Database implements AutoCloseable {
         }
     }
 
-    private final Optional<EmbeddedPostgres> embedded;
+    /** Where and as whom this process connects. */
+    private record Target(String jdbcUrl, Optional<String> user, Optional<String> password, String description) {}
+
+    private final Optional<EmbeddedDatabase> embedded;
+    private final Optional<LibraryLock> libraryLock;
+    private final Target target;
     private final HikariDataSource dataSource;
     private final Jdbi jdbi;
-    private final String description;
 
-    private Database(Optional<EmbeddedPostgres> embedded, HikariDataSource dataSource, String description) {
+    private Database(Optional<EmbeddedDatabase> embedded, Optional<LibraryLock> libraryLock, Target target,
+                     HikariDataSource dataSource) {
         this.embedded = embedded;
+        this.libraryLock = libraryLock;
+        this.target = target;
         this.dataSource = dataSource;
-        this.description = description;
         this.jdbi = Jdbi.create(dataSource)
                 .installPlugin(new SqlObjectPlugin())
                 .installPlugin(new PostgresPlugin());
     }
 
-    /** Starts (if embedded) and connects, then brings the schema up to date. */
+    /**
+     * For {@code shoebox serve}, which holds the library's {@link LibraryLock}: starts the embedded
+     * database (if that is the location) with full durability, connects, and brings the schema up
+     * to date.
+     */
     public static Database open(Location location, PoolSettings pool) {
-        Optional<EmbeddedPostgres> embedded = Optional.empty();
-        HikariConfig config = new HikariConfig();
-        String description;
-        switch (location) {
+        return open(location, pool, EmbeddedDatabase.Durability.DURABLE);
+    }
+
+    /** As {@link #open(Location, PoolSettings)}; only the upload benchmark asks for less durability. */
+    public static Database open(Location location, PoolSettings pool, EmbeddedDatabase.Durability durability) {
+        return switch (location) {
             case Location.Embedded e -> {
-                EmbeddedPostgres pg = startEmbedded(e.dataDirectory());
-                embedded = Optional.of(pg);
-                config.setJdbcUrl(pg.getJdbcUrl("postgres", "postgres"));
-                description = "embedded PostgreSQL, data in " + e.dataDirectory().toAbsolutePath()
-                        + ", listening on 127.0.0.1:" + pg.getPort();
+                EmbeddedDatabase pg = EmbeddedDatabase.start(e.library(), durability);
+                yield connect(Optional.of(pg), Optional.empty(), embeddedTarget(pg.access(), "embedded PostgreSQL, data in "
+                        + pg.dataDirectory() + ", listening on 127.0.0.1:" + pg.access().port()), pool);
             }
-            case Location.External x -> {
-                config.setJdbcUrl(x.url().jdbcUrl());
-                x.url().user().ifPresent(config::setUsername);
-                x.url().password().ifPresent(config::setPassword);
-                description = "external PostgreSQL at " + DatabaseUrl.redact(x.url().jdbcUrl());
-            }
+            case Location.External x -> connect(Optional.empty(), Optional.empty(), externalTarget(x.url()), pool);
+        };
+    }
+
+    /**
+     * Opens the catalogue for a one-off command or a worker ({@code shoebox users create},
+     * {@code shoebox worker}): when a live shoebox already runs the embedded database of this
+     * library, connects to it; otherwise takes the library lock and starts it for as long as this
+     * command runs.
+     */
+    public static Database openForAdmin(Location location, PoolSettings pool, String role) {
+        if (!(location instanceof Location.Embedded e)) {
+            return open(location, pool);
         }
+        createLibraryFolder(e.library());
+        Optional<LibraryLock> lock = LibraryLock.tryAcquire(e.library(), role);
+        if (lock.isEmpty()) {
+            EmbeddedDatabase.Access access = EmbeddedDatabase.awaitRunning(e.library(), Duration.ofSeconds(60));
+            return connect(Optional.empty(), Optional.empty(), embeddedTarget(access, "embedded PostgreSQL of "
+                    + e.library() + " on 127.0.0.1:" + access.port() + " (run by " + LibraryLock.holder(e.library()) + ")"), pool);
+        }
+        try {
+            EmbeddedDatabase pg = EmbeddedDatabase.start(e.library(), EmbeddedDatabase.Durability.DURABLE);
+            return connect(Optional.of(pg), lock, embeddedTarget(pg.access(), "embedded PostgreSQL, data in "
+                    + pg.dataDirectory() + ", listening on 127.0.0.1:" + pg.access().port()), pool);
+        } catch (RuntimeException failed) {
+            lock.get().close();
+            throw failed;
+        }
+    }
+
+    /** Makes the library folder if it is missing, saying plainly when it cannot be written. */
+    public static void createLibraryFolder(Path library) {
+        try {
+            Files.createDirectories(library);
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot create the library folder " + library + " (" + e.getClass().getSimpleName()
+                    + ": " + e.getMessage() + "); choose another --library or fix its parent's permissions", e);
+        }
+        if (!Files.isWritable(library)) {
+            throw new IllegalStateException("the library folder " + library + " is not writable by this user; fix its "
+                    + "permissions (chown/chmod) or choose another --library");
+        }
+    }
+
+    private static Target embeddedTarget(EmbeddedDatabase.Access access, String description) {
+        return new Target(access.jdbcUrl(), Optional.of(access.user()), Optional.of(access.password()), description);
+    }
+
+    private static Target externalTarget(DatabaseUrl url) {
+        return new Target(url.jdbcUrl(), url.user(), url.password(), "external PostgreSQL at " + DatabaseUrl.redact(url.jdbcUrl()));
+    }
+
+    private static Database connect(Optional<EmbeddedDatabase> embedded, Optional<LibraryLock> lock, Target target,
+                                    PoolSettings pool) {
+        HikariConfig config = new HikariConfig();
+        config.setJdbcUrl(target.jdbcUrl());
+        target.user().ifPresent(config::setUsername);
+        target.password().ifPresent(config::setPassword);
         config.setPoolName("catalogue");
         config.setMaximumPoolSize(pool.maximumPoolSize());
         config.setMinimumIdle(Math.min(2, pool.maximumPoolSize()));
@@ -84,72 +156,29 @@ public final class Database implements AutoCloseable {
         try {
             ds = new HikariDataSource(config);
         } catch (RuntimeException e) {
-            embedded.ifPresent(Database::closeQuietly);
-            throw new IllegalStateException("cannot connect to the " + description + ": " + e.getMessage(), e);
+            embedded.ifPresent(EmbeddedDatabase::close);
+            lock.ifPresent(LibraryLock::close);
+            throw new IllegalStateException("cannot connect to the " + target.description() + ": " + rootMessage(e)
+                    + ". Check that it runs and that the URL, user and password are right.", e);
         }
-        Database db = new Database(embedded, ds, description);
+        Database db = new Database(embedded, lock, target, ds);
         try {
             db.migrate();
         } catch (RuntimeException e) {
             db.close();
             throw e;
         }
-        log.info("catalogue database: {}", description);
+        log.info("catalogue database: {}", target.description());
         return db;
     }
 
-    /**
-     * Opens the catalogue for a one-off admin command ({@code shoebox users create}): when a
-     * {@code shoebox serve} already runs the embedded database of this library, connects to it
-     * instead of starting a second server on the same data directory.
-     */
-    public static Database openForAdmin(Location location, PoolSettings pool) {
-        if (location instanceof Location.Embedded e) {
-            Optional<Integer> port = runningEmbeddedPort(e.dataDirectory());
-            if (port.isPresent()) {
-                String url = "jdbc:postgresql://127.0.0.1:" + port.get() + "/postgres?user=postgres&password=postgres";
-                return open(new Location.External(DatabaseUrl.parse(url)), pool);
-            }
+    private static String rootMessage(Throwable e) {
+        Throwable t = e;
+        while (t.getCause() != null && t.getCause() != t) {
+            t = t.getCause();
         }
-        return open(location, pool);
-    }
-
-    /** The port of a live embedded server on this data directory, if one runs (postmaster.pid says so). */
-    static Optional<Integer> runningEmbeddedPort(Path dataDirectory) {
-        Path pidFile = dataDirectory.resolve("postmaster.pid");
-        try {
-            if (!Files.isRegularFile(pidFile)) {
-                return Optional.empty();
-            }
-            // postmaster.pid: line 1 pid, line 4 port (PostgreSQL's documented layout).
-            java.util.List<String> lines = Files.readAllLines(pidFile);
-            long pid = Long.parseLong(lines.get(0).trim());
-            if (ProcessHandle.of(pid).map(ProcessHandle::isAlive).orElse(false)) {
-                return Optional.of(Integer.parseInt(lines.get(3).trim()));
-            }
-        } catch (IOException | RuntimeException e) {
-            log.debug("no running embedded PostgreSQL in {}: {}", dataDirectory, e.toString());
-        }
-        return Optional.empty();
-    }
-
-    private static EmbeddedPostgres startEmbedded(Path dataDirectory) {
-        if (runningEmbeddedPort(dataDirectory).isPresent()) {
-            throw new IllegalStateException("the embedded PostgreSQL in " + dataDirectory.toAbsolutePath()
-                    + " is already running: another shoebox serves this library. Stop it, or use another --library.");
-        }
-        try {
-            Files.createDirectories(dataDirectory);
-            return EmbeddedPostgres.builder()
-                    .setDataDirectory(dataDirectory)
-                    .setCleanDataDirectory(false)
-                    .setServerConfig("listen_addresses", "127.0.0.1")
-                    .setServerConfig("max_connections", "100")
-                    .start();
-        } catch (IOException e) {
-            throw new UncheckedIOException("cannot start the embedded PostgreSQL in " + dataDirectory.toAbsolutePath()
-                    + ": " + e.getMessage() + ". If another shoebox is running on this library, stop it first.", e);
-        }
+        String message = t.getMessage() == null ? t.getClass().getSimpleName() : t.getMessage();
+        return message.replaceAll("\\s+", " ").strip();
     }
 
     /** Duplicate detection counts differing hash bits with {@code bit_count}, new in PostgreSQL 14. */
@@ -158,15 +187,92 @@ public final class Database implements AutoCloseable {
     private void migrate() {
         int version = jdbi.withHandle(h -> h.createQuery("SELECT current_setting('server_version_num')::int").mapTo(Integer.class).one());
         if (version < MINIMUM_SERVER_VERSION) {
-            throw new IllegalStateException("the " + description + " runs PostgreSQL " + (version / 10000) + "."
+            throw new IllegalStateException("the " + target.description() + " runs PostgreSQL " + (version / 10000) + "."
                     + (version % 10000) + "; Shoebox needs PostgreSQL 14 or newer. Upgrade it, or leave out --database-url "
                     + "to use the embedded one.");
         }
-        Flyway.configure()
-                .dataSource(dataSource)
-                .locations("classpath:db/migration")
-                .load()
-                .migrate();
+        try {
+            Flyway.configure()
+                    .dataSource(dataSource)
+                    .locations("classpath:db/migration")
+                    .load()
+                    .migrate();
+        } catch (FlywayException e) {
+            throw new IllegalStateException("cannot bring the catalogue schema in the " + target.description()
+                    + " up to date: " + rootMessage(e), e);
+        }
+    }
+
+    /**
+     * The server's claim on its catalogue: a session-level advisory lock on a connection of its own,
+     * held until {@link ServerLock#close}. One catalogue is served by one server, so a second server
+     * on the same database (another library folder, or the same folder from another machine) is
+     * refused before it touches anything.
+     */
+    public ServerLock holdServerLock(String who) {
+        Properties props = new Properties();
+        target.user().ifPresent(u -> props.setProperty("user", u));
+        target.password().ifPresent(p -> props.setProperty("password", p));
+        String name = ("shoebox serve " + who);
+        props.setProperty("ApplicationName", name.substring(0, Math.min(63, name.length())));
+        props.setProperty("tcpKeepAlive", "true");
+        Connection c;
+        try {
+            c = DriverManager.getConnection(target.jdbcUrl(), props);
+        } catch (SQLException e) {
+            throw new IllegalStateException("cannot connect to the " + target.description() + ": " + rootMessage(e), e);
+        }
+        try (Statement s = c.createStatement();
+             ResultSet rs = s.executeQuery("SELECT pg_try_advisory_lock(" + ServerLock.KEY + ")")) {
+            rs.next();
+            if (!rs.getBoolean(1)) {
+                String holder = holderOf(c);
+                c.close();
+                throw new IllegalStateException("another shoebox serves this library: the catalogue in the "
+                        + target.description() + " is in use" + holder + ". One library is served by one server; stop "
+                        + "the other one first.");
+            }
+            return new ServerLock(c);
+        } catch (SQLException e) {
+            closeQuietly(c);
+            throw new IllegalStateException("cannot lock the catalogue in the " + target.description() + ": " + rootMessage(e), e);
+        }
+    }
+
+    private static String holderOf(Connection c) {
+        try (Statement s = c.createStatement(); ResultSet rs = s.executeQuery("""
+                SELECT a.application_name, coalesce(host(a.client_addr), 'this machine') FROM pg_locks l
+                JOIN pg_stat_activity a ON a.pid = l.pid
+                WHERE l.locktype = 'advisory' AND l.granted AND l.objid = (%d::bigint & 4294967295)""".formatted(ServerLock.KEY))) {
+            return rs.next() && rs.getString(1) != null && !rs.getString(1).isBlank()
+                    ? " by " + rs.getString(1) + " (from " + rs.getString(2) + ")" : "";
+        } catch (SQLException e) {
+            return "";
+        }
+    }
+
+    private static void closeQuietly(Connection c) {
+        try {
+            c.close();
+        } catch (SQLException ignored) {
+            // already broken
+        }
+    }
+
+    /** A held claim on the catalogue; closing its connection lets it go. */
+    public static final class ServerLock implements AutoCloseable {
+        /** "SHOEBOX" in ASCII: one key for the whole database, since one catalogue has one server. */
+        static final long KEY = 0x53484F45424F58L;
+        private final Connection connection;
+
+        private ServerLock(Connection connection) {
+            this.connection = connection;
+        }
+
+        @Override
+        public void close() {
+            closeQuietly(connection);
+        }
     }
 
     public DataSource dataSource() {
@@ -179,28 +285,21 @@ public final class Database implements AutoCloseable {
 
     /**
      * A URL by which another process on this machine (a supervised {@code shoebox worker}) reaches
-     * the embedded database; empty for an external one, whose URL the operator gave.
+     * the embedded database, with its password; empty for an external one, whose URL the operator gave.
      */
-    public Optional<String> embeddedJdbcUrl() {
-        return embedded.map(pg -> pg.getJdbcUrl("postgres", "postgres"));
+    public Optional<String> embeddedUrl() {
+        return embedded.map(pg -> pg.access().url(true));
     }
 
     /** Where the database is, for the start-up log. */
     public String description() {
-        return description;
+        return target.description();
     }
 
     @Override
     public void close() {
         dataSource.close();
-        embedded.ifPresent(Database::closeQuietly);
-    }
-
-    private static void closeQuietly(EmbeddedPostgres pg) {
-        try {
-            pg.close();
-        } catch (IOException e) {
-            log.warn("embedded PostgreSQL did not stop cleanly: {}", e.getMessage());
-        }
+        embedded.ifPresent(EmbeddedDatabase::close);
+        libraryLock.ifPresent(LibraryLock::close);
     }
 }

@@ -46,7 +46,7 @@ public final class UserService {
                     .map(MAPPER).one());
         } catch (UnableToExecuteStatementException e) {
             if (e.getMessage().contains("users_email_key")) {
-                throw ApiException.badRequest("a user with the e-mail " + email + " already exists");
+                throw ApiException.badRequest("User exists");
             }
             throw e;
         }
@@ -90,7 +90,7 @@ public final class UserService {
                     .map(MAPPER).findOne());
         } catch (UnableToExecuteStatementException e) {
             if (e.getMessage().contains("users_email_key")) {
-                throw ApiException.badRequest("a user with the e-mail " + c.email().orElse("") + " already exists");
+                throw ApiException.badRequest("Email already in use by another account");
             }
             throw e;
         }
@@ -128,6 +128,7 @@ public final class UserService {
             h.createUpdate("DELETE FROM api_keys WHERE user_id = :id").bind("id", id).execute();
             if (force) {
                 h.createUpdate("DELETE FROM users WHERE id = :id").bind("id", id).execute();
+                CatalogueEvents.publish(h, ClientEvent.USER_DELETE, id, List.of(id));
             } else {
                 h.createUpdate("UPDATE users SET deleted_at = now(), updated_at = now() WHERE id = :id AND deleted_at IS NULL")
                         .bind("id", id).execute();
@@ -185,6 +186,23 @@ public final class UserService {
     static Optional<User> findByEmail(Handle h, String email) {
         return h.createQuery("SELECT * FROM users WHERE lower(email) = lower(:email) AND deleted_at IS NULL")
                 .bind("email", email).map(MAPPER).findOne();
+    }
+
+    /**
+     * Sets a new password (an admin's way back in when one is lost) and ends the user's sessions, so
+     * whoever knew the old one is logged out. {@code mustChange}: the user is asked to choose their
+     * own at the next login, as Immich does after an admin's reset.
+     */
+    public User resetPassword(String email, String password, boolean mustChange) {
+        String hash = hashNew(password);
+        return jdbi.inTransaction(h -> {
+            User user = findByEmail(h, email).orElseThrow(() -> ApiException.badRequest("no user with the e-mail " + email));
+            h.createUpdate("DELETE FROM sessions WHERE user_id = :id").bind("id", user.id()).execute();
+            return h.createQuery("""
+                            UPDATE users SET password_hash = :hash, should_change_password = :change, updated_at = now()
+                            WHERE id = :id RETURNING *""")
+                    .bind("hash", hash).bind("change", mustChange).bind("id", user.id()).map(MAPPER).one();
+        });
     }
 
     /**
