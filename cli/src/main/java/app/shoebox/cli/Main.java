@@ -14,6 +14,7 @@ import picocli.CommandLine.Command;
                 app.shoebox.cli.admin.UsersCommand.class,
                 app.shoebox.cli.admin.ApiKeysCommand.class,
                 app.shoebox.cli.worker.WorkerCommand.class,
+                app.shoebox.cli.upload.UploadCommand.class,
                 app.shoebox.cli.db.DbCommand.class,
                 app.shoebox.cli.bench.BenchCommand.class,
         })
@@ -42,7 +43,7 @@ public final class Main implements Runnable {
         command.getErr().println("shoebox " + command.getCommandName() + ": " + message.replaceAll("\\s*\\R\\s*", " ").strip());
         boolean expected = e instanceof IllegalArgumentException || e instanceof IllegalStateException
                 || e instanceof java.io.UncheckedIOException || e instanceof java.io.IOException
-                || e instanceof app.shoebox.server.http.ApiException;
+                || e instanceof app.shoebox.server.http.ApiException || e instanceof app.shoebox.client.api.ApiException;
         if (!expected) {
             e.printStackTrace(command.getErr());
         }

@@ -75,7 +75,7 @@ public final class ImportBench implements Callable<Integer> {
             figures.put("files", String.valueOf(jpegs.size()));
             figures.put("megabytes", String.format(Locale.ROOT, "%.1f", bytes / 1e6));
             figures.put("cores", String.valueOf(Runtime.getRuntime().availableProcessors()));
-            figures.put("loadavg_start", UploadBench.loadAverage());
+            figures.put("loadavg_start", DurabilityBench.loadAverage());
 
             double[] imported = importAll(work.resolve("library"), jpegs);
             double[] floor = vipsthumbnail(work.resolve("floor"), jpegs);
@@ -85,11 +85,11 @@ public final class ImportBench implements Callable<Integer> {
             figures.put("import_cpu_seconds", String.format(Locale.ROOT, "%.2f", imported[1]));
             figures.put("vipsthumbnail_cpu_seconds", String.format(Locale.ROOT, "%.2f", floor[1]));
             figures.put("import_cpu_over_vipsthumbnail_cpu", String.format(Locale.ROOT, "%.2f", imported[1] / floor[1]));
-            figures.put("loadavg_end", UploadBench.loadAverage());
+            figures.put("loadavg_end", DurabilityBench.loadAverage());
             figures.forEach((k, v) -> System.out.println(k + "=" + v));
             return 0;
         } finally {
-            UploadBench.deleteTree(work);
+            DurabilityBench.deleteTree(work);
         }
     }
 
@@ -127,7 +127,7 @@ public final class ImportBench implements Callable<Integer> {
                     futures.add(pool.submit(() -> {
                         for (int i = next.getAndIncrement(); i < jpegs.size(); i = next.getAndIncrement()) {
                             Path f = jpegs.get(i);
-                            UploadBench.upload(http, server.port(), KEY, f.getFileName().toString(), Files.readAllBytes(f));
+                            DurabilityBench.upload(http, server.port(), KEY, f.getFileName().toString(), Files.readAllBytes(f));
                         }
                         return null;
                     }));

@@ -1,7 +1,6 @@
 package app.shoebox.server.pipeline;
 
 import app.shoebox.server.ServerFixture;
-import app.shoebox.server.assets.Multipart;
 import app.shoebox.server.assets.TestFiles;
 import com.fasterxml.jackson.databind.JsonNode;
 import org.junit.jupiter.api.AfterAll;
@@ -88,13 +87,8 @@ class MediaPipelineTest {
     }
 
     static String upload(String name, byte[] content, String sidecar) {
-        Multipart form = Multipart.asset(name, content);
-        if (sidecar != null) {
-            form.file("sidecarData", name + ".xmp", sidecar.getBytes(StandardCharsets.UTF_8));
-        }
-        HttpResponse<String> r = TestFiles.upload(server, ADMIN_KEY, form);
-        assertThat(r.statusCode()).as(r.body()).isEqualTo(201);
-        return json(r).get("id").asText();
+        return TestFiles.uploadNew(server, ADMIN_KEY, name, content,
+                java.util.Optional.ofNullable(sidecar).map(x -> x.getBytes(StandardCharsets.UTF_8)));
     }
 
     /** Waits until no queue has work waiting or running (the pipeline's steps enqueue each other). */
@@ -261,9 +255,8 @@ class MediaPipelineTest {
             String otherVideo = upload("IMG_0003.mov", Files.readAllBytes(Path.of(pairs.get(2)[2])), null);
             String mine = upload("IMG_0004.jpg", Files.readAllBytes(Path.of(pairs.get(3)[1])), null);
             app.shoebox.server.assets.Users someoneElse = app.shoebox.server.assets.Users.create(server, "live-other@example.com");
-            HttpResponse<String> theirs = TestFiles.upload(server, someoneElse.apiKey(),
-                    Multipart.asset("IMG_0004.mov", Files.readAllBytes(Path.of(pairs.get(3)[2]))));
-            assertThat(theirs.statusCode()).as(theirs.body()).isEqualTo(201);
+            String theirs = TestFiles.uploadNew(server, someoneElse.apiKey(), "IMG_0004.mov",
+                    Files.readAllBytes(Path.of(pairs.get(3)[2])));
             awaitIdle();
 
             assertThat(asset(stillFirst).get("livePhotoVideoId").asText()).isEqualTo(itsVideo);
@@ -273,7 +266,7 @@ class MediaPipelineTest {
             assertThat(asset(lonely).get("livePhotoVideoId").isNull()).as("different identifiers do not pair").isTrue();
             assertThat(asset(otherVideo).get("visibility").asText()).isEqualTo("timeline");
             assertThat(asset(mine).get("livePhotoVideoId").isNull()).as("another user's video never pairs").isTrue();
-            HttpResponse<String> theirVideo = server.get("/api/assets/" + json(theirs).get("id").asText(), someoneElse.apiKey());
+            HttpResponse<String> theirVideo = server.get("/api/assets/" + theirs, someoneElse.apiKey());
             assertThat(json(theirVideo).get("visibility").asText()).isEqualTo("timeline");
         } finally {
             try (var files = Files.list(dir)) {
