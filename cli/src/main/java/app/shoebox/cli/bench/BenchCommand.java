@@ -7,8 +7,8 @@ import picocli.CommandLine.Command;
  * with one {@code name=value} line per figure, so scripts can read the results.
  */
 @Command(name = "bench",
-        description = "Measure the job engine, the media pipeline and uploads on this machine.",
-        subcommands = {JobsBench.class, MediaBench.class, UploadBench.class})
+        description = "Measure the job engine, the media pipeline, uploads and library scans on this machine.",
+        subcommands = {JobsBench.class, MediaBench.class, UploadBench.class, ScanBench.class})
 public final class BenchCommand implements Runnable {
     @picocli.CommandLine.Spec
     picocli.CommandLine.Model.CommandSpec spec;

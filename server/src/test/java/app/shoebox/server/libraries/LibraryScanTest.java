@@ -369,4 +369,36 @@ class LibraryScanTest {
         assertThat(catalogue.count("SELECT count(*) FROM assets WHERE owner_id = '" + carol.id() + "'")).isZero();
         assertThat(snapshot(root)).as("deleting the user never deletes in-place originals").isEqualTo(before);
     }
+
+    @Test
+    void aScanWaitsWhileTheLibraryQueueIsPausedAndStartingTheQueueOrItsScheduleScansEveryLibrary() throws Exception {
+        Path root = TestFolders.create("paused-");
+        write(root.resolve("first.jpg"), TestUploads.noiseJpeg(30, 30, 60));
+        String id = createLibrary(alice.id(), List.of(root.toString()), List.of()).get("id").asText();
+        assertThat(server.putJson("/api/jobs/library", ADMIN_KEY, Map.of("command", "pause")).statusCode()).isEqualTo(200);
+        try {
+            assertThat(server.postJson("/api/libraries/" + id + "/scan", ADMIN_KEY, "").statusCode()).isEqualTo(204);
+            Thread.sleep(1500);
+            assertThat(catalogue.count("SELECT count(*) FROM assets WHERE library_id = '" + id + "'")).isZero();
+            JsonNode library = json(server.get("/api/queues/library", ADMIN_KEY));
+            assertThat(library.at("/statistics/paused").asLong()).as(library.toString()).isEqualTo(1);
+        } finally {
+            server.putJson("/api/jobs/library", ADMIN_KEY, Map.of("command", "resume"));
+        }
+        awaitIdle();
+        assertThat(assetsByName(id)).containsOnlyKeys("first.jpg");
+
+        // Immich's "start" of the library queue scans every library.
+        write(root.resolve("second.jpg"), TestUploads.noiseJpeg(30, 30, 61));
+        assertThat(server.putJson("/api/jobs/library", ADMIN_KEY, Map.of("command", "start")).statusCode()).isEqualTo(200);
+        awaitIdle();
+        assertThat(assetsByName(id)).containsOnlyKeys("first.jpg", "second.jpg");
+
+        // The periodic scan's job does the same (the engine's leader enqueues it on schedule).
+        write(root.resolve("third.jpg"), TestUploads.noiseJpeg(30, 30, 62));
+        JobClient.create(server.server().database().dataSource(), JobSchema.DEFAULT).insert(
+                app.shoebox.jobs.JobRequest.builder(LibraryJobs.SCAN_ALL).queue(LibraryJobs.QUEUE).args("{}").build());
+        awaitIdle();
+        assertThat(assetsByName(id)).containsOnlyKeys("first.jpg", "second.jpg", "third.jpg");
+    }
 }
