@@ -7,6 +7,7 @@ import app.shoebox.jobs.JobEngine;
 import app.shoebox.jobs.JobSchema;
 import app.shoebox.server.db.Database;
 import app.shoebox.server.libraries.LibraryJobs;
+import app.shoebox.server.libraries.LibraryWatcher;
 import app.shoebox.server.pipeline.MediaPipeline;
 import app.shoebox.server.pipeline.Watchdog;
 import app.shoebox.server.storage.StorageMover;
@@ -72,6 +73,11 @@ public final class WorkerCommand implements Callable<Integer> {
                     + "only when asked). One node runs the schedule however many workers there are.")
     Duration libraryScanEvery;
 
+    @Option(names = "--watch-libraries", defaultValue = "${env:SHOEBOX_WATCH_LIBRARIES:-false}",
+            description = "Watch the external libraries' folders and index new and changed files without a scan "
+                    + "(env SHOEBOX_WATCH_LIBRARIES). One worker watches; the others stand by.")
+    boolean watchLibraries;
+
     @Override
     public Integer call() throws Exception {
         Optional<StorageTemplate> template = storageTemplate.template();
@@ -102,8 +108,13 @@ public final class WorkerCommand implements Callable<Integer> {
             db.close();
             throw e;
         }
+        LibraryWatcher watcher = watchLibraries
+                ? new LibraryWatcher(db.jdbi(), engine.client(), LibraryWatcher.Config.defaults()).start() : null;
         CountDownLatch stopped = new CountDownLatch(1);
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+            if (watcher != null) {
+                watcher.close();
+            }
             int handedBack = engine.stop(Duration.ofSeconds(shutdownGraceSeconds));
             log.info("worker stopped; {} running jobs handed back", handedBack);
             db.close();

@@ -194,19 +194,21 @@ final class LibraryScan {
             List<Instant> changedTimes = new ArrayList<>();
             List<Optional<String>> changedSidecars = new ArrayList<>();
             List<UUID> back = new ArrayList<>();
+            // A path handed over by the watcher may be of a file just deleted (or now excluded).
+            List<UUID> gone = new ArrayList<>();
             for (String path : paths) {
                 Path file = Path.of(path);
-                if (exclusions.excludes(rootPath, file)) {
-                    continue;
-                }
-                Optional<BasicFileAttributes> attrs = admission.admit(file);
+                Known k = known.get(path);
+                Optional<BasicFileAttributes> attrs = exclusions.excludes(rootPath, file) ? Optional.empty() : admission.admit(file);
                 Optional<FileType> type = FileType.fromFileName(file.getFileName().toString());
                 if (attrs.isEmpty() || type.isEmpty()) {
+                    if (k != null && !k.offline()) {
+                        gone.add(k.id());
+                    }
                     continue;
                 }
                 long size = attrs.get().size();
                 long micros = attrs.get().lastModifiedTime().to(TimeUnit.MICROSECONDS);
-                Known k = known.get(path);
                 if (k == null) {
                     fresh.add(new NewFile(path, file.getFileName().toString(), sidecar(file), type.get(), size, instant(micros)));
                 } else if (k.size() != size || k.modifiedMicros() != micros) {
@@ -218,7 +220,7 @@ final class LibraryScan {
                     back.add(k.id());
                 }
             }
-            if (fresh.isEmpty() && changed.isEmpty() && back.isEmpty()) {
+            if (fresh.isEmpty() && changed.isEmpty() && back.isEmpty() && gone.isEmpty()) {
                 return JobOutcome.complete();
             }
             ctx.completeInTransaction(tx -> {
@@ -240,9 +242,11 @@ final class LibraryScan {
                     ps.executeBatch();
                 }
                 setOffline(tx, back, false);
+                setOffline(tx, gone, true);
                 jobs.insertMany(tx, next);
             });
-            log.debug("library {}: {} new, {} changed, {} back online", library.name(), fresh.size(), changed.size(), back.size());
+            log.debug("library {}: {} new, {} changed, {} back online, {} gone", library.name(), fresh.size(), changed.size(),
+                    back.size(), gone.size());
             return JobOutcome.complete();
         }
 

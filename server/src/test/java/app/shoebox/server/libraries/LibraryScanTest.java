@@ -401,4 +401,42 @@ class LibraryScanTest {
         awaitIdle();
         assertThat(assetsByName(id)).containsOnlyKeys("first.jpg", "second.jpg", "third.jpg");
     }
+
+    /** Lets the watcher collect and queue changes until {@code files} were queued (10 s at most). */
+    static void awaitQueued(LibraryWatcher watcher, int files) {
+        long deadline = System.nanoTime() + Duration.ofSeconds(10).toNanos();
+        int queued = 0;
+        while (queued < files && System.nanoTime() < deadline) {
+            queued += watcher.drain(Duration.ofMillis(500));
+        }
+        assertThat(queued).as("files the watcher queued").isGreaterThanOrEqualTo(files);
+    }
+
+    @Test
+    void theWatcherIndexesNewChangedAndDeletedFilesWithoutAScan() throws Exception {
+        Path root = TestFolders.create("watched-");
+        write(root.resolve("old.jpg"), TestUploads.noiseJpeg(30, 30, 70));
+        String id = createLibrary(alice.id(), List.of(root.toString()), List.of()).get("id").asText();
+        scan(id);
+        JobClient jobs = JobClient.create(server.server().database().dataSource(), JobSchema.DEFAULT);
+        try (LibraryWatcher watcher = new LibraryWatcher(server.server().database().jdbi(), jobs,
+                new LibraryWatcher.Config(Duration.ofMillis(200), Duration.ofMinutes(1)))) {
+            assertThat(watcher.refresh()).as("the only watcher holds the lock").isTrue();
+            write(root.resolve("top.jpg"), TestUploads.noiseJpeg(30, 30, 71));
+            write(root.resolve("new-folder/inside.jpg"), TestUploads.noiseJpeg(30, 30, 72));
+            awaitQueued(watcher, 2);
+            awaitIdle();
+            assertThat(assetsByName(id)).containsOnlyKeys("old.jpg", "top.jpg", "inside.jpg");
+
+            Files.write(root.resolve("top.jpg"), TestUploads.noiseJpeg(90, 60, 73));
+            awaitQueued(watcher, 1);
+            awaitIdle();
+            assertThat(assetsByName(id).get("top.jpg").at("/exifInfo/exifImageWidth").asInt()).isEqualTo(90);
+
+            Files.delete(root.resolve("old.jpg"));
+            awaitQueued(watcher, 1);
+            awaitIdle();
+            assertThat(assetsByName(id).get("old.jpg").get("isOffline").asBoolean()).isTrue();
+        }
+    }
 }
