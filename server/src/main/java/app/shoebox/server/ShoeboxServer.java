@@ -38,6 +38,9 @@ import app.shoebox.server.duplicates.DuplicateRoutes;
 import app.shoebox.server.http.Api;
 import app.shoebox.server.http.HttpServer;
 import app.shoebox.server.http.Json;
+import app.shoebox.server.libraries.LibraryJobs;
+import app.shoebox.server.libraries.LibraryRoutes;
+import app.shoebox.server.libraries.LibraryService;
 import app.shoebox.server.metrics.Metrics;
 import app.shoebox.server.pipeline.AssetJobRoutes;
 import app.shoebox.server.pipeline.AssetJobs;
@@ -150,7 +153,8 @@ public final class ShoeboxServer implements AutoCloseable {
             LiveEvents liveEvents = new LiveEvents(mapper, assetViews::ofOwner, notifications::of, version);
             socketIo = new SocketIoRoutes(liveEvents);
             listener = new CatalogueEventListener(dedicatedConnection(database), liveEvents::deliver).start();
-            QueueService queueService = new QueueService(jobs, queueAdmin, pipeline.starters());
+            LibraryService libraries = new LibraryService(database.jdbi(), jobs, library.root());
+            QueueService queueService = new QueueService(jobs, queueAdmin, LibraryJobs.withStarter(pipeline.starters(), libraries));
             SystemRoutes system = new SystemRoutes(mapper, queueService, config.storageTemplate(),
                     new SystemMetadata(database.jdbi(), mapper));
             List<Api.Routes> features = List.of(
@@ -175,14 +179,15 @@ public final class ShoeboxServer implements AutoCloseable {
                     new StackRoutes(new StackService(database.jdbi()), assetViews),
                     new DuplicateRoutes(database.jdbi(), assetViews),
                     new QueueRoutes(queueService, mapper, library.root()),
+                    new LibraryRoutes(libraries),
                     metrics);
             if (config.inProcessJobs()) {
                 MediaPipeline.Tools tools = MediaPipeline.Tools.detect();
                 tools.describe().forEach(line -> log.info("{}", line));
                 String nodeId = "serve-" + ProcessHandle.current().pid();
                 pipeline.recordTools(nodeId, tools);
-                engine = Optional.of(pipeline.register(JobEngine.builder().dataSource(database.dataSource())
-                        .nodeId(nodeId), tools, 2).build().start());
+                engine = Optional.of(LibraryJobs.register(pipeline.register(JobEngine.builder().dataSource(database.dataSource())
+                        .nodeId(nodeId), tools, 2), database.jdbi(), jobs, LibraryJobs.Config.defaults()).build().start());
             }
             http = listen(new HttpServer(
                     new HttpServer.Settings(config.bindAddress(), config.port(), config.maxUploadBytes(),

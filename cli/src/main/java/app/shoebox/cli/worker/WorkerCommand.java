@@ -6,6 +6,8 @@ import app.shoebox.jobs.JobClient;
 import app.shoebox.jobs.JobEngine;
 import app.shoebox.jobs.JobSchema;
 import app.shoebox.server.db.Database;
+import app.shoebox.server.libraries.LibraryJobs;
+import app.shoebox.server.libraries.LibraryWatcher;
 import app.shoebox.server.pipeline.MediaPipeline;
 import app.shoebox.server.pipeline.Watchdog;
 import app.shoebox.server.storage.StorageMover;
@@ -62,6 +64,20 @@ public final class WorkerCommand implements Callable<Integer> {
                     + "and serve starts a fresh worker (env SHOEBOX_HUNG_JOB_EXIT, default ${DEFAULT-VALUE}).")
     int hungJobExitSeconds;
 
+    @Option(names = "--scan-batch", defaultValue = "${env:SHOEBOX_SCAN_BATCH:-1000}",
+            description = "Files per library scan job (env SHOEBOX_SCAN_BATCH, default ${DEFAULT-VALUE}).")
+    int scanBatch;
+
+    @Option(names = "--library-scan-every", defaultValue = "${env:SHOEBOX_LIBRARY_SCAN_EVERY}",
+            description = "Scan every external library this often, e.g. PT24H (env SHOEBOX_LIBRARY_SCAN_EVERY; default: "
+                    + "only when asked). One node runs the schedule however many workers there are.")
+    Duration libraryScanEvery;
+
+    @Option(names = "--watch-libraries", defaultValue = "${env:SHOEBOX_WATCH_LIBRARIES:-false}",
+            description = "Watch the external libraries' folders and index new and changed files without a scan "
+                    + "(env SHOEBOX_WATCH_LIBRARIES). One worker watches; the others stand by.")
+    boolean watchLibraries;
+
     @Override
     public Integer call() throws Exception {
         Optional<StorageTemplate> template = storageTemplate.template();
@@ -78,19 +94,27 @@ public final class WorkerCommand implements Callable<Integer> {
             String nodeId = "worker-" + hostName() + "-" + ProcessHandle.current().pid();
             // Before the first job: by the time anything is done, the about page knows the tools.
             pipeline.recordTools(nodeId, tools);
-            engine = pipeline.register(JobEngine.builder().dataSource(db.dataSource())
+            LibraryJobs.Config libraryScans = LibraryJobs.Config.defaults().withBatchSize(scanBatch)
+                    .withScanEvery(Optional.ofNullable(libraryScanEvery));
+            engine = LibraryJobs.register(pipeline.register(JobEngine.builder().dataSource(db.dataSource())
                     .nodeId(nodeId)
                     .heartbeat(Duration.ofSeconds(Math.max(1, heartbeatSeconds))), tools, perQueue,
                     Duration.ofSeconds(Math.max(1, jobTimeLimitSeconds)),
-                    Watchdog.exitProcess(Duration.ofSeconds(Math.max(1, hungJobExitSeconds)))).build().start();
+                    Watchdog.exitProcess(Duration.ofSeconds(Math.max(1, hungJobExitSeconds)))),
+                    db.jdbi(), jobs, libraryScans).build().start();
             log.info("worker {} working {} (database: {})", engine.nodeId(), library, db.description());
             tools.describe().forEach(line -> log.info("{}", line));
         } catch (RuntimeException e) {
             db.close();
             throw e;
         }
+        LibraryWatcher watcher = watchLibraries
+                ? new LibraryWatcher(db.jdbi(), engine.client(), LibraryWatcher.Config.defaults()).start() : null;
         CountDownLatch stopped = new CountDownLatch(1);
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+            if (watcher != null) {
+                watcher.close();
+            }
             int handedBack = engine.stop(Duration.ofSeconds(shutdownGraceSeconds));
             log.info("worker stopped; {} running jobs handed back", handedBack);
             db.close();
