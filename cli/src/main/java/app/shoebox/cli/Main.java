@@ -15,6 +15,7 @@ import picocli.CommandLine.Command;
                 app.shoebox.cli.admin.ApiKeysCommand.class,
                 app.shoebox.cli.worker.WorkerCommand.class,
                 app.shoebox.cli.upload.UploadCommand.class,
+                app.shoebox.cli.libraries.LibrariesCommand.class,
                 app.shoebox.cli.db.DbCommand.class,
                 app.shoebox.cli.bench.BenchCommand.class,
         })

@@ -39,6 +39,9 @@ import app.shoebox.server.duplicates.DuplicateService;
 import app.shoebox.server.http.Api;
 import app.shoebox.server.http.HttpServer;
 import app.shoebox.server.http.Json;
+import app.shoebox.server.libraries.LibraryJobs;
+import app.shoebox.server.libraries.LibraryRoutes;
+import app.shoebox.server.libraries.LibraryService;
 import app.shoebox.server.metrics.Metrics;
 import app.shoebox.server.pipeline.AssetJobRoutes;
 import app.shoebox.server.pipeline.AssetJobService;
@@ -153,7 +156,8 @@ public final class ShoeboxServer implements AutoCloseable {
             LiveEvents liveEvents = new LiveEvents(mapper, assetViews::ofOwner, notifications::of, version);
             socketIo = new SocketIoRoutes(liveEvents);
             listener = new CatalogueEventListener(dedicatedConnection(database), liveEvents::deliver).start();
-            QueueService queueService = new QueueService(jobs, queueAdmin, pipeline.starters());
+            LibraryService libraries = new LibraryService(database.jdbi(), jobs, library.root());
+            QueueService queueService = new QueueService(jobs, queueAdmin, LibraryJobs.withStarter(pipeline.starters(), libraries));
             SystemRoutes system = new SystemRoutes(mapper, queueService, config.storageTemplate(),
                     new SystemMetadata(database.jdbi(), mapper));
             List<Api.Routes> features = List.of(
@@ -178,11 +182,13 @@ public final class ShoeboxServer implements AutoCloseable {
                     new StackRoutes(new StackService(database.jdbi()), assetViews),
                     new DuplicateRoutes(new DuplicateService(database.jdbi()), assetViews),
                     new QueueRoutes(queueService, mapper, library.root()),
+                    new LibraryRoutes(libraries),
                     metrics);
             if (config.inProcessJobs()) {
                 engine = Optional.of(pipeline.startNode(database.dataSource(), new MediaPipeline.NodeSettings(
                         "serve-" + ProcessHandle.current().pid(), 2, JobEngine.DEFAULT_HEARTBEAT,
-                        MediaPipeline.DEFAULT_JOB_TIME_LIMIT, Watchdog.logOnly(Watchdog.DEFAULT_MARGIN))));
+                        MediaPipeline.DEFAULT_JOB_TIME_LIMIT, Watchdog.logOnly(Watchdog.DEFAULT_MARGIN)),
+                        node -> LibraryJobs.register(node, database.jdbi(), jobs, LibraryJobs.Config.defaults())));
             }
             http = listen(new HttpServer(
                     new HttpServer.Settings(config.bindAddress(), config.port(), config.maxUploadBytes(),

@@ -7,8 +7,8 @@ import picocli.CommandLine.Command;
  * with one {@code name=value} line per figure, so scripts can read the results.
  */
 @Command(name = "bench",
-        description = "Measure the job engine, the media pipeline, the uploader, durable uploads and whole imports on this machine.",
-        subcommands = {JobsBench.class, MediaBench.class, UploadBench.class, DurabilityBench.class, ImportBench.class})
+        description = "Measure the job engine, the media pipeline, the uploader, durable uploads, library scans and whole imports on this machine.",
+        subcommands = {JobsBench.class, MediaBench.class, UploadBench.class, DurabilityBench.class, ScanBench.class, ImportBench.class})
 public final class BenchCommand implements Runnable {
     @picocli.CommandLine.Spec
     picocli.CommandLine.Model.CommandSpec spec;

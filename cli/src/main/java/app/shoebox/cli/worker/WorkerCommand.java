@@ -6,6 +6,8 @@ import app.shoebox.jobs.JobClient;
 import app.shoebox.jobs.JobEngine;
 import app.shoebox.jobs.JobSchema;
 import app.shoebox.server.db.Database;
+import app.shoebox.server.libraries.LibraryJobs;
+import app.shoebox.server.libraries.LibraryWatcher;
 import app.shoebox.server.pipeline.MediaPipeline;
 import app.shoebox.server.pipeline.Watchdog;
 import app.shoebox.server.storage.StorageMover;
@@ -62,6 +64,20 @@ public final class WorkerCommand implements Callable<Integer> {
                     + "and serve starts a fresh worker (env SHOEBOX_HUNG_JOB_EXIT, default ${DEFAULT-VALUE}).")
     int hungJobExitSeconds;
 
+    @Option(names = "--scan-batch", defaultValue = "${env:SHOEBOX_SCAN_BATCH:-1000}",
+            description = "Files per library scan job (env SHOEBOX_SCAN_BATCH, default ${DEFAULT-VALUE}).")
+    int scanBatch;
+
+    @Option(names = "--library-scan-every", defaultValue = "${env:SHOEBOX_LIBRARY_SCAN_EVERY}",
+            description = "Scan every external library this often, e.g. PT24H (env SHOEBOX_LIBRARY_SCAN_EVERY; default: "
+                    + "only when asked). One node runs the schedule however many workers there are.")
+    Duration libraryScanEvery;
+
+    @Option(names = "--watch-libraries", defaultValue = "${env:SHOEBOX_WATCH_LIBRARIES:-false}",
+            description = "Watch the external libraries' folders and index new and changed files without a scan "
+                    + "(env SHOEBOX_WATCH_LIBRARIES). One worker watches; the others stand by.")
+    boolean watchLibraries;
+
     @Override
     public Integer call() throws Exception {
         Optional<StorageTemplate> template = storageTemplate.template();
@@ -75,16 +91,24 @@ public final class WorkerCommand implements Callable<Integer> {
             MediaPipeline pipeline = new MediaPipeline(db.jdbi(), jobs, library, template);
             template.ifPresent(t -> new StorageMover(db.jdbi(), library, t).deleteOrphans());
             String nodeId = "worker-" + hostName() + "-" + ProcessHandle.current().pid();
+            LibraryJobs.Config libraryScans = LibraryJobs.Config.defaults().withBatchSize(scanBatch)
+                    .withScanEvery(Optional.ofNullable(libraryScanEvery));
             engine = pipeline.startNode(db.dataSource(), new MediaPipeline.NodeSettings(nodeId, perQueue,
                     Duration.ofSeconds(Math.max(1, heartbeatSeconds)), Duration.ofSeconds(Math.max(1, jobTimeLimitSeconds)),
-                    Watchdog.exitProcess(Duration.ofSeconds(Math.max(1, hungJobExitSeconds)))));
+                    Watchdog.exitProcess(Duration.ofSeconds(Math.max(1, hungJobExitSeconds)))),
+                    node -> LibraryJobs.register(node, db.jdbi(), jobs, libraryScans));
             log.info("worker {} working {} (database: {})", engine.nodeId(), library, db.description());
         } catch (RuntimeException e) {
             db.close();
             throw e;
         }
+        LibraryWatcher watcher = watchLibraries
+                ? new LibraryWatcher(db.jdbi(), engine.client(), LibraryWatcher.Config.defaults()).start() : null;
         CountDownLatch stopped = new CountDownLatch(1);
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+            if (watcher != null) {
+                watcher.close();
+            }
             int handedBack = engine.stop(Duration.ofSeconds(shutdownGraceSeconds));
             log.info("worker stopped; {} running jobs handed back", handedBack);
             db.close();

@@ -88,6 +88,16 @@ public final class AssetFiles {
     }
 
     /**
+     * The file behind an original's catalogue path, for reading: a path relative to the library, or
+     * the absolute path of a file indexed in place by an external library (written only by a
+     * library scan, from import paths an admin set). Never used to write or delete.
+     */
+    public Path resolveForReading(String path) {
+        Path p = Path.of(path);
+        return p.isAbsolute() ? p.normalize() : resolve(path);
+    }
+
+    /**
      * Moves a finished temp file to its catalogue path atomically (rename within the library's file
      * system) and makes the rename durable, so a crash leaves either no file or the whole file.
      */

@@ -165,11 +165,17 @@ final class AssetRepository {
                 .bind("id", id).bind("owner", ownerId).map(ASSET).findOne();
     }
 
-    /** Catalogue paths of the files of {@code ids}, for removal once their rows are gone. */
+    /**
+     * Catalogue paths of the files of {@code ids}, for removal once their rows are gone. An external
+     * library's original and sidecar are the user's own files, indexed in place: only the
+     * thumbnails derived from them are Shoebox's to remove.
+     */
     static List<String> filePaths(Handle h, Collection<UUID> ids) {
         return h.createQuery("""
                         SELECT p FROM assets a,
-                               unnest(ARRAY[a.original_path, a.sidecar_path, a.thumbnail_path, a.preview_path]) AS p
+                               unnest(CASE WHEN a.library_id IS NULL
+                                           THEN ARRAY[a.original_path, a.sidecar_path, a.thumbnail_path, a.preview_path]
+                                           ELSE ARRAY[a.thumbnail_path, a.preview_path] END) AS p
                          WHERE a.id = ANY(:ids) AND p IS NOT NULL""")
                 .bind("ids", ids.toArray(UUID[]::new)).mapTo(String.class).list();
     }

@@ -89,7 +89,7 @@ public final class AssetService {
         for (int look = 1; ; look++) {
             Asset a = get(ownerId, id, Permission.ASSET_DOWNLOAD).asset();
             try {
-                FileChannel file = FileChannel.open(files.resolve(a.originalPath()), StandardOpenOption.READ);
+                FileChannel file = FileChannel.open(files.resolveForReading(a.originalPath()), StandardOpenOption.READ);
                 return new Download(file, a.mimeType(), a.originalFileName(), "\"" + Checksums.hex(a.checksum()) + "\"");
             } catch (NoSuchFileException e) {
                 if (look == 2) {

@@ -13,7 +13,7 @@ import java.util.UUID;
 
 /**
  * Pairs the two halves of a live photo as Immich does when it reads metadata: a still and a video
- * of the same owner with the same content identifier (Apple's {@code ContentIdentifier}, kept as
+ * of the same owner (and the same external library, or both uploaded) with the same content identifier (Apple's {@code ContentIdentifier}, kept as
  * {@code asset_exif.live_photo_cid}). The still gets {@code live_photo_video_id}; the video is hidden
  * from the timeline and taken out of albums. Whichever half is read second makes the link, so the
  * upload order does not matter.
@@ -34,11 +34,13 @@ final class LivePhotos {
         try (PreparedStatement ps = tx.prepareStatement("""
                 SELECT a.id FROM assets a JOIN asset_exif e ON e.asset_id = a.id
                 WHERE e.live_photo_cid = ? AND a.owner_id = ? AND a.id <> ? AND a.type = ? AND a.status <> 'deleted'
+                  AND a.library_id IS NOT DISTINCT FROM (SELECT library_id FROM assets WHERE id = ?)
                 ORDER BY a.created_at, a.id LIMIT 1""")) {
             ps.setString(1, contentId);
             ps.setObject(2, asset.ownerId());
             ps.setObject(3, asset.id());
             ps.setString(4, asset.video() ? "IMAGE" : "VIDEO");
+            ps.setObject(5, asset.id());
             try (ResultSet rs = ps.executeQuery()) {
                 if (rs.next()) {
                     other = Optional.of(rs.getObject(1, UUID.class));

@@ -23,6 +23,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.UUID;
+import java.util.function.UnaryOperator;
 
 /**
  * The asset pipeline's wiring, read from its table of steps ({@link AssetJobs#STEPS}): which handler
@@ -131,11 +132,16 @@ public final class MediaPipeline {
      * before its first job, registers the steps and starts the engine.
      */
     public JobEngine startNode(DataSource dataSource, NodeSettings settings) {
+        return startNode(dataSource, settings, UnaryOperator.identity());
+    }
+
+    /** {@link #startNode(DataSource, NodeSettings)} with more kinds of job registered by {@code more} (library scans). */
+    public JobEngine startNode(DataSource dataSource, NodeSettings settings, UnaryOperator<JobEngine.Builder> more) {
         Tools tools = Tools.detect();
         tools.describe().forEach(line -> log.info("{}", line));
         recordTools(settings.nodeId(), tools);
-        return register(JobEngine.builder().dataSource(dataSource).nodeId(settings.nodeId()).heartbeat(settings.heartbeat()),
-                tools, settings.mediaConcurrency(), settings.jobTimeLimit(), settings.watchdog()).build().start();
+        return more.apply(register(JobEngine.builder().dataSource(dataSource).nodeId(settings.nodeId()).heartbeat(settings.heartbeat()),
+                tools, settings.mediaConcurrency(), settings.jobTimeLimit(), settings.watchdog())).build().start();
     }
 
     /**

@@ -72,7 +72,8 @@ public final class StorageMover {
     }
 
     private record AssetRow(UUID id, UUID ownerId, String originalPath, Optional<String> sidecarPath,
-                            String originalFileName, LocalDateTime localDateTime, boolean video, byte[] checksum) {}
+                            String originalFileName, LocalDateTime localDateTime, boolean video, byte[] checksum,
+                            boolean inPlace) {}
 
     /** How the new name gets the original's bytes. */
     enum Placement {
@@ -104,6 +105,10 @@ public final class StorageMover {
             return new Outcome.Gone(assetId);
         }
         AssetRow asset = found.get();
+        if (asset.inPlace()) {
+            // An external library's file is indexed where it is: the template never applies to it.
+            return new Outcome.AlreadyInPlace(asset.originalPath());
+        }
         String extension = FileType.extension(asset.originalPath()).orElse("");
         String wanted = LIBRARY_FOLDER + "/" + asset.ownerId() + "/" + template.render(new StorageTemplate.AssetFacts(
                 asset.id(), asset.localDateTime(), asset.originalFileName(), extension, asset.video()));
@@ -290,7 +295,8 @@ public final class StorageMover {
 
     private Optional<AssetRow> load(UUID id) {
         return jdbi.withHandle(h -> h.createQuery("""
-                        SELECT id, owner_id, original_path, sidecar_path, original_file_name, local_date_time, type, checksum
+                        SELECT id, owner_id, original_path, sidecar_path, original_file_name, local_date_time, type, checksum,
+                               library_id IS NOT NULL AS in_place
                         FROM assets WHERE id = :id AND status <> 'deleted'""")
                 .bind("id", id)
                 .map((rs, ctx) -> new AssetRow(rs.getObject("id", UUID.class), rs.getObject("owner_id", UUID.class),
@@ -299,7 +305,7 @@ public final class StorageMover {
                         // local_date_time holds the wall-clock time of capture stored as if it were UTC, as Immich does.
                         rs.getObject("local_date_time", java.time.OffsetDateTime.class).withOffsetSameInstant(ZoneOffset.UTC)
                                 .toLocalDateTime(),
-                        "VIDEO".equals(rs.getString("type")), rs.getBytes("checksum")))
+                        "VIDEO".equals(rs.getString("type")), rs.getBytes("checksum"), rs.getBoolean("in_place")))
                 .findOne());
     }
 
