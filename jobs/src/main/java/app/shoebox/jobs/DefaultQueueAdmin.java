@@ -106,6 +106,11 @@ final class DefaultQueueAdmin implements QueueAdmin {
         });
     }
 
+    @Override
+    public JobStats stats() {
+        return db.auto("read the job statistics", store::stats);
+    }
+
     private static void checkQueue(String queue) {
         if (queue == null || queue.isBlank() || queue.length() > 100) {
             throw new IllegalArgumentException("queue name '" + queue + "' is not usable: give 1 to 100 characters, or '*' for all");

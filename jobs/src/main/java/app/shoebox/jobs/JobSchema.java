@@ -27,7 +27,7 @@ public record JobSchema(String name) {
     /** The schema used when none is configured. */
     public static final JobSchema DEFAULT = new JobSchema("shoebox_jobs");
     /** Applied in this order; one file per change, never edited once released. */
-    private static final List<String> MIGRATIONS = List.of("V1__jobs.sql");
+    private static final List<String> MIGRATIONS = List.of("V1__jobs.sql", "V2__stats_and_throttle.sql");
 
     public JobSchema {
         if (name == null || !IDENTIFIER.matcher(name).matches()) {

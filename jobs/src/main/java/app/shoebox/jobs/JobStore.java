@@ -376,6 +376,9 @@ final class JobStore {
         }
     }
 
+    /** A job taken back from a dead node, and the state it went to. */
+    record Rescued(String queue, String kind, JobState state) {}
+
     record RescueCounts(int available, int quarantined, int cancelled) {
         int total() {
             return available + quarantined + cancelled;
@@ -387,6 +390,12 @@ final class JobStore {
      * death; at {@code poisonLimit} deaths the job is quarantined instead of run again.
      */
     RescueCounts rescue(Connection c, String selfNode, Duration deadAfter, int poisonLimit, int limit) throws SQLException {
+        return rescue(c, selfNode, deadAfter, poisonLimit, limit, new ArrayList<>());
+    }
+
+    /** As above, adding each rescued job to {@code into}. */
+    RescueCounts rescue(Connection c, String selfNode, Duration deadAfter, int poisonLimit, int limit, List<Rescued> into)
+            throws SQLException {
         String sql = "UPDATE " + job + " j SET"
                 + " state = CASE WHEN j.cancel_requested THEN 'cancelled' WHEN j.worker_deaths + 1 >= ? THEN 'quarantined' ELSE 'available' END,"
                 + " finished_at = CASE WHEN j.cancel_requested OR j.worker_deaths + 1 >= ? THEN now() END,"
@@ -399,7 +408,7 @@ final class JobStore {
                 + "                   AND n.heartbeat_at > now() - ? * interval '1 millisecond')"
                 + "   LIMIT ? FOR UPDATE SKIP LOCKED) d"
                 + " WHERE j.id = d.id AND j.attempt = d.attempt AND j.lease_owner = d.lease_owner"
-                + " RETURNING j.state";
+                + " RETURNING j.state, j.queue, j.kind";
         int available = 0, quarantined = 0, cancelled = 0;
         try (PreparedStatement p = c.prepareStatement(sql)) {
             p.setInt(1, poisonLimit);
@@ -410,6 +419,7 @@ final class JobStore {
             p.setInt(6, limit);
             try (ResultSet rs = p.executeQuery()) {
                 while (rs.next()) {
+                    into.add(new Rescued(rs.getString(2), rs.getString(3), JobState.fromSql(rs.getString(1))));
                     switch (rs.getString(1)) {
                         case "quarantined" -> quarantined++;
                         case "cancelled" -> cancelled++;
@@ -797,5 +807,67 @@ final class JobStore {
         } else {
             p.setNull(i, Types.INTEGER);
         }
+    }
+
+    // ---- the fleet's statistics ----
+
+    void addOutcomes(Connection c, List<String> queues, List<String> kinds, List<String> outcomes, List<Long> counts)
+            throws SQLException {
+        try (PreparedStatement p = c.prepareStatement("INSERT INTO " + schema.table("job_stat") + " AS s (queue, kind, outcome, count)"
+                + " SELECT * FROM unnest(?::text[], ?::text[], ?::text[], ?::bigint[])"
+                + " ON CONFLICT (queue, kind, outcome) DO UPDATE SET count = s.count + excluded.count")) {
+            p.setArray(1, c.createArrayOf("text", queues.toArray()));
+            p.setArray(2, c.createArrayOf("text", kinds.toArray()));
+            p.setArray(3, c.createArrayOf("text", outcomes.toArray()));
+            p.setArray(4, c.createArrayOf("int8", counts.toArray()));
+            p.executeUpdate();
+        }
+    }
+
+    /** Adds bucket by bucket; a row with other bounds (an older version's) starts again from these counts. */
+    void addDurations(Connection c, String kind, double[] bounds, long[] buckets, long count, double sum) throws SQLException {
+        try (PreparedStatement p = c.prepareStatement("INSERT INTO " + schema.table("job_duration")
+                + " AS d (kind, le, buckets, count, sum_seconds) VALUES (?, ?::float8[], ?::int8[], ?, ?)"
+                + " ON CONFLICT (kind) DO UPDATE SET"
+                + " buckets = CASE WHEN d.le = excluded.le"
+                + "   THEN ARRAY(SELECT a + b FROM unnest(d.buckets, excluded.buckets) AS t(a, b)) ELSE excluded.buckets END,"
+                + " count = CASE WHEN d.le = excluded.le THEN d.count + excluded.count ELSE excluded.count END,"
+                + " sum_seconds = CASE WHEN d.le = excluded.le THEN d.sum_seconds + excluded.sum_seconds ELSE excluded.sum_seconds END,"
+                + " le = excluded.le")) {
+            p.setString(1, kind);
+            p.setArray(2, c.createArrayOf("float8", java.util.Arrays.stream(bounds).boxed().toArray()));
+            p.setArray(3, c.createArrayOf("int8", java.util.Arrays.stream(buckets).boxed().toArray()));
+            p.setLong(4, count);
+            p.setDouble(5, sum);
+            p.executeUpdate();
+        }
+    }
+
+    JobStats stats(Connection c) throws SQLException {
+        List<JobStats.OutcomeCount> outcomes = new ArrayList<>();
+        try (Statement s = c.createStatement(); ResultSet rs = s.executeQuery("SELECT queue, kind, outcome, count FROM "
+                + schema.table("job_stat") + " ORDER BY queue, kind, outcome")) {
+            while (rs.next()) {
+                String outcome = rs.getString(3).toUpperCase(java.util.Locale.ROOT);
+                if (java.util.Arrays.stream(JobStats.Outcome.values()).anyMatch(o -> o.name().equals(outcome))) {
+                    outcomes.add(new JobStats.OutcomeCount(rs.getString(1), rs.getString(2), JobStats.Outcome.valueOf(outcome),
+                            rs.getLong(4)));
+                }
+            }
+        }
+        List<JobStats.Durations> durations = new ArrayList<>();
+        try (Statement s = c.createStatement(); ResultSet rs = s.executeQuery("SELECT kind, le, buckets, count, sum_seconds FROM "
+                + schema.table("job_duration") + " ORDER BY kind")) {
+            while (rs.next()) {
+                double[] le = java.util.Arrays.stream((Object[]) rs.getArray(2).getArray())
+                        .mapToDouble(v -> ((Number) v).doubleValue()).toArray();
+                long[] buckets = java.util.Arrays.stream((Object[]) rs.getArray(3).getArray())
+                        .mapToLong(v -> ((Number) v).longValue()).toArray();
+                if (buckets.length == le.length + 1) {
+                    durations.add(new JobStats.Durations(rs.getString(1), le, buckets, rs.getLong(4), rs.getDouble(5)));
+                }
+            }
+        }
+        return new JobStats(outcomes, durations);
     }
 }

@@ -56,4 +56,7 @@ public interface QueueAdmin {
 
     /** Counts for every queue that has jobs or settings. */
     List<QueueCounts> counts();
+
+    /** What the whole fleet did: outcomes per queue and kind, handler durations per kind. */
+    JobStats stats();
 }

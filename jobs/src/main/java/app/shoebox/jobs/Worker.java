@@ -42,6 +42,7 @@ final class Worker {
     private final Db db;
     private final String nodeId;
     private final NodeCounters counters;
+    private final StatsTally tally;
     private final Completer completer;
     private final Signal wake = new Signal();
     private final Map<Long, RunningJob> running = new ConcurrentHashMap<>();
@@ -62,8 +63,9 @@ final class Worker {
     private long settingsReadAt;
     private final Thread fetcher;
 
-    Worker(Config config, JobStore store, Db db, String nodeId, NodeCounters counters, Completer completer) {
+    Worker(Config config, JobStore store, Db db, String nodeId, NodeCounters counters, StatsTally tally, Completer completer) {
         this.config = config;
+        this.tally = tally;
         this.store = store;
         this.db = db;
         this.nodeId = nodeId;
@@ -231,6 +233,7 @@ final class Worker {
             outcome = new JobOutcome.Retry("attempt " + job.attempt() + " exceeds the " + maxAttempts
                     + " allowed (earlier attempts ended with their worker's death)");
         } else {
+            long started = System.nanoTime();
             try {
                 outcome = handler.handle(rj);
                 if (outcome == null) {
@@ -240,6 +243,7 @@ final class Worker {
                 thrown = Optional.of(t);
                 outcome = new JobOutcome.Retry(String.valueOf(t.getMessage()));
             }
+            tally.duration(job.kind(), System.nanoTime() - started);
         }
         release(rj);
         if (!rj.takeSettlement()) {
@@ -247,10 +251,11 @@ final class Worker {
         }
         if (rj.completedInTransaction()) {
             counters.completed.increment();
+            tally.outcome(job.queue(), job.kind(), JobStats.Outcome.COMPLETED);
             return;
         }
         if (outcome instanceof JobOutcome.Complete && !rj.cancelRequested()) {
-            completer.add(job.id(), job.attempt());
+            completer.add(job.id(), job.attempt(), job.queue(), job.kind());
             return;
         }
         settleOutcome(rj, outcome, thrown, policy, maxAttempts);
@@ -266,7 +271,7 @@ final class Worker {
         switch (outcome) {
             case JobOutcome.Complete c -> {
                 // completed after a cancel request: the work is done, record it as done
-                completer.add(job.id(), job.attempt());
+                completer.add(job.id(), job.attempt(), job.queue(), job.kind());
                 return;
             }
             case JobOutcome.Retry r -> {
@@ -319,6 +324,9 @@ final class Worker {
                             job.id(), job.attempt(), state);
                 } else if (attemptDelta == 0) {
                     counters.count(written.get());
+                    tally.outcome(job.queue(), job.kind(), JobStats.Outcome.of(written.get()));
+                } else {
+                    tally.outcome(job.queue(), job.kind(), JobStats.Outcome.SNOOZED);
                 }
                 return;
             } catch (JobStoreException e) {

@@ -38,6 +38,7 @@ import app.shoebox.server.http.Api;
 import app.shoebox.server.http.HttpServer;
 import app.shoebox.server.http.Json;
 import app.shoebox.server.metrics.Metrics;
+import app.shoebox.server.throttle.ApiLoad;
 import app.shoebox.server.pipeline.AssetJobRoutes;
 import app.shoebox.server.pipeline.AssetJobs;
 import app.shoebox.server.pipeline.MediaPipeline;
@@ -129,7 +130,11 @@ public final class ShoeboxServer implements AutoCloseable {
             AssetViews assetViews = new AssetViews(database.jdbi());
             AssetFiles assetFiles = AssetFiles.open(library.root());
             MediaPipeline pipeline = new MediaPipeline(database.jdbi(), jobs, library.root(), config.storageTemplate());
-            Metrics metrics = new Metrics(queueAdmin, database.dataSource());
+            Metrics metrics = new Metrics(queueAdmin, database.dataSource(), app.shoebox.server.queues.QueueNames.WORKED);
+            ApiLoad apiLoad = new ApiLoad();
+            metrics.publish(() -> List.of(new Metrics.Gauge("shoebox_http_uploads_in_flight",
+                    "Uploads (POST /api/assets) whose body is being received now",
+                    Map.of(io.prometheus.metrics.model.snapshots.Labels.EMPTY, (double) apiLoad.uploadsInFlight()))));
 
             AssetService assetService = new AssetService(database.jdbi(), assetFiles);
             AssetCreatedHook onUpload = AssetJobs.enqueueOnUpload(jobs).andThen((tx, asset) ->
@@ -169,7 +174,7 @@ public final class ShoeboxServer implements AutoCloseable {
             http = listen(new HttpServer(
                     new HttpServer.Settings(config.bindAddress(), config.port(), config.maxUploadBytes(),
                             config.security().trustedProxies()),
-                    mapper, authenticator, features, metrics), config);
+                    mapper, authenticator, features, HttpServer.RequestObserver.both(metrics, apiLoad)), config);
             Optional<FirstStart.Admin> firstStart = FirstStart.createAdminIfNone(users, apiKeys, config.firstAdmin());
             log.info("library folder: {}", library.root());
             log.info("storage template: {}", config.storageTemplate().map(Object::toString).orElse("none (originals stay where uploads put them)"));
