@@ -102,7 +102,7 @@ public final class Database implements AutoCloseable {
         if (!(location instanceof Location.Embedded e)) {
             return open(location, pool);
         }
-        createLibraryFolder(e.library());
+        requireLibrary(e.library());
         Optional<LibraryLock> lock = LibraryLock.tryAcquire(e.library(), role);
         if (lock.isEmpty()) {
             EmbeddedDatabase.Access access = EmbeddedDatabase.awaitRunning(e.library(), Duration.ofSeconds(60));
@@ -116,6 +116,22 @@ public final class Database implements AutoCloseable {
         } catch (RuntimeException failed) {
             lock.get().close();
             throw failed;
+        }
+    }
+
+    /**
+     * Refuses a folder that holds no library: a mistyped {@code --library} must not quietly become a
+     * new, empty one (with a new database) beside the real library.
+     */
+    public static void requireLibrary(Path library) {
+        if (!Files.isDirectory(library)) {
+            throw new IllegalStateException("there is no library folder " + library + "; give --library the folder that "
+                    + "`shoebox serve` uses (env SHOEBOX_LIBRARY), or --database-url for an external database");
+        }
+        if (!Files.isRegularFile(library.resolve(EmbeddedDatabase.DATA_FOLDER).resolve("PG_VERSION"))) {
+            throw new IllegalStateException("the folder " + library + " holds no Shoebox library (no "
+                    + EmbeddedDatabase.DATA_FOLDER + "/ database in it); give --library the folder that `shoebox serve` "
+                    + "uses (env SHOEBOX_LIBRARY), or start `shoebox serve --library " + library + "` once to make a new one");
         }
     }
 
