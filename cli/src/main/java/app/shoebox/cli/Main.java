@@ -14,6 +14,8 @@ import picocli.CommandLine.Command;
                 app.shoebox.cli.admin.UsersCommand.class,
                 app.shoebox.cli.admin.ApiKeysCommand.class,
                 app.shoebox.cli.jobs.JobsCommand.class,
+                app.shoebox.cli.backup.BackupCommand.class,
+                app.shoebox.cli.backup.RestoreCommand.class,
                 app.shoebox.cli.worker.WorkerCommand.class,
                 app.shoebox.cli.db.DbCommand.class,
                 app.shoebox.cli.bench.BenchCommand.class,

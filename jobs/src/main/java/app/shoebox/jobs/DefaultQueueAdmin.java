@@ -107,6 +107,11 @@ final class DefaultQueueAdmin implements QueueAdmin {
     }
 
     @Override
+    public int handBackUnowned() {
+        return db.tx("hand back the jobs of unregistered nodes", store::handBackUnowned);
+    }
+
+    @Override
     public JobStats stats() {
         return db.auto("read the job statistics", store::stats);
     }

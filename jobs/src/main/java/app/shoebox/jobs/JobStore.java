@@ -809,6 +809,19 @@ final class JobStore {
         }
     }
 
+    int handBackUnowned(Connection c) throws SQLException {
+        try (PreparedStatement p = c.prepareStatement("UPDATE " + job + " j SET state = 'available',"
+                + " attempt = greatest(j.attempt - 1, 0), lease_owner = NULL, run_at = now()"
+                + " WHERE j.state = 'running' AND NOT EXISTS (SELECT 1 FROM " + schema.table("job_node")
+                + " n WHERE n.node_id = j.lease_owner)")) {
+            int n = p.executeUpdate();
+            if (n > 0) {
+                notify(c, "s:*");
+            }
+            return n;
+        }
+    }
+
     // ---- the fleet's statistics ----
 
     void addOutcomes(Connection c, List<String> queues, List<String> kinds, List<String> outcomes, List<Long> counts)

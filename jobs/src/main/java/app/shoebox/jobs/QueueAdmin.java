@@ -59,4 +59,11 @@ public interface QueueAdmin {
 
     /** What the whole fleet did: outcomes per queue and kind, handler durations per kind. */
     JobStats stats();
+
+    /**
+     * Puts jobs marked running by a node that is not registered back to waiting, their attempt
+     * returned and no worker death counted: what a restored backup holds of the jobs that were
+     * running when it was made. Returns how many.
+     */
+    int handBackUnowned();
 }

@@ -61,7 +61,7 @@ public final class UsersCommand implements Runnable {
                 for (User u : users.list(deleted)) {
                     UserService.Usage use = usage.get(u.id());
                     table.row(u.email(), u.name(), u.isAdmin() ? "admin" : "user", use == null ? 0 : use.photos(),
-                            use == null ? 0 : use.videos(), use == null ? "0 B" : bytes(use.usagePhotos() + use.usageVideos()), DAY.format(u.createdAt()),
+                            use == null ? 0 : use.videos(), use == null ? "0 B" : app.shoebox.cli.Sizes.bytes(use.usagePhotos() + use.usageVideos()), DAY.format(u.createdAt()),
                             users.deletedAt(u.id()).map(d -> "deleted " + DAY.format(d)).orElse(
                                     u.shouldChangePassword() ? "must change password" : "active"));
                 }
@@ -168,16 +168,5 @@ public final class UsersCommand implements Runnable {
             }
             return 0;
         }
-    }
-
-    static String bytes(long n) {
-        String[] units = {"B", "KB", "MB", "GB", "TB"};
-        double v = n;
-        int u = 0;
-        while (v >= 1000 && u < units.length - 1) {
-            v /= 1000;
-            u++;
-        }
-        return u == 0 ? n + " B" : String.format(java.util.Locale.ROOT, "%.1f %s", v, units[u]);
     }
 }
