@@ -75,7 +75,7 @@ async function route() {
       case 'favourites': next = await favouritesPage(main); break;
       case 'archive': next = await archivePage(main); break;
       case 'trash': next = await trashPage(main); break;
-      case 'albums': next = id ? await albumPage(main, id, navigate) : await albumsPage(main, navigate); break;
+      case 'albums': next = id ? await albumPage(main, id, navigate, me) : await albumsPage(main, navigate, me); break;
       case 'jobs': next = me.isAdmin ? await jobsPage(main) : null; break;
       case 'admin': next = me.isAdmin ? await usersPage(main, me) : null; break;
       case 'account': next = await accountPage(main, me, { signOut, navigate }); break;

@@ -135,18 +135,19 @@ public enum FileType {
                     + "(Immich does not take SVG either); convert it to PNG or JPEG first");
         }
         Optional<FileType> claimed = ext.map(BY_EXTENSION::get);
+        if (claimed.isPresent() && actual.filter(f -> compatible(claimed.get().family, f)).isPresent()) {
+            return new Detection.Accepted(claimed.get());
+        }
+        // A supported image or video under the wrong name (a PNG called .mp4) is stored as what its
+        // bytes are, as Immich does: the content decides, the name only chooses among its kin.
+        Optional<FileType> byBytes = actual.flatMap(Family::canonical);
+        if (byBytes.isPresent()) {
+            return new Detection.Accepted(byBytes.get());
+        }
         if (claimed.isPresent()) {
-            FileType type = claimed.get();
-            if (actual.filter(f -> compatible(type.family, f)).isPresent()) {
-                return new Detection.Accepted(type);
-            }
-            return new Detection.Refused(fileName + " is named like " + type.describe() + " but its content is "
+            return new Detection.Refused(fileName + " is named like " + claimed.get().describe() + " but its content is "
                     + actual.map(Family::description).orElse("not a recognised image or video")
                     + "; the file may be corrupt or mislabelled");
-        }
-        Optional<FileType> byBytes = actual.flatMap(Family::canonical);
-        if (ext.isEmpty() && byBytes.isPresent()) {
-            return new Detection.Accepted(byBytes.get());
         }
         return new Detection.Refused(fileName + " has an unsupported file type"
                 + ext.map(e -> " (" + e + ")").orElse(" (no extension)")

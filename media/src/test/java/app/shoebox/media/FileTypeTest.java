@@ -39,8 +39,10 @@ class FileTypeTest {
     }
 
     @Test
-    void refusesAVideoNameOnImageBytes() {
-        assertThat(FileType.detect("movie.mp4", JPEG)).isInstanceOf(FileType.Detection.Refused.class);
+    void imageBytesUnderAVideoNameAreStoredAsWhatTheyAre() {
+        assertThat(FileType.detect("movie.mp4", JPEG)).isEqualTo(new FileType.Detection.Accepted(FileType.JPEG));
+        assertThat(FileType.detect("still.mp4", PNG)).isEqualTo(new FileType.Detection.Accepted(FileType.PNG));
+        assertThat(FileType.detect("notes.txt", PNG)).isEqualTo(new FileType.Detection.Accepted(FileType.PNG));
     }
 
     @Test

@@ -24,4 +24,17 @@ final class MediaSupport {
     static String ffmpegVersion() {
         return "";
     }
+
+    /** The version of the exiftool on the PATH, as {@code exiftool -ver} prints it; empty when there is none. */
+    static String exiftoolVersion() {
+        return app.shoebox.media.NativeTools.find("exiftool").map(path -> {
+            try {
+                var result = app.shoebox.media.ProcessRunner.run(List.of(path.toString(), "-ver"), java.time.Duration.ofSeconds(30), path);
+                String v = result.stdout().strip();
+                return result.succeeded() && v.matches("\\d+\\.\\d+.*") ? v : "";
+            } catch (app.shoebox.media.MediaException e) {
+                return "";
+            }
+        }).orElse("");
+    }
 }

@@ -30,6 +30,7 @@ import app.shoebox.server.auth.ApiKeyService;
 import app.shoebox.server.auth.AuthRoutes;
 import app.shoebox.server.auth.Authenticator;
 import app.shoebox.server.auth.LoginThrottle;
+import app.shoebox.server.auth.SessionRoutes;
 import app.shoebox.server.auth.SessionService;
 import app.shoebox.server.db.Database;
 import app.shoebox.server.db.LibraryLock;
@@ -42,6 +43,8 @@ import app.shoebox.server.throttle.ApiLoad;
 import app.shoebox.server.pipeline.AssetJobRoutes;
 import app.shoebox.server.pipeline.AssetJobs;
 import app.shoebox.server.pipeline.MediaPipeline;
+import app.shoebox.server.notifications.NotificationRoutes;
+import app.shoebox.server.notifications.Notifications;
 import app.shoebox.server.queues.QueueRoutes;
 import app.shoebox.server.queues.QueueService;
 import app.shoebox.server.serverinfo.ServerInfoRoutes;
@@ -49,7 +52,11 @@ import app.shoebox.server.stacks.StackRoutes;
 import app.shoebox.server.stacks.StackService;
 import app.shoebox.server.tags.TagRoutes;
 import app.shoebox.server.tags.TagService;
+import app.shoebox.server.system.SystemMetadata;
+import app.shoebox.server.system.SystemRoutes;
+import app.shoebox.server.unavailable.NotAvailableRoutes;
 import app.shoebox.server.users.FirstStart;
+import app.shoebox.server.users.Preferences;
 import app.shoebox.server.users.UserRoutes;
 import app.shoebox.server.users.UserService;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -143,15 +150,22 @@ public final class ShoeboxServer implements AutoCloseable {
             version.put("major", ServerInfoRoutes.IMMICH_VERSION[0]);
             version.put("minor", ServerInfoRoutes.IMMICH_VERSION[1]);
             version.put("patch", ServerInfoRoutes.IMMICH_VERSION[2]);
-            LiveEvents liveEvents = new LiveEvents(mapper, assetViews::ofOwner, version);
+            Notifications notifications = new Notifications(database.jdbi());
+            LiveEvents liveEvents = new LiveEvents(mapper, assetViews::ofOwner, notifications::of, version);
             socketIo = new SocketIoRoutes(liveEvents);
             listener = new CatalogueEventListener(dedicatedConnection(database), liveEvents::deliver).start();
+            QueueService queueService = new QueueService(jobs, queueAdmin, pipeline.starters());
+            SystemRoutes system = new SystemRoutes(mapper, queueService, config.storageTemplate(),
+                    new SystemMetadata(database.jdbi(), mapper));
             List<Api.Routes> features = List.of(
                     new ServerInfoRoutes(MediaSupport.mediaTypes(), ServerInfoRoutes.defaultFeatures(),
-                            MediaSupport.libvipsVersion(), MediaSupport.ffmpegVersion()),
+                            new ServerInfoRoutes.ToolVersions(MediaSupport.libvipsVersion(), MediaSupport.ffmpegVersion(),
+                                    MediaSupport.exiftoolVersion()), library.root()),
                     new AuthRoutes(sessions, apiKeys),
-                    new ServerStateRoutes(users),
-                    new UserRoutes(users, sessions, assetService::removeAllOf),
+                    new SessionRoutes(sessions),
+                    new ServerStateRoutes(users, system::isOnboarded),
+                    system,
+                    new UserRoutes(users, sessions, new Preferences(database.jdbi()), assetService::removeAllOf),
                     new AssetRoutes(new UploadService(database.jdbi(), assetFiles, onUpload, config.maxUploadBytes()),
                             assetService, mapper),
                     new TrashRoutes(assetService),
@@ -161,9 +175,11 @@ public final class ShoeboxServer implements AutoCloseable {
                     new AssetJobRoutes(database.jdbi(), pipeline),
                     new AlbumRoutes(new AlbumService(database.jdbi()), users, assetViews),
                     new TagRoutes(new TagService(database.jdbi())),
+                    new NotificationRoutes(notifications),
+                    new NotAvailableRoutes(),
                     new StackRoutes(new StackService(database.jdbi()), assetViews),
                     new DuplicateRoutes(database.jdbi(), assetViews),
-                    new QueueRoutes(new QueueService(jobs, queueAdmin, pipeline.starters()), mapper),
+                    new QueueRoutes(queueService, mapper),
                     metrics);
             if (config.inProcessJobs()) {
                 MediaPipeline.Tools tools = MediaPipeline.Tools.detect();

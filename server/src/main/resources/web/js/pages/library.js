@@ -165,8 +165,60 @@ export async function trashPage(main) {
   return page;
 }
 
-export async function albumPage(main, id, navigate) {
+/** Who an album is shared with, and as what: the owner first, then the members with their roles. */
+function membersLine(album) {
+  const others = album.albumUsers.filter(u => u.role !== 'owner');
+  return others.length ? `Shared with ${others.map(u => u.user.name).join(', ')}` : 'Not shared';
+}
+
+/**
+ * The owner's share dialog: the album's members with their roles (changed or removed at once),
+ * and a user and role to add. Stays open until Done, so several can be added in turn.
+ */
+async function shareDialog(album, onChange) {
+  const list = h('ul', { class: 'members' });
+  const who = h('select', { name: 'userId', 'aria-label': 'User' });
+  const role = h('select', { name: 'role', 'aria-label': 'Role' },
+    h('option', { value: 'viewer', title: 'Sees the album' }, 'Viewer'), h('option', { value: 'editor', title: 'Also adds photos' }, 'Editor'));
+  const users = await get('/users');
+  const refresh = async () => {
+    const a = await get(`/albums/${album.id}?withoutAssets=true`);
+    Object.assign(album, a);
+    onChange(a);
+    const members = new Set(a.albumUsers.map(u => u.user.id));
+    list.replaceChildren(...a.albumUsers.map(u => h('li', { dataset: { member: u.user.email } },
+      h('span', { class: 'who' }, h('div', {}, u.user.name), h('div', { class: 'muted' }, u.user.email)),
+      u.role === 'owner' ? h('span', { class: 'muted role' }, 'Owner') : [
+        h('select', { 'aria-label': `Role of ${u.user.name}`, dataset: { role: u.user.email }, onchange: async e => {
+          try { await put(`/albums/${a.id}/user/${u.user.id}`, { role: e.target.value }); await refresh(); } catch (err) { toast(err.message, 'error'); }
+        } }, ['viewer', 'editor'].map(r => h('option', { value: r, selected: r === u.role }, r === 'viewer' ? 'Viewer' : 'Editor'))),
+        button(`Stop sharing with ${u.user.name}`, 'close', async () => {
+          try { await del(`/albums/${a.id}/user/${u.user.id}`); await refresh(); } catch (err) { toast(err.message, 'error'); }
+        }, { iconOnly: true, class: 'icon-only' })])));
+    const candidates = users.filter(u => !members.has(u.id));
+    who.replaceChildren(...(candidates.length ? candidates.map(u => h('option', { value: u.id }, `${u.name} (${u.email})`))
+      : [h('option', { value: '' }, 'Everyone here has it already')]));
+    who.disabled = role.disabled = candidates.length === 0;
+  };
+  await refresh();
+  await dialog(`Share ${album.albumName}`, h('div', { class: 'share' }, list,
+    h('div', { class: 'add' }, h('label', { class: 'field' }, 'Share with', who), h('label', { class: 'field' }, 'As', role))), [
+    { label: 'Done', value: () => true },
+    { label: 'Share', submit: true, class: 'primary', value: async () => {
+      if (!who.value) return undefined;
+      try {
+        await put(`/albums/${album.id}/users`, { albumUsers: [{ userId: who.value, role: role.value }] });
+        await refresh();
+      } catch (e) { toast(e.message, 'error'); }
+      return undefined;
+    } }]);
+}
+
+export async function albumPage(main, id, navigate, me) {
   const album = await get(`/albums/${id}?withoutAssets=true`);
+  const owned = !me || album.ownerId === me.id;
+  const mine = album.albumUsers.find(u => me && u.user.id === me.id);
+  const canAdd = owned || (mine && mine.role === 'editor');
   const title = h('span', {}, album.albumName);
   const rename = button('Rename', null, async () => {
     const input = h('input', { type: 'text', value: album.albumName, name: 'albumName' });
@@ -184,25 +236,34 @@ export async function albumPage(main, id, navigate) {
     await del(`/albums/${id}`);
     navigate('#/albums');
   }, { class: 'danger' });
+  const sharing = h('span', { class: 'muted sharing' }, owned ? membersLine(album)
+    : `Shared by ${album.owner.name} · you are ${mine ? (mine.role === 'editor' ? 'an editor' : 'a viewer') : 'a member'}`);
+  const share = button('Share', 'people', () => shareDialog(album, a => { sharing.textContent = membersLine(a); }));
+  const leave = button('Leave album', 'close', async () => {
+    if (!await confirmDialog('Leave this album?', `${album.owner.name} can share it with you again.`, 'Leave album', true)) return;
+    await del(`/albums/${id}/user/me`);
+    navigate('#/albums');
+  });
   const page = await timelinePage(main, {
     kind: 'album', title: '', filter: { albumId: id }, emptyText: 'This album is empty: select photos in Photos and choose Add to album.',
-    head: [rename, remove],
-    actions: [
+    head: owned ? [share, rename, remove] : [leave],
+    actions: canAdd ? [
       { label: 'Remove from album', icon: 'close', key: 'Delete', async run(ids, p) {
-        await del(`/albums/${id}/assets`, { ids });
-        p.timeline.removed(ids);
-        toast(`${ids.length} removed from the album`);
+        const results = await del(`/albums/${id}/assets`, { ids });
+        const gone = results.filter(r => r.success).map(r => r.id);
+        p.timeline.removed(gone);
+        toast(`${gone.length} removed from the album` + (gone.length < ids.length ? ` (${ids.length - gone.length} not yours to remove)` : ''));
       } },
-      favourite,
-    ],
+      ...(owned ? [favourite] : []),
+    ] : [],
   });
   main.querySelector('.page-head h1').replaceChildren(title, h('span', { class: 'muted', style: { fontSize: '.9rem', fontWeight: 400, marginLeft: '.6rem' } },
-    `${album.assetCount} items`));
+    `${album.assetCount} items`), sharing);
   page.albumId = id;
   return page;
 }
 
-export async function albumsPage(main, navigate) {
+export async function albumsPage(main, navigate, me) {
   const grid = h('div', { class: 'cards' });
   const create = button('New album', 'add', async () => {
     const input = h('input', { type: 'text', name: 'albumName', placeholder: 'Holidays 2024' });
@@ -221,7 +282,9 @@ export async function albumsPage(main, navigate) {
     grid.append(h('a', { class: 'card', href: '#/albums/' + a.id, dataset: { album: a.id } },
       h('div', { class: 'cover' }, a.albumThumbnailAssetId ? h('img', { src: thumbnailUrl(a.albumThumbnailAssetId), alt: '', loading: 'lazy' }) : icon('album')),
       h('div', { class: 'name' }, a.albumName),
-      h('div', { class: 'sub' }, `${a.assetCount} ${a.assetCount === 1 ? 'item' : 'items'}`)));
+      h('div', { class: 'sub' }, `${a.assetCount} ${a.assetCount === 1 ? 'item' : 'items'}`),
+      a.shared ? h('div', { class: 'sub shared', dataset: { shared: me && a.ownerId !== me.id ? 'with-me' : 'by-me' } },
+        icon('people'), me && a.ownerId !== me.id ? `Shared by ${a.owner.name}` : membersLine(a)) : null));
   }
   return { kind: 'albums', unmount() {} };
 }

@@ -49,7 +49,7 @@ class ServerStartTest {
         var wrong = server.postJson("/api/auth/login", null,
                 Map.of("email", ServerFixture.ADMIN_EMAIL, "password", "not the password"));
         assertThat(wrong.statusCode()).isEqualTo(401);
-        assertThat(ServerFixture.json(wrong).get("statusCode").asInt()).isEqualTo(401);
+        assertThat(ServerFixture.json(wrong).get("message").asText()).isEqualTo("Incorrect email or password");
     }
 
     @Test

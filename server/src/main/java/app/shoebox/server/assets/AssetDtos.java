@@ -58,6 +58,14 @@ final class AssetDtos {
                             @JsonInclude(JsonInclude.Include.NON_NULL) ExifResponseDto exifInfo,
                             @JsonRawValue String processingErrors) {
 
+        /** With {@code stack}: Immich's {@code AssetStackResponseDto}, or null for an asset in no stack. */
+        AssetResponseDto withStack(AssetStackResponseDto stack) {
+            return new AssetResponseDto(id, ownerId, deviceAssetId, deviceId, type, originalPath, originalFileName,
+                    originalMimeType, checksum, createdAt, fileCreatedAt, fileModifiedAt, localDateTime, updatedAt, isFavorite,
+                    isArchived, isTrashed, isOffline, isEdited, visibility, duration, width, height, thumbhash, hasMetadata,
+                    livePhotoVideoId, libraryId, duplicateId, stack, resized, people, tags, exifInfo, processingErrors);
+        }
+
         static AssetResponseDto of(AssetRepository.WithExif row, boolean withExif) {
             Asset a = row.asset();
             ExifResponseDto exif = withExif ? row.exif().map(ExifResponseDto::of).orElseGet(() -> ExifResponseDto.empty(a)) : null;
@@ -73,6 +81,9 @@ final class AssetDtos {
                     List.of(), exif, row.processingErrorsJson());
         }
     }
+
+    /** Immich's {@code AssetStackResponseDto}: the stack an asset is in, as {@code GET /assets/{id}} shows it. */
+    record AssetStackResponseDto(String id, String primaryAssetId, long assetCount) {}
 
     record SearchFacetResponseDto(String fieldName, List<Object> counts) {}
 

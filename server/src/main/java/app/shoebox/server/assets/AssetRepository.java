@@ -70,6 +70,22 @@ final class AssetRepository {
                 .bind("id", id).bind("owner", ownerId).map(WITH_EXIF).findOne());
     }
 
+    /**
+     * The asset if {@code userId} may see it: their own (trashed too), or another user's that is in
+     * an album they own or that is shared with them (not in the trash), as Immich's album access.
+     */
+    Optional<WithExif> findReadable(UUID userId, UUID id) {
+        return jdbi.withHandle(h -> h.createQuery("SELECT a.*, " + EXIF_COLUMNS + """
+                         FROM assets a LEFT JOIN asset_exif e ON e.asset_id = a.id
+                        WHERE a.id = :id AND a.status <> 'deleted'
+                          AND (a.owner_id = :user OR (a.status = 'active' AND EXISTS (
+                               SELECT 1 FROM album_assets aa JOIN albums al ON al.id = aa.album_id
+                                WHERE aa.asset_id = a.id
+                                  AND (al.owner_id = :user
+                                       OR EXISTS (SELECT 1 FROM album_users m WHERE m.album_id = al.id AND m.user_id = :user)))))""")
+                .bind("id", id).bind("user", userId).map(WITH_EXIF).findOne());
+    }
+
     Optional<Existing> findByChecksum(UUID ownerId, byte[] checksum) {
         return jdbi.withHandle(h -> findByChecksum(h, ownerId, checksum));
     }

@@ -108,8 +108,11 @@ public final class AssetRoutes implements Api.Routes {
             ctx.status(204);
         });
 
-        api.get("/assets/{id}", Access.permission(Permission.ASSET_READ), (ctx, user) ->
-                ctx.json(AssetDtos.AssetResponseDto.of(assets.get(user.id(), id(ctx)), true)));
+        // As Immich's getAsset: the asset with its exifInfo and its stack (null when in none).
+        api.get("/assets/{id}", Access.permission(Permission.ASSET_READ), (ctx, user) -> {
+            AssetRepository.WithExif row = assets.get(user.id(), id(ctx), Permission.ASSET_READ);
+            ctx.json(AssetDtos.AssetResponseDto.of(row, true).withStack(assets.stackOf(row.asset()).orElse(null)));
+        });
 
         api.put("/assets/{id}", Access.permission(Permission.ASSET_UPDATE), (ctx, user) -> {
             UUID id = id(ctx);
@@ -163,12 +166,7 @@ public final class AssetRoutes implements Api.Routes {
     }
 
     private static UUID id(Context ctx) {
-        String raw = ctx.pathParam("id");
-        try {
-            return UUID.fromString(raw);
-        } catch (IllegalArgumentException e) {
-            throw ApiException.badRequest("id must be a UUID, got '" + raw + "'");
-        }
+        return app.shoebox.server.http.Validation.uuid(ctx.pathParam("id"), "id");
     }
 
     private static Optional<Boolean> queryBool(Context ctx, String name) {

@@ -1,5 +1,7 @@
 package app.shoebox.server.assets;
 
+import app.shoebox.server.auth.Permission;
+
 import app.shoebox.server.http.ApiException;
 import app.shoebox.server.live.CatalogueEvents;
 import app.shoebox.server.live.ClientEvent;
@@ -62,15 +64,30 @@ public final class AssetService {
         this.files = files;
     }
 
-    AssetRepository.WithExif get(UUID ownerId, UUID id) {
-        return repository.find(ownerId, id).orElseThrow(() -> notFound(id));
+    /** The stack {@code asset} is in, with how many (visible) assets it holds. */
+    Optional<AssetDtos.AssetStackResponseDto> stackOf(Asset asset) {
+        return asset.stackId().flatMap(stack -> repository.jdbi().withHandle(h -> h.createQuery("""
+                        SELECT s.primary_asset_id,
+                               (SELECT count(*) FROM assets a WHERE a.stack_id = s.id AND a.status = 'active') AS n
+                        FROM stacks s WHERE s.id = :id""")
+                .bind("id", stack)
+                .map((rs, c) -> new AssetDtos.AssetStackResponseDto(stack.toString(),
+                        rs.getObject("primary_asset_id", UUID.class).toString(), rs.getLong("n")))
+                .findOne()));
+    }
+
+    /** The asset, if the caller may act on it with {@code permission}; Immich's 400 otherwise. */
+    AssetRepository.WithExif get(UUID ownerId, UUID id, Permission permission) {
+        Optional<AssetRepository.WithExif> found = permission == Permission.ASSET_UPDATE || permission == Permission.ASSET_DELETE
+                ? repository.find(ownerId, id) : repository.findReadable(ownerId, id);
+        return found.orElseThrow(() -> ApiException.noAccess(permission));
     }
 
     Download original(UUID ownerId, UUID id) {
         // Two looks: if the storage template moved the file between reading its path and opening
         // it, the second look finds the new path.
         for (int look = 1; ; look++) {
-            Asset a = get(ownerId, id).asset();
+            Asset a = get(ownerId, id, Permission.ASSET_DOWNLOAD).asset();
             try {
                 FileChannel file = FileChannel.open(files.resolve(a.originalPath()), StandardOpenOption.READ);
                 return new Download(file, a.mimeType(), a.originalFileName(), "\"" + Checksums.hex(a.checksum()) + "\"");
@@ -86,7 +103,7 @@ public final class AssetService {
     }
 
     Download thumbnail(UUID ownerId, UUID id, ThumbnailSize size) {
-        Asset a = get(ownerId, id).asset();
+        Asset a = get(ownerId, id, Permission.ASSET_VIEW).asset();
         Optional<String> path = size == ThumbnailSize.PREVIEW ? a.previewPath() : a.thumbnailPath();
         Path file = path.map(files::resolve).filter(Files::isRegularFile)
                 .orElseThrow(() -> ApiException.notFound("thumbnail not generated yet for asset " + id));
@@ -126,17 +143,17 @@ public final class AssetService {
     AssetRepository.WithExif update(UUID ownerId, UUID id, AssetEdit edit) {
         repository.jdbi().useTransaction(h -> {
             if (AssetRepository.lockOwned(h, ownerId, List.of(id)).isEmpty()) {
-                throw notFound(id);
+                throw ApiException.noAccess(Permission.ASSET_UPDATE);
             }
             apply(h, ownerId, List.of(id), edit);
         });
-        return get(ownerId, id);
+        return get(ownerId, id, Permission.ASSET_UPDATE);
     }
 
     /** Applies one edit to many assets, all or none; an id that is not the caller's fails the whole request. */
     void updateAll(UUID ownerId, List<UUID> ids, AssetEdit edit) {
         repository.jdbi().useTransaction(h -> {
-            Set<UUID> wanted = requireAllOwned(h, ownerId, ids, "asset.update");
+            Set<UUID> wanted = requireAllOwned(h, ownerId, ids, Permission.ASSET_UPDATE);
             apply(h, ownerId, wanted, edit);
         });
     }
@@ -144,7 +161,7 @@ public final class AssetService {
     /** Moves the assets to the trash, or with {@code force} removes rows and files for good. */
     void delete(UUID ownerId, List<UUID> ids, boolean force) {
         List<String> paths = repository.jdbi().inTransaction(h -> {
-            Set<UUID> wanted = requireAllOwned(h, ownerId, ids, "asset.delete");
+            Set<UUID> wanted = requireAllOwned(h, ownerId, ids, Permission.ASSET_DELETE);
             if (!force) {
                 CatalogueEvents.publish(h, ClientEvent.ASSET_TRASH, ownerId, AssetRepository.trash(h, wanted));
                 return List.<String>of();
@@ -167,7 +184,7 @@ public final class AssetService {
     /** Takes assets out of the trash; ids that are not trashed are left as they are. Returns how many came back. */
     int restore(UUID ownerId, List<UUID> ids) {
         return repository.jdbi().inTransaction(h -> {
-            Set<UUID> wanted = requireAllOwned(h, ownerId, ids, "asset.delete");
+            Set<UUID> wanted = requireAllOwned(h, ownerId, ids, Permission.ASSET_DELETE);
             List<UUID> restored = AssetRepository.restore(h, ownerId, wanted);
             CatalogueEvents.publish(h, ClientEvent.ASSET_RESTORE, ownerId, restored);
             return restored.size();
@@ -208,7 +225,7 @@ public final class AssetService {
 
     /** The original of a video, for playback; a photo is a 400. */
     Download playback(UUID ownerId, UUID id) {
-        if (get(ownerId, id).asset().type() != Asset.Type.VIDEO) {
+        if (get(ownerId, id, Permission.ASSET_VIEW).asset().type() != Asset.Type.VIDEO) {
             throw ApiException.badRequest("asset " + id + " is not a video; fetch a photo with GET /api/assets/" + id + "/original");
         }
         return original(ownerId, id);
@@ -248,7 +265,7 @@ public final class AssetService {
         });
     }
 
-    private static Set<UUID> requireAllOwned(Handle h, UUID ownerId, List<UUID> ids, String permission) {
+    private static Set<UUID> requireAllOwned(Handle h, UUID ownerId, List<UUID> ids, Permission permission) {
         Set<UUID> wanted = new LinkedHashSet<>(ids);
         if (wanted.isEmpty()) {
             return wanted;
@@ -256,7 +273,7 @@ public final class AssetService {
         List<UUID> owned = AssetRepository.lockOwned(h, ownerId, wanted);
         if (owned.size() != wanted.size()) {
             List<UUID> missing = wanted.stream().filter(id -> !owned.contains(id)).toList();
-            throw ApiException.badRequest("Not found or no " + permission + " access: " + missing);
+            throw ApiException.noAccess(permission);
         }
         return wanted;
     }
@@ -363,9 +380,5 @@ public final class AssetService {
 
     private static int yearOf(Instant instant) {
         return instant.atZone(ZoneOffset.UTC).getYear();
-    }
-
-    private static ApiException notFound(UUID id) {
-        return ApiException.notFound("Asset " + id + " not found");
     }
 }

@@ -40,6 +40,15 @@ public final class AssetViews {
 
     /** One view per id that exists (deleted assets are left out), in the order of {@code ids}. */
     public List<?> of(List<UUID> ids) {
+        return of(ids, false);
+    }
+
+    /** As {@link #of(List)}, each with its {@code exifInfo} (as Immich embeds a stack's assets). */
+    public List<?> withExif(List<UUID> ids) {
+        return of(ids, true);
+    }
+
+    private List<?> of(List<UUID> ids, boolean withExif) {
         if (ids.isEmpty()) {
             return List.of();
         }
@@ -47,7 +56,7 @@ public final class AssetViews {
                         + " FROM assets a LEFT JOIN asset_exif e ON e.asset_id = a.id WHERE a.id = ANY(:ids) AND a.status <> 'deleted'")
                 .bindArray("ids", UUID.class, ids).map(AssetRepository.WITH_EXIF).list());
         Map<UUID, AssetDtos.AssetResponseDto> byId = new HashMap<>();
-        rows.forEach(r -> byId.put(r.asset().id(), AssetDtos.AssetResponseDto.of(r, false)));
+        rows.forEach(r -> byId.put(r.asset().id(), AssetDtos.AssetResponseDto.of(r, withExif)));
         return ids.stream().map(byId::get).filter(Objects::nonNull).toList();
     }
 }

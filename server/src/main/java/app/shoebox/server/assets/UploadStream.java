@@ -173,6 +173,8 @@ final class UploadStream {
         private final AssetFiles storage;
         final Map<String, byte[]> fields = new HashMap<>();
         final Map<String, FilePart> files = new HashMap<>();
+        /** The file parts that came with a file name: a real file, which a nameless part never replaces. */
+        private final java.util.Set<String> namedFiles = new java.util.HashSet<>();
         private final List<Path> temps = new ArrayList<>();
         boolean complete;
         private RuntimeException failure;
@@ -226,9 +228,25 @@ final class UploadStream {
             }
             try {
                 if (partName.equals(ASSET_PART) || partName.equals(SIDECAR_PART)) {
-                    if (files.containsKey(partName)) {
-                        fail(ApiException.badRequest("the upload has more than one '" + partName + "' part; send one file per request"));
-                        return;
+                    // Some clients (those built on Immich's SDK) send a text field of the same name
+                    // beside the file: the part with a file name is the file, as Immich takes it.
+                    boolean named = partFileName != null;
+                    if (files.containsKey(partName) || namedFiles.contains(partName)) {
+                        if (!named) {
+                            sink = Sink.IGNORE;
+                            return;
+                        }
+                        if (namedFiles.contains(partName)) {
+                            fail(ApiException.badRequest("the upload has more than one '" + partName + "' part; send one file per request"));
+                            return;
+                        }
+                        // The earlier part had no file name: it was a text field after all.
+                        FilePart field = files.remove(partName);
+                        temps.remove(field.temp());
+                        storage.deleteQuietly(field.temp());
+                    }
+                    if (named) {
+                        namedFiles.add(partName);
                     }
                     Path temp = storage.newTempFile();
                     temps.add(temp);

@@ -61,12 +61,26 @@ public final class ApiKeyService {
                 .bind("user", userId).map(MAPPER).list());
     }
 
-    /** Deletes one of the user's keys; another user's key is "not found". */
-    public void delete(UUID userId, UUID keyId) {
-        int n = jdbi.withHandle(h -> h.createUpdate("DELETE FROM api_keys WHERE id = :id AND user_id = :user")
-                .bind("id", keyId).bind("user", userId).execute());
-        if (n == 0) {
-            throw ApiException.notFound("API key " + keyId + " not found");
-        }
+    /** One of the user's keys; another user's key is not found. */
+    public Optional<ApiKey> findOwned(UUID userId, UUID keyId) {
+        return jdbi.withHandle(h -> h.createQuery("SELECT * FROM api_keys WHERE id = :id AND user_id = :user")
+                .bind("id", keyId).bind("user", userId).map(MAPPER).findOne());
+    }
+
+    /** Renames one of the user's keys or changes its permissions; empty when it is not theirs. */
+    public Optional<ApiKey> update(UUID userId, UUID keyId, Optional<String> name, Optional<? extends Collection<Permission>> permissions) {
+        String[] names = permissions.map(ps -> ps.stream().map(Permission::wireName).distinct().toArray(String[]::new)).orElse(null);
+        return jdbi.withHandle(h -> h.createQuery("""
+                        UPDATE api_keys SET name = coalesce(:name, name), permissions = coalesce(:perms, permissions), updated_at = now()
+                        WHERE id = :id AND user_id = :user RETURNING *""")
+                .bind("id", keyId).bind("user", userId).bind("name", name.orElse(null))
+                .bindByType("perms", names, String[].class)
+                .map(MAPPER).findOne());
+    }
+
+    /** Deletes one of the user's keys; false when it is not theirs (or not there). */
+    public boolean delete(UUID userId, UUID keyId) {
+        return jdbi.withHandle(h -> h.createUpdate("DELETE FROM api_keys WHERE id = :id AND user_id = :user")
+                .bind("id", keyId).bind("user", userId).execute()) > 0;
     }
 }

@@ -5,6 +5,7 @@ import app.shoebox.server.http.Api;
 import app.shoebox.server.http.ApiException;
 import app.shoebox.server.http.BodyLimit;
 import app.shoebox.server.http.TrustedProxies;
+import app.shoebox.server.http.Validation;
 import io.javalin.http.Context;
 import io.javalin.http.Cookie;
 import io.javalin.http.SameSite;
@@ -54,7 +55,7 @@ public final class AuthRoutes implements Api.Routes {
         });
         api.get("/api-keys/me", Access.authenticated(), (ctx, user) -> {
             if (!(user.credential() instanceof AuthUser.Credential.ApiKey k)) {
-                throw ApiException.forbidden("Not authenticated with an API key");
+                throw ApiException.forbidden("Not authenticated with an API Key");
             }
             ctx.json(ApiKeyResponseDto.of(apiKeys.find(k.keyId()).orElseThrow(
                     () -> ApiException.unauthorized("Invalid API key"))));
@@ -63,24 +64,64 @@ public final class AuthRoutes implements Api.Routes {
                 ctx.json(apiKeys.list(user.id()).stream().map(ApiKeyResponseDto::of).toList()));
         api.post("/api-keys", Access.permission(Permission.API_KEY_CREATE), (ctx, user) -> {
             ApiKeyCreateDto dto = ctx.bodyAsClass(ApiKeyCreateDto.class);
-            List<String> names = dto.permissions() == null ? List.of() : dto.permissions();
-            List<Permission> wanted = names.stream()
-                    .map(n -> Permission.fromWireName(n).orElseThrow(() -> ApiException.badRequest("unknown permission: " + n)))
-                    .toList();
-            // A key can never grant more than the credential that creates it.
-            for (Permission p : wanted) {
-                if (!user.can(p)) {
-                    throw ApiException.forbidden("Cannot grant permission " + p.wireName() + " that this credential lacks");
-                }
+            if (dto.permissions() == null) {
+                throw Validation.fail(Validation.required("array", "permissions"));
             }
+            List<Permission> wanted = permissions(dto.permissions(), user);
             String name = dto.name() == null || dto.name().isBlank() ? "API Key" : dto.name();
             ApiKeyService.CreatedKey created = apiKeys.create(user.id(), name, wanted);
             ctx.status(201).json(new ApiKeyCreateResponseDto(ApiKeyResponseDto.of(created.key()), created.secret()));
         });
+        api.get("/api-keys/{id}", Access.permission(Permission.API_KEY_READ), (ctx, user) ->
+                ctx.json(ApiKeyResponseDto.of(apiKeys.findOwned(user.id(), uuid(ctx.pathParam("id")))
+                        .orElseThrow(AuthRoutes::keyNotFound))));
+        api.put("/api-keys/{id}", Access.permission(Permission.API_KEY_UPDATE), (ctx, user) -> {
+            UUID id = uuid(ctx.pathParam("id"));
+            ApiKeyCreateDto dto = ctx.bodyAsClass(ApiKeyCreateDto.class);
+            apiKeys.findOwned(user.id(), id).orElseThrow(AuthRoutes::keyNotFound);
+            java.util.Optional<List<Permission>> wanted = java.util.Optional.ofNullable(dto.permissions())
+                    .map(names -> permissions(names, user));
+            ctx.json(ApiKeyResponseDto.of(apiKeys.update(user.id(), id, java.util.Optional.ofNullable(dto.name()), wanted)
+                    .orElseThrow(AuthRoutes::keyNotFound)));
+        });
         api.delete("/api-keys/{id}", Access.permission(Permission.API_KEY_DELETE), (ctx, user) -> {
-            apiKeys.delete(user.id(), uuid(ctx.pathParam("id")));
+            if (!apiKeys.delete(user.id(), uuid(ctx.pathParam("id")))) {
+                throw keyNotFound();
+            }
             ctx.status(204);
         });
+    }
+
+    /**
+     * The permissions a create or update asks for: each a name from Immich's enum, at least one,
+     * and none the calling credential lacks (a key never grants more than the one that makes it).
+     */
+    private static List<Permission> permissions(List<String> names, AuthUser user) {
+        List<java.util.Map<String, Object>> issues = new java.util.ArrayList<>();
+        List<Permission> wanted = new java.util.ArrayList<>();
+        for (int i = 0; i < names.size(); i++) {
+            String n = names.get(i);
+            java.util.Optional<Permission> p = n == null ? java.util.Optional.empty() : Permission.fromWireName(n);
+            if (p.isPresent()) {
+                wanted.add(p.get());
+            } else {
+                issues.add(Validation.invalidValue(Permission.wireNames(), "permissions", i));
+            }
+        }
+        if (names.isEmpty()) {
+            issues.add(Validation.tooSmall(1, "permissions"));
+        }
+        if (!issues.isEmpty()) {
+            throw ApiException.validation(issues);
+        }
+        if (!wanted.stream().allMatch(user::can)) {
+            throw ApiException.badRequest("Cannot grant permissions you do not have");
+        }
+        return wanted;
+    }
+
+    private static ApiException keyNotFound() {
+        return ApiException.badRequest("API Key not found");
     }
 
     private void login(Context ctx) {
@@ -130,12 +171,8 @@ public final class AuthRoutes implements Api.Routes {
         return proto != null && proto.split(",", 2)[0].strip().equalsIgnoreCase("https");
     }
 
-    /** Parses a path id; a malformed one is a 400 that names it. */
+    /** Parses a path id; a malformed one is Immich's validation failure at {@code ["id"]}. */
     public static UUID uuid(String id) {
-        try {
-            return UUID.fromString(id);
-        } catch (IllegalArgumentException e) {
-            throw ApiException.badRequest("'" + id + "' is not a valid id (expected a UUID)");
-        }
+        return Validation.uuid(id, "id");
     }
 }

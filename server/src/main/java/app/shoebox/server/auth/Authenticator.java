@@ -70,8 +70,7 @@ public final class Authenticator {
         if (token != null) {
             return bySessionToken(token, fromCookie).orElseThrow(() -> ApiException.unauthorized("Invalid user token"));
         }
-        throw ApiException.unauthorized("Authentication required: send an API key in the x-api-key header, "
-                + "or log in and send the session token");
+        throw ApiException.unauthorized("Authentication required");
     }
 
     /** The caller if the credentials are valid; empty when they are missing or wrong. */

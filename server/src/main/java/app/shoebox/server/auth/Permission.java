@@ -184,4 +184,9 @@ public enum Permission {
     public static Optional<Permission> fromWireName(String name) {
         return Optional.ofNullable(BY_NAME.get(name));
     }
+
+    /** Every wire name, in the enum's order (as a validation error lists the allowed values). */
+    public static java.util.List<String> wireNames() {
+        return Arrays.stream(values()).map(Permission::wireName).toList();
+    }
 }

@@ -91,4 +91,34 @@ public final class SessionService {
             return ended.size();
         });
     }
+
+    /** A signed-in device, as {@code GET /sessions} lists it. */
+    public record Session(UUID id, String deviceType, String deviceOs, Instant createdAt, Instant updatedAt,
+                          Optional<Instant> expiresAt) {}
+
+    /** The user's sessions, newest first. */
+    public List<Session> list(UUID userId) {
+        return jdbi.withHandle(h -> h.createQuery("""
+                        SELECT id, device_type, device_os, created_at, updated_at, expires_at FROM sessions
+                        WHERE user_id = :user AND (expires_at IS NULL OR expires_at > now())
+                        ORDER BY updated_at DESC, id""")
+                .bind("user", userId)
+                .map((rs, c) -> new Session(rs.getObject("id", UUID.class), rs.getString("device_type"),
+                        rs.getString("device_os"), rs.getTimestamp("created_at").toInstant(),
+                        rs.getTimestamp("updated_at").toInstant(),
+                        Optional.ofNullable(rs.getTimestamp("expires_at")).map(java.sql.Timestamp::toInstant)))
+                .list());
+    }
+
+    /** Ends one of the user's sessions; false when it is not theirs (or not there). */
+    public boolean end(UUID userId, UUID sessionId) {
+        return jdbi.inTransaction(h -> {
+            boolean ended = h.createUpdate("DELETE FROM sessions WHERE id = :id AND user_id = :user")
+                    .bind("id", sessionId).bind("user", userId).execute() > 0;
+            if (ended) {
+                CatalogueEvents.publish(h, ClientEvent.SESSION_DELETE, userId, List.of(sessionId));
+            }
+            return ended;
+        });
+    }
 }

@@ -66,10 +66,6 @@ public final class DuplicateRoutes implements Api.Routes {
     }
 
     private static UUID parse(String id) {
-        try {
-            return UUID.fromString(id);
-        } catch (IllegalArgumentException e) {
-            throw ApiException.badRequest("'" + id + "' is not a valid id (expected a UUID)");
-        }
+        return app.shoebox.server.http.Validation.uuid(id, "id");
     }
 }

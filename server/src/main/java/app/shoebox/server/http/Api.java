@@ -151,7 +151,7 @@ public final class Api {
     private AuthUser authorize(Context ctx, Access access) {
         AuthUser user = authenticator.required(ctx);
         if (access.adminOnly() && !user.isAdmin()) {
-            throw ApiException.forbidden("Forbidden: " + ctx.method() + " " + ctx.path() + " needs an admin user");
+            throw ApiException.forbidden("Forbidden");
         }
         access.permission().ifPresent(p -> {
             if (!user.can(p)) {

@@ -1,6 +1,5 @@
 package app.shoebox.server.http;
 
-import app.shoebox.server.auth.AuthRoutes;
 import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.annotation.JsonValue;
 
@@ -53,21 +52,14 @@ public record BulkIdResult(String id, boolean success, Reason error) {
     }
 
     /**
-     * The ids of a bulk request body, parsed; a missing list or a malformed id is a 400 naming the
-     * field and the id.
+     * The ids of a bulk request body, parsed; a missing list or a malformed id is Immich's
+     * validation failure, located at the field (and index).
      */
     public static List<UUID> parseIds(List<String> ids, String field) {
         if (ids == null) {
-            throw ApiException.badRequest("'" + field + "' is required: a list of ids");
+            throw Validation.fail(Validation.required("array", field));
         }
-        List<UUID> parsed = new ArrayList<>(ids.size());
-        for (String id : ids) {
-            if (id == null) {
-                throw ApiException.badRequest("'" + field + "' holds a null id");
-            }
-            parsed.add(AuthRoutes.uuid(id));
-        }
-        return parsed;
+        return Validation.uuids(ids, field);
     }
 
     /** The distinct ids, in first-seen order: what a bulk statement should act on. */
@@ -97,10 +89,16 @@ public record BulkIdResult(String id, boolean success, Reason error) {
 
     /** Results of removing {@code requested} ids from a set: an id that was not there is {@code not_found}. */
     public static List<BulkIdResult> removed(List<UUID> requested, Set<UUID> removed) {
+        return removed(requested, removed, Set.copyOf(requested));
+    }
+
+    /** As {@link #removed(List, Set)}, where an id outside {@code allowed} is {@code no_permission}. */
+    public static List<BulkIdResult> removed(List<UUID> requested, Set<UUID> removed, Set<UUID> allowed) {
         Set<UUID> seen = new HashSet<>();
         List<BulkIdResult> results = new ArrayList<>(requested.size());
         for (UUID id : requested) {
-            results.add(seen.add(id) && removed.contains(id) ? ok(id) : failed(id, Reason.NOT_FOUND));
+            results.add(!allowed.contains(id) ? failed(id, Reason.NO_PERMISSION)
+                    : seen.add(id) && removed.contains(id) ? ok(id) : failed(id, Reason.NOT_FOUND));
         }
         return results;
     }

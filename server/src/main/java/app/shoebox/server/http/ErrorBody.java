@@ -1,13 +1,18 @@
 package app.shoebox.server.http;
 
-import io.javalin.http.HttpStatus;
+import com.fasterxml.jackson.annotation.JsonInclude;
 
-/** Immich's error shape: {@code {"message", "error", "statusCode", "correlationId"}}. */
-public record ErrorBody(String message, String error, int statusCode, String correlationId) {
+import java.util.List;
+import java.util.Map;
 
-    public static ErrorBody of(int status, String message, String correlationId) {
-        HttpStatus known = HttpStatus.forStatus(status);
-        String error = known == HttpStatus.UNKNOWN ? "Error" : known.getMessage();
-        return new ErrorBody(message, error, status, correlationId);
+/**
+ * Immich 3's error shape: {@code {"message"}} alone, plus {@code errors} (zod's issues, see
+ * {@link Validation}) when a request failed validation. The correlation id travels in the
+ * {@value HttpServer#CORRELATION_HEADER} header, not in the body.
+ */
+public record ErrorBody(String message, @JsonInclude(JsonInclude.Include.NON_NULL) List<Map<String, Object>> errors) {
+
+    public static ErrorBody of(String message) {
+        return new ErrorBody(message, null);
     }
 }

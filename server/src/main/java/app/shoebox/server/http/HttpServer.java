@@ -2,6 +2,7 @@ package app.shoebox.server.http;
 
 import app.shoebox.server.auth.Authenticator;
 import com.fasterxml.jackson.core.JacksonException;
+import com.fasterxml.jackson.databind.exc.MismatchedInputException;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.javalin.Javalin;
 import io.javalin.http.Context;
@@ -21,7 +22,8 @@ import java.util.UUID;
 
 /**
  * The HTTP server: Javalin on Jetty with virtual threads. Every failure leaves as JSON in Immich's
- * error shape; unexpected ones are logged with a correlation id that the client also gets.
+ * error shape ({@link ErrorBody}) with a correlation id in the {@value #CORRELATION_HEADER} header;
+ * unexpected ones are logged under that id and answered with Immich's bare "Internal server error".
  */
 public final class HttpServer implements AutoCloseable {
 
@@ -43,6 +45,9 @@ public final class HttpServer implements AutoCloseable {
      */
     private static final java.util.Set<String> VALUE_ERRORS = java.util.Set.of("22001", "22003", "22007", "22008", "22021",
             "22023", "22P05", "54000");
+
+    /** The response header that carries a failure's correlation id, as Immich sends it. */
+    public static final String CORRELATION_HEADER = "x-immich-cid";
 
     private final Javalin app;
 
@@ -125,24 +130,27 @@ public final class HttpServer implements AutoCloseable {
             Api api = new Api(config.routes, authenticator, settings.maxUploadBytes());
             features.forEach(f -> f.register(api));
 
-            config.routes.exception(ApiException.class, (e, ctx) -> respond(ctx, e.status(), e.getMessage()));
+            config.routes.exception(ApiException.class, (e, ctx) -> respond(ctx, e.status(),
+                    new ErrorBody(e.getMessage(), e.errors().orElse(null))));
             config.routes.exception(HttpResponseException.class, (e, ctx) -> respond(ctx, e.getStatus(), describe(e, ctx)));
             config.routes.exception(ValidationException.class, (e, ctx) -> respond(ctx, 400, "Invalid request: " + e.getErrors()));
+            config.routes.exception(MismatchedInputException.class, (e, ctx) -> respond(ctx, 400,
+                    new ErrorBody(ApiException.VALIDATION_FAILED, List.of(mismatch(e)))));
             config.routes.exception(JacksonException.class, (e, ctx) -> respond(ctx, 400,
                     "Request body of " + ctx.method() + " " + ctx.path() + " is not valid JSON for this endpoint: "
                             + e.getOriginalMessage()));
             config.routes.exception(Exception.class, (e, ctx) -> {
-                String id = UUID.randomUUID().toString();
+                String id = correlationId(ctx);
                 java.util.Optional<SQLException> value = valueError(e);
                 if (value.isPresent()) {
                     log.warn("{} {} carried a value the database refused (correlation id {}): {}", ctx.req().getMethod(),
                             ctx.path(), id, value.get().getMessage());
                     respond(ctx, 400, ctx.req().getMethod() + " " + ctx.path() + ": a value in the request cannot be stored ("
-                            + firstLine(value.get().getMessage()) + "); check text lengths, dates (years 1 to 9999) and numbers", id);
+                            + firstLine(value.get().getMessage()) + "); check text lengths, dates (years 1 to 9999) and numbers");
                     return;
                 }
                 log.error("{} {} failed (correlation id {})", ctx.method(), ctx.path(), id, e);
-                respond(ctx, 500, "Internal server error; the server log has details under correlation id " + id, id);
+                respond(ctx, 500, "Internal server error");
             });
             // Unknown routes and errors raised outside a handler (no body yet) still answer in JSON.
             config.routes.error(404, "*", ctx -> {
@@ -209,11 +217,61 @@ public final class HttpServer implements AutoCloseable {
     }
 
     static void respond(Context ctx, int status, String message) {
-        respond(ctx, status, message, UUID.randomUUID().toString());
+        respond(ctx, status, ErrorBody.of(message));
     }
 
-    static void respond(Context ctx, int status, String message, String correlationId) {
-        ctx.status(status).json(ErrorBody.of(status, message, correlationId));
+    static void respond(Context ctx, int status, ErrorBody body) {
+        ctx.header(CORRELATION_HEADER, correlationId(ctx));
+        ctx.status(status).json(body);
+    }
+
+    private static final String CORRELATION = "shoebox.correlationId";
+
+    /** This request's correlation id, made on first use. */
+    static String correlationId(Context ctx) {
+        String id = ctx.attribute(CORRELATION);
+        if (id == null) {
+            id = UUID.randomUUID().toString();
+            ctx.attribute(CORRELATION, id);
+        }
+        return id;
+    }
+
+    /**
+     * A JSON value of the wrong type for its field, as zod reports it: {@code invalid_type} at the
+     * field's path, expecting what the DTO declares.
+     */
+    private static java.util.Map<String, Object> mismatch(MismatchedInputException e) {
+        List<Object> path = e.getPath().stream()
+                .<Object>map(r -> r.getFieldName() != null ? r.getFieldName() : r.getIndex()).toList();
+        Class<?> target = e.getTargetType();
+        String expected = target == null ? "object"
+                : target == String.class || target == UUID.class || target.isEnum() ? "string"
+                : target == Boolean.class || target == boolean.class ? "boolean"
+                : Number.class.isAssignableFrom(target) || (target.isPrimitive() && target != boolean.class) ? "number"
+                : java.util.Collection.class.isAssignableFrom(target) || target.isArray() ? "array" : "object";
+        java.util.Map<String, Object> issue = Validation.invalidType(expected, null, path.toArray());
+        issue.put("message", "Invalid input: expected " + expected + ", received " + received(e));
+        return issue;
+    }
+
+    private static final java.util.regex.Pattern TOKEN = java.util.regex.Pattern.compile("JsonToken\\.([A-Z_]+)");
+
+    /** The JSON type that came instead, from the token Jackson names in its message. */
+    private static String received(MismatchedInputException e) {
+        java.util.regex.Matcher m = TOKEN.matcher(String.valueOf(e.getOriginalMessage()));
+        if (!m.find()) {
+            return "undefined";
+        }
+        return switch (m.group(1)) {
+            case "START_ARRAY", "END_ARRAY" -> "array";
+            case "START_OBJECT", "END_OBJECT", "FIELD_NAME" -> "object";
+            case "VALUE_STRING" -> "string";
+            case "VALUE_NUMBER_INT", "VALUE_NUMBER_FLOAT" -> "number";
+            case "VALUE_TRUE", "VALUE_FALSE" -> "boolean";
+            case "VALUE_NULL" -> "null";
+            default -> "undefined";
+        };
     }
 
     public HttpServer start() {

@@ -20,17 +20,34 @@ public enum ClientEvent {
     /** One event per id: the motion part of a live photo was hidden. */
     ASSET_HIDDEN("on_asset_hidden", Payload.EACH_ID),
     /** Sent to the sockets of that session only, with the session id. */
-    SESSION_DELETE("on_session_delete", Payload.EACH_ID);
+    SESSION_DELETE("on_session_delete", Payload.EACH_ID),
+    /** One {@code NotificationDto} per new notification, to its recipient (e.g. an album shared with them). */
+    NOTIFICATION("on_notification", Payload.NOTIFICATION),
+    /** To every connected client: a user was removed for good, with their id. */
+    USER_DELETE("on_user_delete", Payload.EACH_ID, true),
+    /** To every connected client: the system configuration changed. No arguments. */
+    CONFIG_UPDATE("on_config_update", Payload.NONE, true);
 
     /** What the event's arguments are made of. */
-    public enum Payload { ASSET, EACH_ID, ID_LIST, NONE }
+    public enum Payload { ASSET, NOTIFICATION, EACH_ID, ID_LIST, NONE }
 
     private final String wireName;
     private final Payload payload;
+    private final boolean broadcast;
 
     ClientEvent(String wireName, Payload payload) {
+        this(wireName, payload, false);
+    }
+
+    ClientEvent(String wireName, Payload payload, boolean broadcast) {
         this.wireName = wireName;
         this.payload = payload;
+        this.broadcast = broadcast;
+    }
+
+    /** Whether every connected client gets it, not only the user it names. */
+    public boolean broadcast() {
+        return broadcast;
     }
 
     public String wireName() {

@@ -34,17 +34,20 @@ public final class LiveEvents implements EngineIo.Handler {
 
     private final ObjectMapper mapper;
     private final AssetLoader assets;
+    private final AssetLoader notifications;
     private final Object serverVersion;
     private final Map<UUID, Set<Socket>> byUser = new ConcurrentHashMap<>();
     private final Map<UUID, Set<Socket>> bySession = new ConcurrentHashMap<>();
     private final Map<EngineIo.Session, Socket> bySocket = new ConcurrentHashMap<>();
 
     /**
+     * @param notifications builds the {@code NotificationDto}s of some of a user's notifications
      * @param serverVersion what {@code on_server_version} carries ({@code ServerVersionResponseDto})
      */
-    public LiveEvents(ObjectMapper mapper, AssetLoader assets, Object serverVersion) {
+    public LiveEvents(ObjectMapper mapper, AssetLoader assets, AssetLoader notifications, Object serverVersion) {
         this.mapper = mapper;
         this.assets = assets;
+        this.notifications = notifications;
         this.serverVersion = serverVersion;
     }
 
@@ -119,7 +122,7 @@ public final class LiveEvents implements EngineIo.Handler {
 
     /** Delivers one catalogue event to the sockets it concerns, building the payload Immich sends. */
     public void deliver(CatalogueEvents.Event event) {
-        Set<Socket> sockets = byUser.getOrDefault(event.userId(), Set.of());
+        Set<Socket> sockets = event.event().broadcast() ? Set.copyOf(bySocket.values()) : byUser.getOrDefault(event.userId(), Set.of());
         if (event.event() == ClientEvent.SESSION_DELETE) {
             // The session's sockets are told, then disconnected: they no longer have a credential.
             for (String id : event.ids()) {
@@ -140,6 +143,12 @@ public final class LiveEvents implements EngineIo.Handler {
                 List<UUID> ids = event.ids().stream().map(UUID::fromString).toList();
                 for (Object asset : assets.apply(event.userId(), ids)) {
                     sockets.forEach(s -> emit(s, name, List.of(asset)));
+                }
+            }
+            case NOTIFICATION -> {
+                List<UUID> ids = event.ids().stream().map(UUID::fromString).toList();
+                for (Object notification : notifications.apply(event.userId(), ids)) {
+                    sockets.forEach(s -> emit(s, name, List.of(notification)));
                 }
             }
             case EACH_ID -> event.ids().forEach(id -> sockets.forEach(s -> emit(s, name, List.of(id))));

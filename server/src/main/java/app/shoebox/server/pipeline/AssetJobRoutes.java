@@ -54,10 +54,6 @@ public final class AssetJobRoutes implements Api.Routes {
     }
 
     private static UUID parse(String id) {
-        try {
-            return UUID.fromString(id);
-        } catch (IllegalArgumentException e) {
-            throw ApiException.badRequest("'" + id + "' is not a valid asset id (expected a UUID)");
-        }
+        return app.shoebox.server.http.Validation.uuid(id, "assetIds");
     }
 }

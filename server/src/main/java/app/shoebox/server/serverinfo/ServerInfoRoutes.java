@@ -3,6 +3,7 @@ package app.shoebox.server.serverinfo;
 import app.shoebox.server.auth.Permission;
 import app.shoebox.server.http.Access;
 import app.shoebox.server.http.Api;
+import app.shoebox.server.http.ApiException;
 
 import java.util.List;
 import java.util.Map;
@@ -21,19 +22,35 @@ public final class ServerInfoRoutes implements Api.Routes {
 
     record ServerVersionResponseDto(int major, int minor, int patch, Integer prerelease) {}
 
-    record ServerAboutResponseDto(String version, String versionUrl, boolean licensed, String repository,
-                                  String repositoryUrl, String libvips, String ffmpeg) {}
+    /**
+     * Immich's {@code ServerAboutResponseDto}, every field the spec lists. What describes Immich's
+     * own build (its image, its Node.js, its ImageMagick, its repository) describes nothing in
+     * Shoebox and is an empty string; the tools Shoebox does run report their versions.
+     */
+    record ServerAboutResponseDto(String version, String versionUrl, boolean licensed, String build, String buildUrl,
+                                  String buildImage, String buildImageUrl, String repository, String repositoryUrl,
+                                  String sourceRef, String sourceCommit, String sourceUrl, String nodejs, String exiftool,
+                                  String ffmpeg, String libvips, String imagemagick, String thirdPartySourceUrl,
+                                  String thirdPartyBugFeatureUrl, String thirdPartyDocumentationUrl,
+                                  String thirdPartySupportUrl) {}
+
+    /** Immich's {@code ServerStorageResponseDto}: the disk that holds the library. */
+    record ServerStorageResponseDto(String diskSize, String diskUse, String diskAvailable, long diskSizeRaw, long diskUseRaw,
+                                    long diskAvailableRaw, double diskUsagePercentage) {}
+
+    /** The versions of the native tools Shoebox runs, as {@code /server/about} reports them. */
+    public record ToolVersions(String libvips, String ffmpeg, String exiftool) {}
 
     private final MediaTypes mediaTypes;
     private final Map<String, Boolean> features;
-    private final String libvipsVersion;
-    private final String ffmpegVersion;
+    private final ToolVersions tools;
+    private final java.nio.file.Path library;
 
-    public ServerInfoRoutes(MediaTypes mediaTypes, Map<String, Boolean> features, String libvipsVersion, String ffmpegVersion) {
+    public ServerInfoRoutes(MediaTypes mediaTypes, Map<String, Boolean> features, ToolVersions tools, java.nio.file.Path library) {
         this.mediaTypes = mediaTypes;
         this.features = Map.copyOf(features);
-        this.libvipsVersion = libvipsVersion;
-        this.ffmpegVersion = ffmpegVersion;
+        this.tools = tools;
+        this.library = library;
     }
 
     /** Immich's feature flags, with what Shoebox does today. */
@@ -56,7 +73,47 @@ public final class ServerInfoRoutes implements Api.Routes {
         api.getOpen("/server/features", ctx -> ctx.json(features));
         api.getOpen("/server/media-types", ctx -> ctx.json(mediaTypes));
         api.get("/server/about", Access.permission(Permission.SERVER_ABOUT), (ctx, user) -> ctx.json(
-                new ServerAboutResponseDto(IMMICH_VERSION[0] + "." + IMMICH_VERSION[1] + "." + IMMICH_VERSION[2],
-                        "", false, "shoebox", "", libvipsVersion, ffmpegVersion)));
+                new ServerAboutResponseDto("v" + IMMICH_VERSION[0] + "." + IMMICH_VERSION[1] + "." + IMMICH_VERSION[2],
+                        "", false, shoeboxVersion(), "", "", "", "shoebox", "", "", "", "", "", tools.exiftool(),
+                        tools.ffmpeg(), tools.libvips(), "", "", "", "", "")));
+        api.get("/server/storage", Access.permission(Permission.SERVER_STORAGE), (ctx, user) -> ctx.json(storage()));
+        // Shoebox has no product keys: it answers as an Immich server on which none was ever registered.
+        api.get("/server/license", Access.admin(Permission.SERVER_LICENSE_READ), (ctx, user) -> {
+            throw ApiException.notFound("Not Found");
+        });
+        api.put("/server/license", Access.admin(Permission.SERVER_LICENSE_UPDATE), (ctx, user) -> {
+            throw ApiException.badRequest("Invalid license key");
+        });
+        api.delete("/server/license", Access.admin(Permission.SERVER_LICENSE_DELETE), (ctx, user) -> ctx.status(204));
+    }
+
+    /** Shoebox's own version (from its jar's manifest), or "development" when run from classes. */
+    static String shoeboxVersion() {
+        String v = ServerInfoRoutes.class.getPackage().getImplementationVersion();
+        return v == null ? "development" : v;
+    }
+
+    private ServerStorageResponseDto storage() throws java.io.IOException {
+        java.nio.file.FileStore store = java.nio.file.Files.getFileStore(library);
+        long total = store.getTotalSpace();
+        long free = store.getUnallocatedSpace();
+        long available = store.getUsableSpace();
+        long used = total - free;
+        double percentage = total == 0 ? 0 : Math.round(used * 10000.0 / total) / 100.0;
+        return new ServerStorageResponseDto(humanReadable(total), humanReadable(used), humanReadable(available), total, used,
+                available, percentage);
+    }
+
+    /** Bytes as Immich writes them for people: binary units, one decimal, e.g. {@code 1.5 GiB}. */
+    static String humanReadable(long bytes) {
+        String[] units = {"B", "KiB", "MiB", "GiB", "TiB", "PiB", "EiB"};
+        double value = bytes;
+        int unit = 0;
+        while (value >= 1024 && unit < units.length - 1) {
+            value /= 1024;
+            unit++;
+        }
+        java.math.BigDecimal rounded = java.math.BigDecimal.valueOf(value).setScale(1, java.math.RoundingMode.HALF_UP).stripTrailingZeros();
+        return rounded.toPlainString() + " " + units[unit];
     }
 }

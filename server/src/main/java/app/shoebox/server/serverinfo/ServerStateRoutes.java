@@ -28,16 +28,19 @@ public final class ServerStateRoutes implements Api.Routes {
                                   List<UsageByUserDto> usageByUser) {}
 
     private final UserService users;
+    private final java.util.function.BooleanSupplier onboarded;
 
-    public ServerStateRoutes(UserService users) {
+    /** @param onboarded whether an admin finished onboarding ({@code /system-metadata/admin-onboarding}) */
+    public ServerStateRoutes(UserService users, java.util.function.BooleanSupplier onboarded) {
         this.users = users;
+        this.onboarded = onboarded;
     }
 
     @Override
     public void register(Api api) {
         api.getOpen("/server/config", ctx -> {
             boolean initialized = users.any();
-            ctx.json(new ServerConfigDto("", initialized, initialized, "", false, "", "", 3, "", false, TRASH_DAYS,
+            ctx.json(new ServerConfigDto("", initialized, initialized && onboarded.getAsBoolean(), "", false, "", "", 3, "", false, TRASH_DAYS,
                     USER_DELETE_DELAY_DAYS));
         });
         api.get("/server/statistics", Access.admin(Permission.SERVER_STATISTICS), (ctx, user) -> {

@@ -30,6 +30,9 @@ public final class StackService {
      * assets is dissolved.
      */
     public Stack create(UUID ownerId, List<UUID> assetIds) {
+        if (assetIds.size() < 2) {
+            throw app.shoebox.server.http.Validation.fail(app.shoebox.server.http.Validation.tooSmall(2, "assetIds"));
+        }
         List<UUID> distinct = BulkIdResult.distinct(assetIds);
         if (distinct.size() < 2) {
             throw ApiException.badRequest("a stack needs at least 2 different assets, got " + distinct.size());
@@ -38,7 +41,7 @@ public final class StackService {
             Set<UUID> owned = OwnedAssets.among(h, ownerId, distinct);
             List<UUID> missing = distinct.stream().filter(id -> !owned.contains(id)).toList();
             if (!missing.isEmpty()) {
-                throw ApiException.badRequest("cannot stack assets that are not yours or do not exist: " + missing);
+                throw ApiException.noAccess(app.shoebox.server.auth.Permission.ASSET_UPDATE);
             }
             // Row locks on the assets, taken in id order, keep concurrent stackings from interleaving
             // or deadlocking.
@@ -63,6 +66,38 @@ public final class StackService {
             }
             CatalogueEvents.publish(h, ClientEvent.ASSET_STACK_UPDATE, ownerId);
             return find(h, ownerId, stackId).orElseThrow();
+        });
+    }
+
+    /** The outcome of a change to a stack. */
+    public sealed interface Update {
+        record Changed(Stack stack) implements Update {}
+
+        /** Not the caller's stack (or no stack). */
+        record NotFound() implements Update {}
+
+        /** The asset to make primary is not in the stack. */
+        record NotAMember() implements Update {}
+    }
+
+    /** Makes {@code primaryAssetId} the stack's primary; with none, the stack stays as it is. */
+    public Update update(UUID ownerId, UUID stackId, Optional<UUID> primaryAssetId) {
+        return jdbi.inTransaction(h -> {
+            Optional<Stack> stack = h.createQuery("SELECT id FROM stacks WHERE id = :id AND owner_id = :owner FOR UPDATE")
+                    .bind("id", stackId).bind("owner", ownerId).mapTo(UUID.class).findOne().flatMap(id -> find(h, ownerId, id));
+            if (stack.isEmpty()) {
+                return new Update.NotFound();
+            }
+            if (primaryAssetId.isEmpty() || primaryAssetId.get().equals(stack.get().primaryAssetId())) {
+                return new Update.Changed(stack.get());
+            }
+            if (!stack.get().assetIds().contains(primaryAssetId.get())) {
+                return new Update.NotAMember();
+            }
+            h.createUpdate("UPDATE stacks SET primary_asset_id = :primary, updated_at = now() WHERE id = :id")
+                    .bind("primary", primaryAssetId.get()).bind("id", stackId).execute();
+            CatalogueEvents.publish(h, ClientEvent.ASSET_STACK_UPDATE, ownerId);
+            return new Update.Changed(find(h, ownerId, stackId).orElseThrow());
         });
     }
 

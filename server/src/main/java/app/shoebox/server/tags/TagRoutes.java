@@ -19,6 +19,8 @@ public final class TagRoutes implements Api.Routes {
 
     record TagCreateDto(String name, String parentId, String color) {}
 
+    record TagUpdateDto(String color) {}
+
     record TagUpsertDto(List<String> tags) {}
 
     record TagBulkAssetsDto(List<String> tagIds, List<String> assetIds) {}
@@ -51,7 +53,7 @@ public final class TagRoutes implements Api.Routes {
             if (dto.name() == null) {
                 throw ApiException.badRequest("name is required to create a tag");
             }
-            Tag tag = tags.create(user.id(), dto.name(), Optional.ofNullable(dto.parentId()).map(AuthRoutes::uuid),
+            Tag tag = tags.create(user.id(), dto.name(), Optional.ofNullable(dto.parentId()).map(v -> app.shoebox.server.http.Validation.uuid(v, "parentId")),
                     Optional.ofNullable(dto.color()));
             ctx.status(201).json(TagResponseDto.of(tag));
         });
@@ -69,28 +71,30 @@ public final class TagRoutes implements Api.Routes {
             ctx.json(new TagBulkAssetsResponseDto(count));
         });
         api.get("/tags/{id}", Access.permission(Permission.TAG_READ), (ctx, user) ->
-                ctx.json(TagResponseDto.of(tags.find(user.id(), tagId(ctx)).orElseThrow(() -> notFound(ctx)))));
+                ctx.json(TagResponseDto.of(tags.find(user.id(), tagId(ctx)).orElseThrow(() -> ApiException.noAccess(Permission.TAG_READ)))));
+        api.put("/tags/{id}", Access.permission(Permission.TAG_UPDATE), (ctx, user) -> {
+            UUID id = tagId(ctx);
+            TagUpdateDto dto = ctx.bodyAsClass(TagUpdateDto.class);
+            ctx.json(TagResponseDto.of(tags.updateColor(user.id(), id, Optional.ofNullable(dto.color()))
+                    .orElseThrow(() -> ApiException.noAccess(Permission.TAG_UPDATE))));
+        });
         api.delete("/tags/{id}", Access.permission(Permission.TAG_DELETE), (ctx, user) -> {
             if (!tags.delete(user.id(), tagId(ctx))) {
-                throw notFound(ctx);
+                throw ApiException.noAccess(Permission.TAG_DELETE);
             }
             ctx.status(204);
         });
         api.put("/tags/{id}/assets", Access.permission(Permission.TAG_ASSET), (ctx, user) -> {
             List<UUID> ids = ctx.bodyAsClass(BulkIdResult.BulkIdsDto.class).parsed();
-            ctx.json(tags.tagAssets(user.id(), tagId(ctx), ids).orElseThrow(() -> notFound(ctx)));
+            ctx.json(tags.tagAssets(user.id(), tagId(ctx), ids).orElseThrow(() -> ApiException.noAccess(Permission.TAG_ASSET)));
         });
         api.delete("/tags/{id}/assets", Access.permission(Permission.TAG_ASSET), (ctx, user) -> {
             List<UUID> ids = ctx.bodyAsClass(BulkIdResult.BulkIdsDto.class).parsed();
-            ctx.json(tags.untagAssets(user.id(), tagId(ctx), ids).orElseThrow(() -> notFound(ctx)));
+            ctx.json(tags.untagAssets(user.id(), tagId(ctx), ids).orElseThrow(() -> ApiException.noAccess(Permission.TAG_ASSET)));
         });
     }
 
     private static UUID tagId(Context ctx) {
         return AuthRoutes.uuid(ctx.pathParam("id"));
-    }
-
-    private static ApiException notFound(Context ctx) {
-        return ApiException.notFound("Tag " + ctx.pathParam("id") + " not found");
     }
 }

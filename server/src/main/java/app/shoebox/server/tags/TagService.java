@@ -54,7 +54,7 @@ public final class TagService {
         color.ifPresent(TagService::checkColor);
         return jdbi.inTransaction(h -> {
             Optional<Tag> parent = parentId.map(p -> find(h, userId, p)
-                    .orElseThrow(() -> ApiException.badRequest("parent tag " + p + " not found")));
+                    .orElseThrow(() -> ApiException.noAccess(app.shoebox.server.auth.Permission.TAG_READ)));
             String value = parent.map(p -> p.value() + "/" + name).orElse(name);
             requireIndexable(value);
             Optional<Tag> created = h.createQuery("""
@@ -62,7 +62,7 @@ public final class TagService {
                             ON CONFLICT (user_id, value) DO NOTHING RETURNING *""")
                     .bind("user", userId).bind("value", value).bind("parent", parentId.orElse(null))
                     .bind("color", color.orElse(null)).map(MAPPER).findOne();
-            return created.orElseThrow(() -> ApiException.badRequest("a tag '" + value + "' already exists"));
+            return created.orElseThrow(() -> ApiException.badRequest("A tag with that name already exists"));
         });
     }
 
@@ -106,6 +106,20 @@ public final class TagService {
             throw ApiException.badRequest("tag path '" + path.substring(0, 40) + "...' is longer than " + MAX_PATH_CHARS
                     + " characters; use a shorter name");
         }
+    }
+
+    /** Sets or (with null) clears the colour of one of the user's tags; empty when it is not theirs. */
+    public Optional<Tag> updateColor(UUID userId, UUID tagId, Optional<String> color) {
+        color.ifPresent(TagService::checkColor);
+        return jdbi.withHandle(h -> h.createQuery("""
+                        UPDATE tags SET color = :color, updated_at = now() WHERE id = :id AND user_id = :user RETURNING *""")
+                .bind("id", tagId).bind("user", userId).bind("color", color.map(TagService::withHash).orElse(null))
+                .map(MAPPER).findOne());
+    }
+
+    /** Immich stores a colour with its '#', adding one when the client left it out. */
+    private static String withHash(String color) {
+        return color.startsWith("#") ? color : "#" + color;
     }
 
     public boolean delete(UUID userId, UUID tagId) {

@@ -94,15 +94,15 @@ public final class TimelineRoutes implements Api.Routes {
     private TimelineQuery query(Context ctx, AuthUser user) {
         Optional<UUID> userId = uuid(ctx, "userId");
         if (userId.isPresent() && !userId.get().equals(user.id())) {
-            throw ApiException.badRequest("Not found or no timeline.read access: Shoebox shows a user only their own timeline");
+            throw ApiException.noAccess(Permission.TIMELINE_READ);
         }
         Optional<UUID> albumId = uuid(ctx, "albumId");
-        if (albumId.isPresent() && !timeline.ownsAlbum(user.id(), albumId.get())) {
-            throw ApiException.badRequest("Not found or no album.read access: album " + albumId.get());
+        if (albumId.isPresent() && !timeline.canReadAlbum(user.id(), albumId.get())) {
+            throw ApiException.noAccess(Permission.ALBUM_READ);
         }
         Optional<UUID> tagId = uuid(ctx, "tagId");
         if (tagId.isPresent() && !timeline.ownsTag(user.id(), tagId.get())) {
-            throw ApiException.badRequest("Not found or no tag.read access: tag " + tagId.get());
+            throw ApiException.noAccess(Permission.TAG_READ);
         }
         Optional<String> visibility = Optional.ofNullable(ctx.queryParam("visibility")).filter(v -> !v.isBlank()).map(v -> {
             String lower = v.toLowerCase(Locale.ROOT);
@@ -127,7 +127,7 @@ public final class TimelineRoutes implements Api.Routes {
     }
 
     private static Optional<UUID> uuid(Context ctx, String name) {
-        return Optional.ofNullable(ctx.queryParam(name)).filter(s -> !s.isBlank()).map(AuthRoutes::uuid);
+        return Optional.ofNullable(ctx.queryParam(name)).filter(s -> !s.isBlank()).map(v -> app.shoebox.server.http.Validation.uuid(v, name));
     }
 
     private static Optional<Boolean> bool(Context ctx, String name) {

@@ -90,10 +90,12 @@ public final class TimelineService {
         });
     }
 
-    /** Whether the user owns the album (the only albums a timeline may be narrowed to). */
-    public boolean ownsAlbum(UUID ownerId, UUID albumId) {
-        return jdbi.withHandle(h -> h.createQuery("SELECT EXISTS (SELECT 1 FROM albums WHERE id = :id AND owner_id = :owner)")
-                .bind("id", albumId).bind("owner", ownerId).mapTo(Boolean.class).one());
+    /** Whether the user owns the album or it is shared with them (the albums a timeline may be narrowed to). */
+    public boolean canReadAlbum(UUID userId, UUID albumId) {
+        return jdbi.withHandle(h -> h.createQuery("""
+                        SELECT EXISTS (SELECT 1 FROM albums al WHERE al.id = :id AND (al.owner_id = :user
+                               OR EXISTS (SELECT 1 FROM album_users m WHERE m.album_id = al.id AND m.user_id = :user)))""")
+                .bind("id", albumId).bind("user", userId).mapTo(Boolean.class).one());
     }
 
     public boolean ownsTag(UUID ownerId, UUID tagId) {
@@ -119,8 +121,11 @@ public final class TimelineService {
     private static Where where(TimelineQuery q) {
         List<String> and = new ArrayList<>();
         Map<String, Object> binds = new HashMap<>();
-        and.add("a.owner_id = :owner");
-        binds.put("owner", q.ownerId());
+        if (q.albumId().isEmpty()) {
+            // An album's timeline shows every member's assets in it (access to the album is checked first).
+            and.add("a.owner_id = :owner");
+            binds.put("owner", q.ownerId());
+        }
         and.add(q.trashed() ? "a.status = 'trashed'" : "a.status = 'active'");
         if (q.visibility().isPresent()) {
             and.add("a.visibility = :visibility");

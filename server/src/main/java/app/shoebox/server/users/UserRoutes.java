@@ -30,13 +30,15 @@ public final class UserRoutes implements Api.Routes {
 
     private final UserService users;
     private final SessionService sessions;
+    private final Preferences preferences;
     private final Consumer<UUID> removeAllAssets;
 
     /**
      * @param removeAllAssets removes every asset of a user for good, files included (a forced delete)
      */
-    public UserRoutes(UserService users, SessionService sessions, Consumer<UUID> removeAllAssets) {
+    public UserRoutes(UserService users, SessionService sessions, Preferences preferences, Consumer<UUID> removeAllAssets) {
         this.users = users;
+        this.preferences = preferences;
         this.sessions = sessions;
         this.removeAllAssets = removeAllAssets;
     }
@@ -44,6 +46,22 @@ public final class UserRoutes implements Api.Routes {
     @Override
     public void register(Api api) {
         api.get("/users/me", Access.permission(Permission.USER_READ), (ctx, auth) -> ctx.json(dto(me(auth))));
+        api.get("/users", Access.permission(Permission.USER_READ), (ctx, auth) ->
+                ctx.json(users.list(false).stream().map(UserResponseDto::of).toList()));
+        api.get("/users/me/preferences", Access.permission(Permission.USER_PREFERENCE_READ), (ctx, auth) ->
+                ctx.json(preferences.get(auth.id())));
+        api.put("/users/me/preferences", Access.permission(Permission.USER_PREFERENCE_UPDATE), (ctx, auth) ->
+                ctx.json(preferences.update(auth.id(), ctx.bodyAsClass(JsonNode.class))));
+        // Shoebox has no product keys: it answers as an Immich server on which none was ever registered.
+        api.get("/users/me/license", Access.permission(Permission.USER_LICENSE_READ), (ctx, auth) -> {
+            throw ApiException.notFound("Not Found");
+        });
+        api.put("/users/me/license", Access.permission(Permission.USER_LICENSE_UPDATE), (ctx, auth) -> {
+            throw ApiException.badRequest("Invalid license key");
+        });
+        api.delete("/users/me/license", Access.permission(Permission.USER_LICENSE_DELETE), (ctx, auth) -> ctx.status(204));
+        api.get("/users/{id}", Access.permission(Permission.USER_READ), (ctx, auth) ->
+                ctx.json(UserResponseDto.of(users.find(userId(ctx)).orElseThrow(() -> ApiException.notFound("User not found")))));
         api.put("/users/me", Access.permission(Permission.USER_UPDATE), (ctx, auth) -> {
             JsonNode body = body(ctx);
             UserService.Changes changes = new UserService.Changes(text(body, "email"), text(body, "name"),
@@ -78,7 +96,7 @@ public final class UserRoutes implements Api.Routes {
 
         api.get("/admin/users", Access.admin(Permission.ADMIN_USER_READ), (ctx, auth) -> {
             boolean withDeleted = "true".equals(ctx.queryParam("withDeleted"));
-            Optional<UUID> id = Optional.ofNullable(ctx.queryParam("id")).filter(s -> !s.isBlank()).map(AuthRoutes::uuid);
+            Optional<UUID> id = Optional.ofNullable(ctx.queryParam("id")).filter(s -> !s.isBlank()).map(v -> app.shoebox.server.http.Validation.uuid(v, "id"));
             ctx.json(users.list(withDeleted).stream().filter(u -> id.isEmpty() || id.get().equals(u.id())).map(this::dto).toList());
         });
         api.post("/admin/users", Access.admin(Permission.ADMIN_USER_CREATE), (ctx, auth) -> {
@@ -145,8 +163,9 @@ public final class UserRoutes implements Api.Routes {
         return ApiException.unauthorized("User no longer exists");
     }
 
+    /** Immich's answer for an unknown user on the admin routes (a 400, as its user-admin service gives). */
     private static ApiException notFound(Context ctx) {
-        return ApiException.notFound("User " + ctx.pathParam("id") + " not found");
+        return ApiException.badRequest("User not found");
     }
 
     private static UUID userId(Context ctx) {

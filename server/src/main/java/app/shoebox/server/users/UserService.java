@@ -46,7 +46,7 @@ public final class UserService {
                     .map(MAPPER).one());
         } catch (UnableToExecuteStatementException e) {
             if (e.getMessage().contains("users_email_key")) {
-                throw ApiException.badRequest("a user with the e-mail " + email + " already exists");
+                throw ApiException.badRequest("User exists");
             }
             throw e;
         }
@@ -90,7 +90,7 @@ public final class UserService {
                     .map(MAPPER).findOne());
         } catch (UnableToExecuteStatementException e) {
             if (e.getMessage().contains("users_email_key")) {
-                throw ApiException.badRequest("a user with the e-mail " + c.email().orElse("") + " already exists");
+                throw ApiException.badRequest("Email already in use by another account");
             }
             throw e;
         }
@@ -128,6 +128,7 @@ public final class UserService {
             h.createUpdate("DELETE FROM api_keys WHERE user_id = :id").bind("id", id).execute();
             if (force) {
                 h.createUpdate("DELETE FROM users WHERE id = :id").bind("id", id).execute();
+                CatalogueEvents.publish(h, ClientEvent.USER_DELETE, id, List.of(id));
             } else {
                 h.createUpdate("UPDATE users SET deleted_at = now(), updated_at = now() WHERE id = :id AND deleted_at IS NULL")
                         .bind("id", id).execute();

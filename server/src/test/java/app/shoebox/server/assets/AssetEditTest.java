@@ -15,6 +15,7 @@ import java.util.Map;
 
 import static app.shoebox.server.assets.TestFiles.jpeg;
 import static app.shoebox.server.assets.TestFiles.uploadNew;
+import static app.shoebox.server.contract.OpenApiContract.assertImmichError;
 import static org.assertj.core.api.Assertions.assertThat;
 
 class AssetEditTest {
@@ -77,7 +78,7 @@ class AssetEditTest {
             assertThat(r.statusCode()).as(bad + " -> " + r.body()).isEqualTo(400);
         }
         assertThat(server.putJson("/api/assets/not-a-uuid", KEY, Map.of()).statusCode()).isEqualTo(400);
-        assertThat(server.putJson("/api/assets/" + java.util.UUID.randomUUID(), KEY, Map.of("isFavorite", true)).statusCode()).isEqualTo(404);
+        assertImmichError(400, "Not found or no asset.update access", server.putJson("/api/assets/" + java.util.UUID.randomUUID(), KEY, Map.of("isFavorite", true)));
     }
 
     @Test
@@ -124,7 +125,7 @@ class AssetEditTest {
         assertThat(file).exists();
 
         assertThat(server.deleteJson("/api/assets", KEY, Map.of("ids", List.of(id), "force", true)).statusCode()).isEqualTo(204);
-        assertThat(server.get("/api/assets/" + id, KEY).statusCode()).isEqualTo(404);
+        assertImmichError(400, "Not found or no asset.read access", server.get("/api/assets/" + id, KEY));
         assertThat(file).doesNotExist();
         assertThat(Files.exists(file.getParent())).isTrue(); // other assets may share the folder
     }
@@ -156,10 +157,10 @@ class AssetEditTest {
     void anotherUsersAssetDoesNotExistForYou() {
         String mine = uploadNew(server, KEY, "private.jpg", jpeg(1200));
         String other = Users.create(server, "nosy@test.local").apiKey();
-        assertThat(server.get("/api/assets/" + mine, other).statusCode()).isEqualTo(404);
-        assertThat(server.get("/api/assets/" + mine + "/original", other).statusCode()).isEqualTo(404);
-        assertThat(server.get("/api/assets/" + mine + "/thumbnail", other).statusCode()).isEqualTo(404);
-        assertThat(server.putJson("/api/assets/" + mine, other, Map.of("isFavorite", true)).statusCode()).isEqualTo(404);
+        assertImmichError(400, "Not found or no asset.read access", server.get("/api/assets/" + mine, other));
+        assertImmichError(400, "Not found or no asset.download access", server.get("/api/assets/" + mine + "/original", other));
+        assertImmichError(400, "Not found or no asset.view access", server.get("/api/assets/" + mine + "/thumbnail", other));
+        assertImmichError(400, "Not found or no asset.update access", server.putJson("/api/assets/" + mine, other, Map.of("isFavorite", true)));
         assertThat(server.putJson("/api/assets", other, Map.of("ids", List.of(mine), "isFavorite", true)).statusCode()).isEqualTo(400);
         assertThat(server.deleteJson("/api/assets", other, Map.of("ids", List.of(mine), "force", true)).statusCode()).isEqualTo(400);
 

@@ -15,6 +15,7 @@ import java.util.UUID;
 
 import static app.shoebox.server.ServerFixture.json;
 import static app.shoebox.server.contract.OpenApiContract.assertValid;
+import static app.shoebox.server.contract.OpenApiContract.assertImmichError;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /** Trash (restore some, restore all, empty), the old bulk {@code isTrashed} edit, and video playback. */
@@ -130,7 +131,7 @@ class TrashRoutesTest {
         UUID photo = catalogue.asset(catalogue.admin().id(), "photo.jpg");
         assertThat(server.get("/api/assets/" + photo + "/video/playback", ServerFixture.ADMIN_KEY).statusCode()).isEqualTo(400);
         TestUser other = catalogue.newUser("video-other@example.com");
-        assertThat(server.get("/api/assets/" + id + "/video/playback", other.apiKey()).statusCode()).isEqualTo(404);
+        assertImmichError(400, "Not found or no asset.view access", server.get("/api/assets/" + id + "/video/playback", other.apiKey()));
     }
 
     /** A binary response seen as the contract checker reads it (status and content type only). */

@@ -15,6 +15,7 @@ import java.util.regex.Pattern;
 
 import static app.shoebox.server.ServerFixture.json;
 import static app.shoebox.server.contract.OpenApiContract.assertValid;
+import static app.shoebox.server.contract.OpenApiContract.assertImmichError;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
@@ -103,7 +104,7 @@ class CatalogueContractTest {
         valid("GET", "/stacks", server.get("/api/stacks", key), 200);
         valid("DELETE", "/stacks/{id}", catalogue.delete("/api/stacks/" + id, key), 204);
         valid("DELETE", "/stacks", server.deleteJson("/api/stacks", key, Map.of("ids", List.of(other))), 204);
-        assertThat(server.get("/api/stacks/" + other, key).statusCode()).isEqualTo(404);
+        assertImmichError(400, "Not found or no stack.read access", server.get("/api/stacks/" + other, key));
     }
 
     private static HttpResponse<String> valid(String method, String template, HttpResponse<String> r, int status) {

@@ -1,6 +1,7 @@
 package app.shoebox.server.live;
 
 import app.shoebox.server.ServerFixture;
+import app.shoebox.server.contract.OpenApiContract;
 import app.shoebox.server.TestCatalogue;
 import app.shoebox.server.TestCatalogue.TestUser;
 import app.shoebox.server.assets.Multipart;
@@ -276,5 +277,65 @@ class LiveEventsTest {
             out.add(array.getString(i));
         }
         return out;
+    }
+
+    @Test
+    void albumSharersAreToldOfTheInvitationAndOfNewMediaButNotOfTheOwnersOtherChanges() throws Exception {
+        var owner = catalogue.newUser("share-owner@example.com");
+        var member = catalogue.newUser("share-member@example.com");
+        try (Client memberClient = Client.withKey("websocket", member.apiKey());
+             Client ownerClient = Client.withKey("websocket", owner.apiKey())) {
+            UUID first = catalogue.asset(owner.id(), "first.jpg");
+            String album = json(server.postJson("/api/albums", owner.apiKey(), Map.of("albumName", "Together",
+                    "assetIds", List.of(first.toString()),
+                    "albumUsers", List.of(Map.of("userId", member.id().toString(), "role", "editor"))))).get("id").asText();
+            JSONObject invite = (JSONObject) memberClient.next("on_notification")[1];
+            assertThat(invite.getString("type")).isEqualTo("AlbumInvite");
+            assertThat(invite.getString("level")).isEqualTo("success");
+            assertThat(invite.getString("description")).isEqualTo("share-owner@example.com shared an album (Together) with you");
+            assertThat(invite.getJSONObject("data").getString("albumId")).isEqualTo(album);
+            OpenApiContract.immich().check("GET", "/notifications/{id}", 200, java.util.Optional.of("application/json"),
+                    invite.toString());
+
+            // The member adds media: the owner is told, the member (who added it) is not.
+            UUID mine = catalogue.asset(member.id(), "mine.jpg");
+            server.putJson("/api/albums/" + album + "/assets", member.apiKey(), Map.of("ids", List.of(mine.toString())));
+            JSONObject update = (JSONObject) ownerClient.next("on_notification")[1];
+            assertThat(update.getString("type")).isEqualTo("AlbumUpdate");
+            assertThat(update.getString("description")).isEqualTo("New media has been added to the album (Together)");
+            // The owner's own trash stays the owner's news.
+            server.deleteJson("/api/assets", owner.apiKey(), Map.of("ids", List.of(first.toString())));
+            ownerClient.next("on_asset_trash");
+            Thread.sleep(300);
+            // (the invitation was taken from the queue above: nothing else came)
+            assertThat(memberClient.namesSoFar()).doesNotContain("on_asset_trash", "on_notification");
+
+            // What was announced is in the member's notifications, and can be marked read.
+            var list = server.get("/api/notifications?unread=true", member.apiKey());
+            OpenApiContract.assertValid("GET", "/notifications", list);
+            assertThat(json(list).get(0).get("id").asText()).isEqualTo(invite.getString("id"));
+            var read = server.putJson("/api/notifications", member.apiKey(),
+                    Map.of("ids", List.of(invite.getString("id")), "readAt", "2026-01-01T00:00:00.000Z"));
+            assertThat(read.statusCode()).isEqualTo(204);
+            assertThat(json(server.get("/api/notifications?unread=true", member.apiKey()))).isEmpty();
+            OpenApiContract.assertImmichError(400, "Not found or no notification.read access",
+                    server.get("/api/notifications/" + invite.getString("id"), owner.apiKey()));
+        }
+    }
+
+    @Test
+    void aUserRemovedForGoodAndAConfigChangeAreToldToEveryone() throws Exception {
+        var gone = catalogue.newUser("gone@example.com");
+        var watcher = catalogue.newUser("watcher@example.com");
+        try (Client client = Client.withKey("websocket", watcher.apiKey())) {
+            var deleted = server.deleteJson("/api/admin/users/" + gone.id(), ServerFixture.ADMIN_KEY, Map.of("force", true));
+            assertThat(deleted.statusCode()).as(deleted.body()).isEqualTo(200);
+            assertThat(client.next("on_user_delete")[1]).isEqualTo(gone.id().toString());
+
+            var config = (com.fasterxml.jackson.databind.node.ObjectNode) json(server.get("/api/system-config", ServerFixture.ADMIN_KEY));
+            ((com.fasterxml.jackson.databind.node.ObjectNode) config.at("/job/metadataExtraction")).put("concurrency", 2);
+            assertThat(server.putJson("/api/system-config", ServerFixture.ADMIN_KEY, config).statusCode()).isEqualTo(200);
+            assertThat(client.next("on_config_update")).hasSize(1);
+        }
     }
 }

@@ -17,6 +17,7 @@ import java.util.UUID;
 import static app.shoebox.server.ServerFixture.json;
 import static app.shoebox.server.TestCatalogue.ids;
 import static app.shoebox.server.contract.OpenApiContract.assertValid;
+import static app.shoebox.server.contract.OpenApiContract.assertImmichError;
 import static org.assertj.core.api.Assertions.assertThat;
 
 class StackRoutesTest {
@@ -62,13 +63,13 @@ class StackRoutesTest {
         assertValid("GET", "/stacks", listed);
         assertThat(ids(json(listed))).containsExactly(id);
 
-        assertThat(server.get("/api/stacks/" + id, bob.apiKey()).statusCode()).isEqualTo(404);
-        assertThat(catalogue.delete("/api/stacks/" + id, bob.apiKey()).statusCode()).isEqualTo(404);
+        assertImmichError(400, "Not found or no stack.read access", server.get("/api/stacks/" + id, bob.apiKey()));
+        assertImmichError(400, "Not found or no stack.delete access", catalogue.delete("/api/stacks/" + id, bob.apiKey()));
 
         var deleted = catalogue.delete("/api/stacks/" + id, alice.apiKey());
         assertThat(deleted.statusCode()).isEqualTo(204);
         assertValid("DELETE", "/stacks/{id}", deleted);
-        assertThat(server.get("/api/stacks/" + id, alice.apiKey()).statusCode()).isEqualTo(404);
+        assertImmichError(400, "Not found or no stack.read access", server.get("/api/stacks/" + id, alice.apiKey()));
         assertThat(catalogue.count("SELECT count(*) FROM assets WHERE stack_id IS NOT NULL AND id IN ('" + raw + "','" + jpg + "','" + edit + "')"))
                 .isZero();
         assertThat(catalogue.count("SELECT count(*) FROM assets WHERE id IN ('" + raw + "','" + jpg + "','" + edit + "')")).isEqualTo(3);
@@ -92,8 +93,8 @@ class StackRoutesTest {
         assertThat(merged.get("primaryAssetId").asText()).isEqualTo(e.toString());
         assertThat(ids(merged.get("assets"))).containsExactlyInAnyOrder(e.toString(), a.toString(), b.toString(), d.toString());
         assertThat(ids(merged.get("assets")).getFirst()).isEqualTo(e.toString());
-        assertThat(server.get("/api/stacks/" + first, alice.apiKey()).statusCode()).isEqualTo(404);
-        assertThat(server.get("/api/stacks/" + second, alice.apiKey()).statusCode()).isEqualTo(404);
+        assertImmichError(400, "Not found or no stack.read access", server.get("/api/stacks/" + first, alice.apiKey()));
+        assertImmichError(400, "Not found or no stack.read access", server.get("/api/stacks/" + second, alice.apiKey()));
         assertThat(catalogue.count("SELECT count(*) FROM assets WHERE id = '" + c + "' AND stack_id IS NULL")).isEqualTo(1);
     }
 
@@ -102,13 +103,15 @@ class StackRoutesTest {
         UUID mine = catalogue.asset(alice.id(), "f-mine.jpg");
         UUID bobs = catalogue.asset(bob.id(), "f-bob.jpg");
         var foreign = server.postJson("/api/stacks", alice.apiKey(), Map.of("assetIds", List.of(mine.toString(), bobs.toString())));
-        assertThat(foreign.statusCode()).isEqualTo(400);
-        assertThat(json(foreign).get("message").asText()).contains(bobs.toString());
+        assertImmichError(400, "Not found or no asset.update access", foreign);
         assertThat(catalogue.count("SELECT count(*) FROM assets WHERE id IN ('" + mine + "','" + bobs + "') AND stack_id IS NOT NULL")).isZero();
 
         var one = server.postJson("/api/stacks", alice.apiKey(), Map.of("assetIds", List.of(mine.toString(), mine.toString())));
         assertThat(one.statusCode()).isEqualTo(400);
         assertThat(json(one).get("message").asText()).contains("at least 2");
+        var single = server.postJson("/api/stacks", alice.apiKey(), Map.of("assetIds", List.of(mine.toString())));
+        assertImmichError(400, "Validation failed", single);
+        assertThat(json(single).at("/errors/0/code").asText()).isEqualTo("too_small");
         assertThat(server.postJson("/api/stacks", alice.apiKey(), Map.of()).statusCode()).isEqualTo(400);
     }
 

@@ -23,6 +23,7 @@ import static app.shoebox.server.ServerFixture.json;
 import static app.shoebox.server.TestCatalogue.bulkResults;
 import static app.shoebox.server.TestCatalogue.ids;
 import static app.shoebox.server.contract.OpenApiContract.assertValid;
+import static app.shoebox.server.contract.OpenApiContract.assertImmichError;
 import static org.assertj.core.api.Assertions.assertThat;
 
 class TagRoutesTest {
@@ -83,7 +84,7 @@ class TagRoutesTest {
 
         var read = server.get("/api/tags/" + json(child).get("id").asText(), alice.apiKey());
         assertValid("GET", "/tags/{id}", read);
-        assertThat(server.get("/api/tags/" + json(child).get("id").asText(), bob.apiKey()).statusCode()).isEqualTo(404);
+        assertImmichError(400, "Not found or no tag.read access", server.get("/api/tags/" + json(child).get("id").asText(), bob.apiKey()));
 
         assertThat(server.postJson("/api/tags", alice.apiKey(), Map.of("name", "Family")).statusCode()).isEqualTo(400);
         assertThat(server.postJson("/api/tags", alice.apiKey(), Map.of("name", "Odd", "color", "orange")).statusCode()).isEqualTo(400);
@@ -115,8 +116,8 @@ class TagRoutesTest {
         assertThat(bulkResults(json(removed))).containsExactly(a + " true -", bobs + " false not_found");
 
         // Bob cannot use Alice's tag at all.
-        assertThat(server.putJson("/api/tags/" + tag + "/assets", bob.apiKey(),
-                Map.of("ids", List.of(bobs.toString()))).statusCode()).isEqualTo(404);
+        assertImmichError(400, "Not found or no tag.asset access", server.putJson("/api/tags/" + tag + "/assets", bob.apiKey(),
+                Map.of("ids", List.of(bobs.toString()))));
     }
 
     @Test
@@ -173,7 +174,7 @@ class TagRoutesTest {
     void deleteRemovesTheTagAndItsChildren() {
         JsonNode leaves = json(server.putJson("/api/tags", alice.apiKey(), Map.of("tags", List.of("Gone/Child"))));
         String parent = leaves.get(0).get("parentId").asText();
-        assertThat(server.send(server.request("/api/tags/" + parent, bob.apiKey()).DELETE().build()).statusCode()).isEqualTo(404);
+        assertImmichError(400, "Not found or no tag.delete access", server.send(server.request("/api/tags/" + parent, bob.apiKey()).DELETE().build()));
         var deleted = server.send(server.request("/api/tags/" + parent, alice.apiKey()).DELETE().build());
         assertThat(deleted.statusCode()).isEqualTo(204);
         assertThat(values(json(server.get("/api/tags", alice.apiKey())))).noneMatch(v -> v.startsWith("Gone"));

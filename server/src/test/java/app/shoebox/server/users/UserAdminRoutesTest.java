@@ -12,6 +12,7 @@ import java.net.http.HttpResponse;
 import java.util.Map;
 import java.util.UUID;
 
+import static app.shoebox.server.contract.OpenApiContract.assertImmichError;
 import static app.shoebox.server.ServerFixture.ADMIN_KEY;
 import static app.shoebox.server.ServerFixture.json;
 import static app.shoebox.server.contract.OpenApiContract.assertValid;
@@ -95,8 +96,8 @@ class UserAdminRoutesTest {
         assertThat(server.postJson("/api/admin/users", ADMIN_KEY, Map.of("email", "short@example.com", "name", "X", "password", "short"))
                 .statusCode()).isEqualTo(400);
         assertThat(server.postJson("/api/admin/users", ADMIN_KEY, Map.of("email", ServerFixture.ADMIN_EMAIL, "name", "X", "password", "long enough"))
-                .body()).contains("already exists");
-        assertThat(server.get("/api/admin/users/" + UUID.randomUUID(), ADMIN_KEY).statusCode()).isEqualTo(404);
+                .body()).contains("User exists");
+        assertImmichError(400, "User not found", server.get("/api/admin/users/" + UUID.randomUUID(), ADMIN_KEY));
     }
 
     @Test

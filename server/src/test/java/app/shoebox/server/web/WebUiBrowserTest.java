@@ -22,7 +22,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 /**
  * The web UI as a user drives it, in a real headless Chromium against a real server with its
  * media pipeline: sign in, upload two photos and a video, see their thumbnails arrive, open one,
- * play the video, make an album, trash and restore, pause a queue. Screenshots of each page go to
+ * play the video, make an album, share it, trash and restore, pause a queue. Screenshots of each page go to
  * {@code target/screenshots}, or to the folder {@code -Dshoebox.screenshots=...} names (the
  * README's come from {@code -Dshoebox.screenshots=../docs/screenshots}).
  */
@@ -190,6 +190,30 @@ class WebUiBrowserTest {
         browser.element("tr[data-user='ann@example.com']");
         shot("admin-users");
 
+        // Share the album with Ann as a viewer, then make her an editor; the albums page shows it shared.
+        String albumId = albumId("Summer 2023");
+        browser.open(url("#/albums/" + albumId));
+        browser.click(".page-head button[aria-label='Share']");
+        browser.element(".dialog li[data-member='" + ADMIN_EMAIL + "']");
+        browser.js("""
+                const who = document.querySelector('.dialog select[name=userId]');
+                who.value = [...who.options].find(o => o.text.includes('ann@example.com')).value;
+                document.querySelector('.dialog select[name=role]').value = 'viewer';""");
+        browser.click(".dialog button[type=submit]");
+        browser.await("Ann in the list", d -> browser.all(".dialog li[data-member='ann@example.com']").size() == 1 ? true : null);
+        assertThat(role(albumId, "ann@example.com")).isEqualTo("viewer");
+        shot("album-share");
+        browser.js("""
+                const role = document.querySelector(".dialog select[data-role='ann@example.com']");
+                role.value = 'editor';
+                role.dispatchEvent(new Event('change'));""");
+        browser.await("Ann an editor", d -> "editor".equals(role(albumId, "ann@example.com")) ? true : null);
+        browser.click(".dialog .actions button:first-child");
+        browser.await("the dialog closed", d -> browser.all(".dialog").isEmpty() ? true : null);
+        assertThat(browser.element(".page-head .sharing").getText()).isEqualTo("Shared with Ann");
+        browser.open(url("#/albums"));
+        assertThat(browser.element(".card[data-album='" + albumId + "'] .sub.shared").getText()).isEqualTo("Shared with Ann");
+
         // A phone-sized screen.
         browser.resize(390, 844);
         browser.open(url("#/photos"));
@@ -226,6 +250,25 @@ class WebUiBrowserTest {
             }
         }
         return -1;
+    }
+
+    private static String albumId(String name) {
+        for (JsonNode a : json(server.get("/api/albums", ADMIN_KEY))) {
+            if (a.get("albumName").asText().equals(name)) {
+                return a.get("id").asText();
+            }
+        }
+        throw new AssertionError("no album " + name);
+    }
+
+    /** The role of the member with that e-mail in the album, or null. */
+    private static String role(String albumId, String email) {
+        for (JsonNode u : json(server.get("/api/albums/" + albumId + "?withoutAssets=true", ADMIN_KEY)).get("albumUsers")) {
+            if (u.at("/user/email").asText().equals(email)) {
+                return u.get("role").asText();
+            }
+        }
+        return null;
     }
 
     private static boolean queuePaused(String name) {
