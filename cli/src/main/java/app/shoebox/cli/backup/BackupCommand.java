@@ -31,7 +31,7 @@ public final class BackupCommand implements Callable<Integer> {
         }
         BackupManifest m = result.manifest();
         System.out.printf("backed up %s: %d tables (%,d rows), %,d files (%s) into %s%n", m.source(), m.tables().size(),
-                m.tables().stream().mapToLong(BackupManifest.Table::rows).sum(), m.files(),
+                m.tables().stream().mapToLong(app.shoebox.server.db.CatalogueCopy.Table::rows).sum(), m.files(),
                 app.shoebox.cli.Sizes.bytes(m.bytes()), result.folder());
         if (!m.deletedDuringBackup().isEmpty()) {
             System.out.println(m.deletedDuringBackup().size() + " assets were deleted while their files were copied; "

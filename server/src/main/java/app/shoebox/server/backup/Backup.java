@@ -2,16 +2,16 @@ package app.shoebox.server.backup;
 
 import app.shoebox.jobs.JobSchema;
 import app.shoebox.server.assets.AssetFiles;
+import app.shoebox.server.db.CatalogueCopy;
 import app.shoebox.server.db.Database;
+import app.shoebox.server.db.Fsync;
 
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
 import java.io.UncheckedIOException;
-import java.nio.channels.FileChannel;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
-import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.security.DigestInputStream;
@@ -90,7 +90,7 @@ public final class Backup {
             try (Connection c = db.dataSource().getConnection()) {
                 dump = CatalogueCopy.dump(c, JobSchema.DEFAULT.name(), catalogue);
             }
-            progress.snapshotTaken(dump.tables().stream().mapToLong(BackupManifest.Table::rows).sum(), dump.assets().size());
+            progress.snapshotTaken(dump.tables().stream().mapToLong(CatalogueCopy.Table::rows).sum(), dump.assets().size());
 
             AssetFiles libraryFiles = AssetFiles.beside(root);
             Set<UUID> deleted = new LinkedHashSet<>();
@@ -134,7 +134,7 @@ public final class Backup {
                     progress.copied(count, bytes);
                 }
             }
-            syncTree(files);
+            Fsync.syncFolders(files);
             BackupManifest manifest = new BackupManifest(BackupManifest.FORMAT, Instant.now().toString(), version(),
                     db.description(), dump.postgresVersion(), dump.catalogueVersion(), dump.jobSchemaVersion(), dump.tables(),
                     dump.sequences(), count, bytes, List.copyOf(deleted), missing, damaged);
@@ -188,25 +188,8 @@ public final class Backup {
             in.transferTo(out);
         }
         Files.setLastModifiedTime(to, Files.getLastModifiedTime(from));
-        sync(to);
+        Fsync.sync(to);
         return sha1.digest();
-    }
-
-    /** fsync of a file or a folder; a file system that cannot sync a folder is let be. */
-    static void sync(Path p) {
-        try (FileChannel ch = FileChannel.open(p, StandardOpenOption.READ)) {
-            ch.force(true);
-        } catch (NoSuchFileException e) {
-            throw new UncheckedIOException(e);
-        } catch (IOException e) {
-            // some file systems cannot sync a folder
-        }
-    }
-
-    static void syncTree(Path root) throws IOException {
-        try (var dirs = Files.walk(root)) {
-            dirs.filter(Files::isDirectory).forEach(Backup::sync);
-        }
     }
 
     static String version() {

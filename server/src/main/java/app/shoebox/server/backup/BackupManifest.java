@@ -1,5 +1,7 @@
 package app.shoebox.server.backup;
 
+import app.shoebox.server.db.CatalogueCopy;
+import app.shoebox.server.db.Fsync;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 
@@ -24,8 +26,8 @@ import java.util.UUID;
  * @param damagedOriginals    originals whose bytes did not match their catalogue checksum
  */
 public record BackupManifest(int format, String createdAt, String shoeboxVersion, String source, String postgresVersion,
-                             String catalogueSchemaVersion, int jobSchemaVersion, List<Table> tables,
-                             List<Sequence> sequences, long files, long bytes, List<UUID> deletedDuringBackup,
+                             String catalogueSchemaVersion, int jobSchemaVersion, List<CatalogueCopy.Table> tables,
+                             List<CatalogueCopy.Sequence> sequences, long files, long bytes, List<UUID> deletedDuringBackup,
                              List<String> missingFiles, List<String> damagedOriginals) {
 
     public static final String FILE_NAME = "shoebox-backup.json";
@@ -33,20 +35,14 @@ public record BackupManifest(int format, String createdAt, String shoeboxVersion
     public static final String FILES_FOLDER = "files";
     public static final int FORMAT = 1;
 
-    /** One table's rows in {@code catalogue/<file>}: PostgreSQL's COPY text format, gzipped. */
-    public record Table(String schema, String name, List<String> columns, long rows, String file) {}
-
-    /** A sequence's {@code last_value}; empty when it was never used. */
-    public record Sequence(String schema, String name, Long lastValue) {}
-
     private static final ObjectMapper JSON = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
 
     void write(Path folder) throws IOException {
         Path temp = folder.resolve(FILE_NAME + ".part");
         JSON.writeValue(temp.toFile(), this);
-        Backup.sync(temp);
+        Fsync.sync(temp);
         Files.move(temp, folder.resolve(FILE_NAME), java.nio.file.StandardCopyOption.ATOMIC_MOVE);
-        Backup.sync(folder);
+        Fsync.sync(folder);
     }
 
     static BackupManifest read(Path folder) {

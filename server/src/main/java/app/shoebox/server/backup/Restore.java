@@ -3,7 +3,9 @@ package app.shoebox.server.backup;
 import app.shoebox.jobs.JobSchema;
 import app.shoebox.jobs.QueueAdmin;
 import app.shoebox.server.assets.AssetFiles;
+import app.shoebox.server.db.CatalogueCopy;
 import app.shoebox.server.db.Database;
+import app.shoebox.server.db.Fsync;
 import org.flywaydb.core.Flyway;
 import org.flywaydb.core.api.MigrationInfo;
 
@@ -64,7 +66,8 @@ public final class Restore {
             db.migrate(Optional.of(manifest.catalogueSchemaVersion()));
             JobSchema.DEFAULT.migrate(db.dataSource(), manifest.jobSchemaVersion());
             try (Connection c = db.dataSource().getConnection()) {
-                CatalogueCopy.load(c, JobSchema.DEFAULT.name(), manifest, backup.resolve(BackupManifest.CATALOGUE_FOLDER));
+                CatalogueCopy.load(c, JobSchema.DEFAULT.name(), manifest.catalogueSchemaVersion(), manifest.tables(),
+                        manifest.sequences(), backup.resolve(BackupManifest.CATALOGUE_FOLDER));
                 forgetWhatTheBackupLacks(c, manifest, root);
             }
             int handedBack = QueueAdmin.create(db.dataSource(), JobSchema.DEFAULT).handBackUnowned();
@@ -124,7 +127,7 @@ public final class Restore {
                     n++;
                 }
             }
-            Backup.syncTree(root);
+            Fsync.syncFolders(root);
             return n;
         } catch (IOException e) {
             throw new UncheckedIOException("cannot copy the backup's files into " + root + ": " + e.getMessage(), e);

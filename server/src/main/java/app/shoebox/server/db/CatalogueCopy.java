@@ -1,4 +1,4 @@
-package app.shoebox.server.backup;
+package app.shoebox.server.db;
 
 import org.postgresql.PGConnection;
 import org.postgresql.copy.CopyManager;
@@ -29,18 +29,24 @@ import java.util.zip.GZIPOutputStream;
  * version), and the result loads into any PostgreSQL from 14 on, the next major included. The
  * schema is not dumped: the restore recreates it with the migrations, at the backup's version.
  */
-final class CatalogueCopy {
+public final class CatalogueCopy {
 
     /** Tables that hold what a running fleet is doing, not what the library is: never copied. */
-    static final Set<String> RUNTIME_TABLES = Set.of("flyway_schema_history", "jobs_schema_history", "job_node", "job_leader",
+    public static final Set<String> RUNTIME_TABLES = Set.of("flyway_schema_history", "jobs_schema_history", "job_node", "job_leader",
             "job_throttle");
 
+    /** One table's rows in {@code <file>}: PostgreSQL's COPY text format, gzipped; {@code schema} is catalogue or jobs. */
+    public record Table(String schema, String name, List<String> columns, long rows, String file) {}
+
+    /** A sequence's {@code last_value}; null when it was never used. */
+    public record Sequence(String schema, String name, Long lastValue) {}
+
     /** An asset's files as the snapshot names them (the {@code *_path} columns) and its checksum. */
-    record AssetFiles(UUID id, Map<String, String> paths, byte[] checksum) {}
+    public record AssetFiles(UUID id, Map<String, String> paths, byte[] checksum) {}
 
     /** What one consistent snapshot of the catalogue held. */
-    record Dump(String catalogueVersion, int jobSchemaVersion, String postgresVersion, List<BackupManifest.Table> tables,
-                List<BackupManifest.Sequence> sequences, List<AssetFiles> assets) {}
+    public record Dump(String catalogueVersion, int jobSchemaVersion, String postgresVersion, List<Table> tables,
+                       List<Sequence> sequences, List<AssetFiles> assets) {}
 
     private CatalogueCopy() {
     }
@@ -50,7 +56,7 @@ final class CatalogueCopy {
      * to {@code folder/<schema>.<table>.copy.gz}; with, from the same snapshot, the files every asset
      * names. The transaction ends before any file is copied, so a long copy holds back no vacuum.
      */
-    static Dump dump(Connection c, String jobSchema, Path folder) throws SQLException, IOException {
+    public static Dump dump(Connection c, String jobSchema, Path folder) throws SQLException, IOException {
         c.setAutoCommit(false);
         try (Statement s = c.createStatement()) {
             s.execute("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ, READ ONLY");
@@ -60,7 +66,7 @@ final class CatalogueCopy {
             int jobVersion = Integer.parseInt(one(s, "SELECT coalesce(max(version), 0) FROM " + jobSchema + ".jobs_schema_history"));
             String postgres = one(s, "SHOW server_version");
             CopyManager copy = c.unwrap(PGConnection.class).getCopyAPI();
-            List<BackupManifest.Table> tables = new ArrayList<>();
+            List<Table> tables = new ArrayList<>();
             for (var t : tables(c, List.of(catalogueSchema, jobSchema)).entrySet()) {
                 String schema = t.getKey().get(0);
                 String name = t.getKey().get(1);
@@ -69,19 +75,19 @@ final class CatalogueCopy {
                 try (OutputStream out = new GZIPOutputStream(Files.newOutputStream(folder.resolve(file)), 1 << 16)) {
                     rows = copy.copyOut("COPY " + qualified(schema, name) + " (" + columns(t.getValue()) + ") TO STDOUT", out);
                 }
-                Backup.sync(folder.resolve(file));
+                Fsync.sync(folder.resolve(file));
                 // the catalogue's own schema is named by its role on restore, whatever it is called here
-                tables.add(new BackupManifest.Table(schema.equals(catalogueSchema) ? "catalogue" : "jobs", name, t.getValue(),
+                tables.add(new Table(schema.equals(catalogueSchema) ? "catalogue" : "jobs", name, t.getValue(),
                         rows, file));
             }
-            List<BackupManifest.Sequence> sequences = new ArrayList<>();
+            List<Sequence> sequences = new ArrayList<>();
             try (PreparedStatement p = c.prepareStatement("SELECT schemaname, sequencename, last_value FROM pg_sequences"
                     + " WHERE schemaname = ANY(?) ORDER BY 1, 2")) {
                 p.setArray(1, c.createArrayOf("text", new String[] {catalogueSchema, jobSchema}));
                 try (ResultSet rs = p.executeQuery()) {
                     while (rs.next()) {
                         long v = rs.getLong(3);
-                        sequences.add(new BackupManifest.Sequence(rs.getString(1).equals(catalogueSchema) ? "catalogue" : "jobs",
+                        sequences.add(new Sequence(rs.getString(1).equals(catalogueSchema) ? "catalogue" : "jobs",
                                 rs.getString(2), rs.wasNull() ? null : v));
                     }
                 }
@@ -98,7 +104,7 @@ final class CatalogueCopy {
     }
 
     /** The {@code *_path} columns of {@code assets}: each names a file under the library folder. */
-    static List<String> pathColumns(Connection c) throws SQLException {
+    public static List<String> pathColumns(Connection c) throws SQLException {
         List<String> out = new ArrayList<>();
         try (Statement s = c.createStatement(); ResultSet rs = s.executeQuery("SELECT column_name FROM information_schema.columns"
                 + " WHERE table_schema = current_schema() AND table_name = 'assets' AND column_name LIKE '%\\_path'"
@@ -130,7 +136,7 @@ final class CatalogueCopy {
     }
 
     /** Where an asset's file is now, by its column; empty when the asset is gone. */
-    static java.util.Optional<Map<String, String>> currentPaths(Connection c, UUID asset) throws SQLException {
+    public static java.util.Optional<Map<String, String>> currentPaths(Connection c, UUID asset) throws SQLException {
         List<String> columns = pathColumns(c);
         try (PreparedStatement p = c.prepareStatement("SELECT " + String.join(", ", columns) + " FROM assets WHERE id = ?")) {
             p.setObject(1, asset);
@@ -155,18 +161,19 @@ final class CatalogueCopy {
      * filled in an order where every row's foreign keys already exist (deferrable ones are checked
      * at the commit), user triggers off meanwhile; then the sequences go where they were.
      */
-    static void load(Connection c, String jobSchema, BackupManifest m, Path folder) throws SQLException, IOException {
+    public static void load(Connection c, String jobSchema, String catalogueVersion, List<Table> tables, List<Sequence> sequences,
+                            Path folder) throws SQLException, IOException {
         c.setAutoCommit(false);
         try (Statement s = c.createStatement()) {
             String catalogueSchema = one(s, "SELECT current_schema()");
             s.execute("SET CONSTRAINTS ALL DEFERRED");
             Map<List<String>, List<String>> present = tables(c, List.of(catalogueSchema, jobSchema));
-            Map<List<String>, BackupManifest.Table> wanted = new LinkedHashMap<>();
-            for (BackupManifest.Table t : m.tables()) {
+            Map<List<String>, Table> wanted = new LinkedHashMap<>();
+            for (Table t : tables) {
                 List<String> key = List.of(t.schema().equals("catalogue") ? catalogueSchema : jobSchema, t.name());
                 if (!present.containsKey(key)) {
                     throw new IllegalStateException("the backup has table " + t.schema() + "." + t.name()
-                            + ", which schema version " + m.catalogueSchemaVersion() + " does not; the backup is damaged");
+                            + ", which schema version " + catalogueVersion + " does not; the backup is damaged");
                 }
                 if (!t.file().matches("[A-Za-z0-9_]+\\.[A-Za-z0-9_]+\\.copy\\.gz")) {
                     throw new IllegalStateException("the backup names a table file '" + t.file() + "' outside its catalogue folder");
@@ -180,7 +187,7 @@ final class CatalogueCopy {
             s.execute("TRUNCATE " + String.join(", ", present.keySet().stream().filter(k -> !RUNTIME_TABLES.contains(k.get(1)))
                     .map(k -> qualified(k.get(0), k.get(1))).toList()));
             for (List<String> key : loadOrder(c, wanted.keySet())) {
-                BackupManifest.Table t = wanted.get(key);
+                Table t = wanted.get(key);
                 long rows;
                 try (InputStream in = new GZIPInputStream(Files.newInputStream(folder.resolve(t.file())), 1 << 16)) {
                     rows = copy.copyIn("COPY " + qualified(key.get(0), key.get(1)) + " (" + columns(t.columns()) + ") FROM STDIN", in);
@@ -193,7 +200,7 @@ final class CatalogueCopy {
             for (List<String> key : present.keySet()) {
                 s.execute("ALTER TABLE " + qualified(key.get(0), key.get(1)) + " ENABLE TRIGGER USER");
             }
-            for (BackupManifest.Sequence q : m.sequences()) {
+            for (Sequence q : sequences) {
                 String schema = q.schema().equals("catalogue") ? catalogueSchema : jobSchema;
                 try (PreparedStatement p = c.prepareStatement(q.lastValue() == null
                         ? "SELECT setval(?::regclass, (SELECT start_value FROM pg_sequences WHERE schemaname = ? AND sequencename = ?), false)"
