@@ -587,6 +587,60 @@ final class JobStore {
         return released;
     }
 
+    /** Upserts a throttle; nodes are told only when its fraction changes (or it is new). */
+    void throttle(Connection c, String queue, double fraction, String reason, String holder, Duration ttl) throws SQLException {
+        boolean changed;
+        try (PreparedStatement p = c.prepareStatement("WITH old AS (SELECT fraction FROM " + schema.table("job_throttle")
+                + " WHERE queue = ? AND expires_at > now())"
+                + " INSERT INTO " + schema.table("job_throttle") + " AS t (queue, fraction, reason, holder, expires_at)"
+                + " VALUES (?, ?, ?, ?, now() + ? * interval '1 millisecond')"
+                + " ON CONFLICT (queue) DO UPDATE SET fraction = excluded.fraction, reason = excluded.reason,"
+                + " holder = excluded.holder, expires_at = excluded.expires_at,"
+                + " since = CASE WHEN t.expires_at > now() THEN t.since ELSE now() END"
+                + " RETURNING (SELECT fraction FROM old) IS DISTINCT FROM ?")) {
+            p.setString(1, queue);
+            p.setString(2, queue);
+            p.setDouble(3, fraction);
+            p.setString(4, reason);
+            p.setString(5, holder);
+            p.setLong(6, ttl.toMillis());
+            p.setDouble(7, fraction);
+            try (ResultSet rs = p.executeQuery()) {
+                rs.next();
+                changed = rs.getBoolean(1);
+            }
+        }
+        if (changed) {
+            notify(c, "s:" + queue);
+        }
+    }
+
+    boolean releaseThrottle(Connection c, String queue, String holder) throws SQLException {
+        boolean released;
+        try (PreparedStatement p = c.prepareStatement("DELETE FROM " + schema.table("job_throttle")
+                + " WHERE queue = ? AND holder = ?")) {
+            p.setString(1, queue);
+            p.setString(2, holder);
+            released = p.executeUpdate() == 1;
+        }
+        if (released) {
+            notify(c, "s:" + queue);
+        }
+        return released;
+    }
+
+    List<QueueAdmin.Throttle> throttles(Connection c) throws SQLException {
+        List<QueueAdmin.Throttle> out = new ArrayList<>();
+        try (Statement s = c.createStatement(); ResultSet rs = s.executeQuery("SELECT queue, fraction, reason, holder, since,"
+                + " expires_at FROM " + schema.table("job_throttle") + " WHERE expires_at > now() ORDER BY queue")) {
+            while (rs.next()) {
+                out.add(new QueueAdmin.Throttle(rs.getString(1), rs.getDouble(2), rs.getString(3), rs.getString(4),
+                        rs.getTimestamp(5).toInstant(), rs.getTimestamp(6).toInstant()));
+            }
+        }
+        return out;
+    }
+
     boolean isPaused(Connection c, String queue) throws SQLException {
         try (PreparedStatement p = c.prepareStatement("SELECT EXISTS (SELECT 1 FROM " + schema.table("job_pause")
                 + " WHERE queue IN (?, '*') AND (expires_at IS NULL OR expires_at > now()))")) {

@@ -50,6 +50,8 @@ final class Worker {
     private final AtomicInteger runningTotal = new AtomicInteger();
     private final Object idle = new Object();
     private volatile Map<String, Integer> concurrency;
+    /** Fractions of the load throttles in force, by queue ({@link QueueAdmin#ALL_QUEUES} for every queue). */
+    private volatile Map<String, Double> throttles = Map.of();
     private volatile boolean settingsStale = true;
     private volatile boolean stopping;
     /**
@@ -131,7 +133,19 @@ final class Worker {
     }
 
     private int limitOf(String queue) {
-        return concurrency.getOrDefault(queue, config.queues().get(queue));
+        int limit = concurrency.getOrDefault(queue, config.queues().get(queue));
+        Map<String, Double> t = throttles;
+        double fraction = Math.min(t.getOrDefault(queue, 1.0), t.getOrDefault(QueueAdmin.ALL_QUEUES, 1.0));
+        return throttled(limit, fraction);
+    }
+
+    private int globalLimit() {
+        return throttled(config.globalConcurrency(), throttles.getOrDefault(QueueAdmin.ALL_QUEUES, 1.0));
+    }
+
+    /** A throttle lowers a limit to its share, but never to 0: a throttled queue still moves. */
+    static int throttled(int limit, double fraction) {
+        return fraction >= 1 || limit <= 1 ? limit : Math.max(1, (int) Math.floor(limit * fraction));
     }
 
     private void fetchLoop() {
@@ -144,15 +158,15 @@ final class Worker {
                 boolean deferred = false;
                 for (String queue : config.queues().keySet()) {
                     int queueLimit = limitOf(queue);
-                    int free = Math.min(queueLimit - runningPerQueue.get(queue).get(),
-                            config.globalConcurrency() - runningTotal.get());
+                    int global = globalLimit();
+                    int free = Math.min(queueLimit - runningPerQueue.get(queue).get(), global - runningTotal.get());
                     int want = Math.min(free, config.claimBatch());
                     if (want <= 0 || stopping) {
                         continue;
                     }
                     // Under load, wait a moment for a worthwhile batch instead of claiming one job
                     // per round trip; an idle node claims at once (latency), and a few ms cap the wait.
-                    int worthwhile = Math.max(1, Math.min(config.claimBatch(), Math.min(queueLimit, config.globalConcurrency())) / 4);
+                    int worthwhile = Math.max(1, Math.min(config.claimBatch(), Math.min(queueLimit, global)) / 4);
                     long now = System.nanoTime();
                     if (want < worthwhile && runningTotal.get() > 0
                             && now - lastClaim.getOrDefault(queue, 0L) < config.claimCoalesce().toNanos()) {
@@ -206,6 +220,11 @@ final class Worker {
             settingsStale = false;
             settingsReadAt = now;
             concurrency = Map.copyOf(db.auto("read queue settings", store::concurrency));
+            Map<String, Double> t = new HashMap<>();
+            for (QueueAdmin.Throttle th : db.auto("read the throttles", store::throttles)) {
+                t.put(th.queue(), th.fraction());
+            }
+            throttles = Map.copyOf(t);
         }
     }
 
@@ -352,8 +371,9 @@ final class Worker {
         int total = runningTotal.decrementAndGet();
         // wake the fetcher when a worthwhile number of slots is free, not on every finish
         int queueLimit = limitOf(rj.queue());
-        int worthwhile = Math.max(1, Math.min(config.claimBatch(), Math.min(queueLimit, config.globalConcurrency())) / 4);
-        if (total == 0 || queueLimit - queueRunning == worthwhile || config.globalConcurrency() - total == worthwhile) {
+        int global = globalLimit();
+        int worthwhile = Math.max(1, Math.min(config.claimBatch(), Math.min(queueLimit, global)) / 4);
+        if (total == 0 || queueLimit - queueRunning == worthwhile || global - total == worthwhile) {
             wake.signal();
         }
         if (total == 0) {

@@ -8,7 +8,7 @@ import picocli.CommandLine.Command;
  */
 @Command(name = "bench",
         description = "Measure the job engine, the media pipeline and uploads on this machine.",
-        subcommands = {JobsBench.class, MediaBench.class, UploadBench.class})
+        subcommands = {JobsBench.class, MediaBench.class, UploadBench.class, ThrottleBench.class})
 public final class BenchCommand implements Runnable {
     @picocli.CommandLine.Spec
     picocli.CommandLine.Model.CommandSpec spec;

@@ -5,9 +5,7 @@ import app.shoebox.server.assets.TestFiles;
 import app.shoebox.testing.TestUploads;
 import org.junit.jupiter.api.Test;
 
-import java.io.OutputStream;
 import java.net.Socket;
-import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -49,16 +47,7 @@ class ApiLoadTest {
     void uploadsInFlightAreCountedUntilTheyEndEvenWhenCutOff() throws Exception {
         try (ServerFixture server = ServerFixture.start("api_load")) {
             assertThat(uploadsInFlight(server)).isZero();
-            String boundary = "----cut-off";
-            try (Socket socket = new Socket("127.0.0.1", server.server().port())) {
-                OutputStream out = socket.getOutputStream();
-                out.write(("POST /api/assets HTTP/1.1\r\nHost: 127.0.0.1\r\nx-api-key: " + ADMIN_KEY
-                        + "\r\nContent-Type: multipart/form-data; boundary=" + boundary
-                        + "\r\nContent-Length: 10000000\r\n\r\n--" + boundary
-                        + "\r\nContent-Disposition: form-data; name=\"assetData\"; filename=\"a.jpg\"\r\n\r\n")
-                        .getBytes(StandardCharsets.ISO_8859_1));
-                out.write(new byte[64 * 1024]);
-                out.flush();
+            try (Socket socket = LoadThrottleTest.startUpload(server)) {
                 awaitUploads(server, 1);
             } // the client goes away halfway through the body
             awaitUploads(server, 0);
