@@ -35,7 +35,13 @@ final class LibraryQueues implements Queues {
         return service.all().stream().map(q -> new View(q.name(), q.isPaused(),
                 q.pauses().stream().map(LibraryQueues::describe).toList(), q.counts().waiting(), q.counts().active(),
                 q.counts().delayed(), q.counts().paused(), q.counts().failed(), q.counts().completed(),
-                q.concurrency() < 0 ? Optional.empty() : Optional.of(q.concurrency()), q.oldestWaiting(), Optional.empty())).toList();
+                q.concurrency() < 0 ? Optional.empty() : Optional.of(q.concurrency()), q.oldestWaiting(),
+                q.throttle().map(t -> t.reason() + " (" + share(t.fraction()) + ")"))).toList();
+    }
+
+    /** "one job at a time" or "25 % of concurrency", as ServerQueues says it too. */
+    static String share(double fraction) {
+        return fraction <= 0 ? "one job at a time per worker" : Math.round(fraction * 100) + " % of concurrency";
     }
 
     private static String describe(QueueAdmin.Pause p) {

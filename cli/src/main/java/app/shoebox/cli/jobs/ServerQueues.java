@@ -56,7 +56,8 @@ final class ServerQueues implements Queues {
                     s.path("active").asLong(), s.path("delayed").asLong(), s.path("paused").asLong(), s.path("failed").asLong(),
                     s.path("completed").asLong(), q.path("concurrency").isNumber() ? Optional.of(q.path("concurrency").asInt())
                     : Optional.empty(), Duration.ofSeconds(q.path("oldestWaitingSeconds").asLong()),
-                    t.isObject() ? Optional.of(t.path("reason").asText()) : Optional.empty()));
+                    t.isObject() ? Optional.of(t.path("reason").asText() + " (" + LibraryQueues.share(t.path("fraction").asDouble()) + ")")
+                            : Optional.empty()));
         }
         return out;
     }

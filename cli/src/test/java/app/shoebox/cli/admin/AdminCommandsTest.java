@@ -185,6 +185,18 @@ class AdminCommandsTest {
         assertThat(ok("jobs", "start", "metadataExtraction", "--all", "--server", api, "--api-key", KEY).out())
                 .contains("metadataExtraction: started (every asset)");
         assertThat(ok("jobs", "retry-failed", "all", "--server", api, "--api-key", KEY).out()).startsWith("0 failed jobs");
+
+        // a load throttle, as a busy server writes it: both ways say why
+        try (Connection c = catalogue()) {
+            c.createStatement().execute("INSERT INTO shoebox_jobs.job_throttle (queue, fraction, reason, holder, expires_at)"
+                    + " VALUES ('*', 0.25, '2 uploads in flight', 'serve 1@elsewhere', now() + interval '5 minutes')");
+        }
+        assertThat(row(ok("jobs").out(), "thumbnailGeneration")).contains("throttled: 2 uploads in flight (25 % of concurrency)");
+        assertThat(row(ok("jobs", "--server", api, "--api-key", KEY).out(), "thumbnailGeneration"))
+                .contains("throttled: 2 uploads in flight (25 % of concurrency)");
+        try (Connection c = catalogue()) {
+            c.createStatement().execute("DELETE FROM shoebox_jobs.job_throttle");
+        }
     }
 
     @Test
