@@ -124,6 +124,9 @@ final class Completer implements Runnable {
                 tally.outcome(d.queue(), d.kind(), JobStats.Outcome.COMPLETED);
             }
         }
+        if (log.isDebugEnabled()) {
+            log.debug("job node {} completed jobs {}", nodeId, done);
+        }
         int stale = ids.length - done.size();
         if (stale > 0) {
             counters.stale.add(stale);

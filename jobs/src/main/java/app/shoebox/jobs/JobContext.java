@@ -23,6 +23,12 @@ public interface JobContext {
     /** 1 for the first attempt. */
     int attempt();
 
+    /**
+     * How many attempts this job gets (its own limit, else its kind's policy): a {@code Retry} or a
+     * thrown exception on attempt {@code maxAttempts()} fails the job for good.
+     */
+    int maxAttempts();
+
     /** True once someone asked to cancel this job (the handler's thread is also interrupted). */
     boolean cancelRequested();
 

@@ -105,13 +105,26 @@ public final class JobEngine implements AutoCloseable {
         return new Builder();
     }
 
-    /** Migrates the schema, registers the node, and starts claiming and the maintenance services. */
+    /** How long a starting node waits for its first database connection. */
+    static final Duration START_WAIT = Duration.ofSeconds(30);
+
+    /**
+     * Migrates the schema, registers the node, and starts claiming and the maintenance services.
+     * Waits up to 30 s for the database first. If starting fails, the node's own pool is closed.
+     */
     public synchronized JobEngine start() {
         if (started || stopped) {
             throw new IllegalStateException("job node " + nodeId + " was already started");
         }
+        try {
+            awaitDatabase();
+            schema.migrate(db.dataSource());
+        } catch (RuntimeException e) {
+            stopped = true;
+            ownedPool.ifPresent(HikariDataSource::close);
+            throw e;
+        }
         started = true;
-        schema.migrate(db.dataSource());
         listener.start();
         completer.start();
         worker.start();
@@ -126,6 +139,31 @@ public final class JobEngine implements AutoCloseable {
         }
         log.info("job node {} started on schema {}", nodeId, schema.name());
         return this;
+    }
+
+    /**
+     * The pool connects lazily, and its connection timeout is the bound for a busy pool; a first
+     * connection to a loaded database can take longer than that (measured: over 300 ms at load
+     * average 20). So a starting node waits for one on its own, longer bound.
+     */
+    private void awaitDatabase() {
+        long deadline = System.nanoTime() + START_WAIT.toNanos();
+        while (true) {
+            try (var c = db.dataSource().getConnection()) {
+                return;
+            } catch (java.sql.SQLException e) {
+                if (System.nanoTime() - deadline > 0) {
+                    throw new JobStoreException("job node " + nodeId + " could not reach its database within "
+                            + START_WAIT.toSeconds() + " s", e);
+                }
+                try {
+                    Thread.sleep(100);
+                } catch (InterruptedException ie) {
+                    Thread.currentThread().interrupt();
+                    throw new JobStoreException("job node " + nodeId + " was interrupted while waiting for its database", e);
+                }
+            }
+        }
     }
 
     /**

@@ -297,8 +297,14 @@ final class JobStore {
         }
     }
 
-    /** An error to record on the job with its attempt. */
+    /** An error to record on the job with its attempt; its texts are cleaned as {@link JobError#clean} says. */
     record ErrorText(String errorClass, String message, String stack) {
+        ErrorText {
+            errorClass = JobError.clean(errorClass);
+            message = JobError.clean(message);
+            stack = JobError.cleanLines(stack);
+        }
+
         static ErrorText of(Throwable t) {
             StringBuilder stack = new StringBuilder();
             StackTraceElement[] frames = t.getStackTrace();
@@ -314,6 +320,15 @@ final class JobStore {
 
         static ErrorText reason(String errorClass, String message) {
             return new ErrorText(errorClass, message, "");
+        }
+
+        /**
+         * What is stored instead when the database refused this error's text as bad data: the class
+         * and the refusal, none of the refused text.
+         */
+        ErrorText unstorable(String sqlState) {
+            return new ErrorText(errorClass, "the error message of this attempt could not be stored (the database refused"
+                    + " it as bad data, SQLSTATE " + sqlState + "); the worker's log has it", "");
         }
     }
 
@@ -379,7 +394,12 @@ final class JobStore {
     /** A job taken back from a dead node, and the state it went to. */
     record Rescued(String queue, String kind, JobState state) {}
 
-    record RescueCounts(int available, int quarantined, int cancelled) {
+    /** What a rescue did; {@code quarantinedJobs} describes each quarantined job for the log. */
+    record RescueCounts(int available, int quarantined, int cancelled, List<String> quarantinedJobs) {
+        RescueCounts(int available, int quarantined, int cancelled) {
+            this(available, quarantined, cancelled, List.of());
+        }
+
         int total() {
             return available + quarantined + cancelled;
         }
@@ -408,8 +428,9 @@ final class JobStore {
                 + "                   AND n.heartbeat_at > now() - ? * interval '1 millisecond')"
                 + "   LIMIT ? FOR UPDATE SKIP LOCKED) d"
                 + " WHERE j.id = d.id AND j.attempt = d.attempt AND j.lease_owner = d.lease_owner"
-                + " RETURNING j.state, j.queue, j.kind";
+                + " RETURNING j.state, j.id, j.kind, j.args::text, j.worker_deaths, j.queue";
         int available = 0, quarantined = 0, cancelled = 0;
+        List<String> quarantinedJobs = new ArrayList<>();
         try (PreparedStatement p = c.prepareStatement(sql)) {
             p.setInt(1, poisonLimit);
             p.setInt(2, poisonLimit);
@@ -419,9 +440,13 @@ final class JobStore {
             p.setInt(6, limit);
             try (ResultSet rs = p.executeQuery()) {
                 while (rs.next()) {
-                    into.add(new Rescued(rs.getString(2), rs.getString(3), JobState.fromSql(rs.getString(1))));
+                    into.add(new Rescued(rs.getString(6), rs.getString(3), JobState.fromSql(rs.getString(1))));
                     switch (rs.getString(1)) {
-                        case "quarantined" -> quarantined++;
+                        case "quarantined" -> {
+                            quarantined++;
+                            quarantinedJobs.add("job " + rs.getLong(2) + " " + rs.getString(3) + " " + rs.getString(4)
+                                    + " (its worker died " + rs.getInt(5) + " times running it)");
+                        }
                         case "cancelled" -> cancelled++;
                         default -> available++;
                     }
@@ -434,7 +459,7 @@ final class JobStore {
             p.setString(2, selfNode);
             p.executeUpdate();
         }
-        return new RescueCounts(available, quarantined, cancelled);
+        return new RescueCounts(available, quarantined, cancelled, List.copyOf(quarantinedJobs));
     }
 
     /** Deletes finished jobs older than their retention, at most {@code limit} per call. */

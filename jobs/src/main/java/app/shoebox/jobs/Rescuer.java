@@ -1,5 +1,8 @@
 package app.shoebox.jobs;
 
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -11,6 +14,7 @@ import java.util.List;
  * {@code poisonLimit} deaths the job is quarantined instead of crashing the next worker.
  */
 final class Rescuer {
+    private static final Logger log = LoggerFactory.getLogger(Rescuer.class);
 
     record Config(Duration interval, Duration deadAfter, int poisonLimit, int batchSize) {
         Config {
@@ -63,6 +67,10 @@ final class Rescuer {
             available += r.available();
             quarantined += r.quarantined();
             cancelled += r.cancelled();
+            r.quarantinedJobs().forEach(j -> log.warn("quarantined {}", j));
+            if (r.available() > 0) {
+                log.info("returned {} running jobs of dead nodes to their queues", r.available());
+            }
             if (r.total() < config.batchSize()) {
                 break;
             }

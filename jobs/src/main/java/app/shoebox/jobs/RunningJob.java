@@ -8,14 +8,16 @@ import java.util.concurrent.atomic.AtomicBoolean;
 final class RunningJob implements JobContext {
     final JobStore.Claimed claimed;
     private final Worker worker;
+    private final int maxAttempts;
     private final AtomicBoolean settled = new AtomicBoolean();
     private volatile boolean cancelRequested;
     private volatile boolean completedInTransaction;
     volatile Thread thread;
 
-    RunningJob(JobStore.Claimed claimed, Worker worker) {
+    RunningJob(JobStore.Claimed claimed, Worker worker, int maxAttempts) {
         this.claimed = claimed;
         this.worker = worker;
+        this.maxAttempts = maxAttempts;
         this.cancelRequested = claimed.cancelRequested();
     }
 
@@ -42,6 +44,11 @@ final class RunningJob implements JobContext {
     @Override
     public int attempt() {
         return claimed.attempt();
+    }
+
+    @Override
+    public int maxAttempts() {
+        return maxAttempts;
     }
 
     @Override

@@ -228,8 +228,12 @@ final class Worker {
         }
     }
 
+    private int maxAttemptsOf(JobStore.Claimed job) {
+        return job.maxAttempts().orElse(config.policies().getOrDefault(job.kind(), config.defaultPolicy()).maxAttempts());
+    }
+
     private void dispatch(JobStore.Claimed job) {
-        RunningJob rj = new RunningJob(job, this);
+        RunningJob rj = new RunningJob(job, this, maxAttemptsOf(job));
         running.put(job.id(), rj);
         runningPerQueue.get(job.queue()).incrementAndGet();
         runningTotal.incrementAndGet();
@@ -241,7 +245,7 @@ final class Worker {
         JobStore.Claimed job = rj.claimed;
         JobHandler handler = config.handlers().get(job.kind());
         RetryPolicy policy = config.policies().getOrDefault(job.kind(), config.defaultPolicy());
-        int maxAttempts = job.maxAttempts().orElse(policy.maxAttempts());
+        int maxAttempts = rj.maxAttempts();
         JobOutcome outcome;
         Optional<Throwable> thrown = Optional.empty();
         if (handler == null) {
@@ -271,6 +275,7 @@ final class Worker {
         if (rj.completedInTransaction()) {
             counters.completed.increment();
             tally.outcome(job.queue(), job.kind(), JobStats.Outcome.COMPLETED);
+            log.debug("job {} {} {} completed after attempt {}", job.id(), job.kind(), job.args(), job.attempt());
             return;
         }
         if (outcome instanceof JobOutcome.Complete && !rj.cancelRequested()) {
@@ -328,27 +333,52 @@ final class Worker {
 
     /**
      * Writes a non-completion outcome, fenced. A failure to write (database down) is retried: giving
-     * up would leave the job running under a live node's lease forever.
+     * up would leave the job running under a live node's lease forever. A failure on bad data
+     * (SQLSTATE class 22) is never retried as is: the error is replaced by one that says so, then
+     * left out, so the job always reaches its state at once.
      */
     private void write(JobStore.Claimed job, JobState state, Duration delay, int attemptDelta,
                        Optional<JobStore.ErrorText> error) {
         long backoff = 50;
+        Optional<JobStore.ErrorText> recorded = error;
         while (true) {
+            Optional<JobStore.ErrorText> attemptError = recorded;
             try {
                 Optional<JobState> written = db.auto("record the outcome of job " + job.id(),
-                        c -> store.settle(c, nodeId, job.id(), job.attempt(), state, delay, attemptDelta, error));
+                        c -> store.settle(c, nodeId, job.id(), job.attempt(), state, delay, attemptDelta, attemptError));
                 if (written.isEmpty()) {
                     counters.stale.increment();
                     log.warn("job {} attempt {}: outcome {} rejected, the job was rescued or retried elsewhere",
                             job.id(), job.attempt(), state);
-                } else if (attemptDelta == 0) {
-                    counters.count(written.get());
-                    tally.outcome(job.queue(), job.kind(), JobStats.Outcome.of(written.get()));
                 } else {
-                    tally.outcome(job.queue(), job.kind(), JobStats.Outcome.SNOOZED);
+                    if (attemptDelta == 0) {
+                        counters.count(written.get());
+                        tally.outcome(job.queue(), job.kind(), JobStats.Outcome.of(written.get()));
+                    } else {
+                        tally.outcome(job.queue(), job.kind(), JobStats.Outcome.SNOOZED);
+                    }
+                    logOutcome(job, written.get(), attemptError);
                 }
                 return;
             } catch (JobStoreException e) {
+                if (e.badData() && recorded.isPresent()) {
+                    // First the placeholder (the error's class, none of its text), then no error at all.
+                    String sqlState = e.sqlState().orElse("22000");
+                    boolean placeholder = recorded.get() == error.orElse(null);
+                    log.warn("job {} attempt {}: the database refused its error as bad data (SQLSTATE {}); recording {}."
+                                    + " The error was: {}", job.id(), job.attempt(), sqlState,
+                            placeholder ? "a placeholder instead" : "the outcome without it",
+                            error.map(JobStore.ErrorText::message).orElse(""));
+                    recorded = placeholder ? Optional.of(recorded.get().unstorable(sqlState)) : Optional.empty();
+                    continue;
+                }
+                if (e.badData()) {
+                    // Nothing of ours left to leave out: the statement itself is refused. Retrying
+                    // cannot help; the job stays running until this node stops and it is rescued.
+                    log.error("job {} attempt {}: outcome {} cannot be written (SQLSTATE {}); giving up: {}",
+                            job.id(), job.attempt(), state, e.sqlState().orElse("?"), e.getMessage());
+                    return;
+                }
                 if (stopping && backoff >= 2000) {
                     log.warn("job {} outcome {} not written before shutdown; it will be rescued: {}", job.id(), state, e.getMessage());
                     return;
@@ -362,6 +392,22 @@ final class Worker {
                 }
                 backoff = Math.min(backoff * 2, 2000);
             }
+        }
+    }
+
+    /**
+     * The engine's log line for an outcome: at debug level, since the handler knows what the job
+     * was about and says so in its own words; a job that failed without its handler (no handler
+     * here, attempts used up by worker deaths) has nobody else to report it, so that is a warning.
+     */
+    private void logOutcome(JobStore.Claimed job, JobState written, Optional<JobStore.ErrorText> error) {
+        boolean handled = config.handlers().containsKey(job.kind()) && job.attempt() <= maxAttemptsOf(job);
+        if (!handled && written.finished()) {
+            log.warn("job {} {} {} {} after attempt {}: {}", job.id(), job.kind(), job.args(), written.sql(), job.attempt(),
+                    error.map(JobStore.ErrorText::message).orElse(""));
+        } else if (log.isDebugEnabled()) {
+            log.debug("job {} {} {} {} after attempt {}{}", job.id(), job.kind(), job.args(), written.sql(), job.attempt(),
+                    error.map(e -> ": " + e.message()).orElse(""));
         }
     }
 

@@ -42,6 +42,17 @@ class ConnectionBudgetTest {
     }
 
     @Test
+    void aNodeThatFailsToStartLeavesNoConnectionsBehind() {
+        // A schema that is in the way: its migration fails after the pool has connected.
+        String broken = "jobs_broken_" + Long.toHexString(System.nanoTime());
+        t.exec("CREATE SCHEMA " + broken + "; CREATE TABLE " + broken + ".job (x int)");
+        JobEngine engine = t.engine().schema(broken).queue("b3", 1).build();
+        assertThatThrownBy(engine::start).isInstanceOf(JobStoreException.class).hasMessageContaining(broken);
+        TestJobs.await("the failed node's pool closed", () -> connectionsToThisDatabase() == 0);
+        assertThatThrownBy(engine::start).isInstanceOf(IllegalStateException.class);
+    }
+
+    @Test
     void whenThePoolStaysBusyCallersGetAClearErrorAfterTheBound() throws Exception {
         CountDownLatch holding = new CountDownLatch(1);
         CountDownLatch release = new CountDownLatch(1);

@@ -18,6 +18,7 @@ class HandlerOutcomeTest {
     private static final TestJobs t = new TestJobs("outcomes");
     private static final Map<Long, Integer> snoozes = new ConcurrentHashMap<>();
     private static final List<Long> order = new CopyOnWriteArrayList<>();
+    private static final Map<Long, Integer> limits = new ConcurrentHashMap<>();
     private static JobEngine engine;
 
     @BeforeAll
@@ -34,6 +35,10 @@ class HandlerOutcomeTest {
                 .handler("snooze", ctx -> snoozes.merge(ctx.id(), 1, Integer::sum) == 1
                         ? JobOutcome.snooze(Duration.ZERO) : JobOutcome.complete(), fast)
                 .handler("giveup", ctx -> JobOutcome.cancel("not wanted any more"))
+                .handler("limits", ctx -> {
+                    limits.put(ctx.id(), ctx.maxAttempts());
+                    return JobOutcome.complete();
+                }, fast)
                 .handler("record", ctx -> {
                     order.add(ctx.id());
                     return JobOutcome.complete();
@@ -61,6 +66,15 @@ class HandlerOutcomeTest {
         assertThat(v.attempt()).isEqualTo(1);
         assertThat(v.errors()).isEmpty();
         assertThat(v.leaseOwner()).isEmpty();
+    }
+
+    @Test
+    void aHandlerKnowsHowManyAttemptsItsJobGets() {
+        long byPolicy = t.client.insert(JobRequest.of("limits", "{}")).id();
+        long byRequest = t.client.insert(JobRequest.builder("limits").maxAttempts(7).build()).id();
+        waitFinished(byPolicy);
+        waitFinished(byRequest);
+        assertThat(limits).containsEntry(byPolicy, 3).containsEntry(byRequest, 7);
     }
 
     @Test

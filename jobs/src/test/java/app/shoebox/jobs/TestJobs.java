@@ -56,6 +56,16 @@ final class TestJobs {
         }
     }
 
+    /**
+     * Makes {@code node} look alive to every rescuer for the next hour, without a heartbeat thread:
+     * a test that hands a job to a made-up node must not race a running engine's rescuer, which
+     * would take the job back within 1.5 heartbeat periods.
+     */
+    void alive(String node) {
+        exec("INSERT INTO ${schema}.job_node (node_id, host, heartbeat_at) VALUES ('" + node + "', 'test', now() + interval '1 hour')"
+                + " ON CONFLICT (node_id) DO UPDATE SET heartbeat_at = EXCLUDED.heartbeat_at");
+    }
+
     JobView job(long id) {
         return client.get(id).orElseThrow(() -> new AssertionError("job " + id + " is gone"));
     }

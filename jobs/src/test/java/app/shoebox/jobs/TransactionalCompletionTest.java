@@ -98,8 +98,14 @@ class TransactionalCompletionTest {
     void aStaleWorkersCompletionIsRolledBackAndReported() throws Exception {
         long id = t.client.insert(JobRequest.of("stale", "{}")).id();
         assertThat(staleStarted.await(20, TimeUnit.SECONDS)).isTrue();
-        // another node took the job over (as a rescuer and a new claim would)
+        // another node took the job over (as a rescuer and a new claim would); it is alive, so
+        // the engine's rescuer leaves the job with it while the test looks
+        t.alive("other-node");
         t.exec("UPDATE ${schema}.job SET lease_owner = 'other-node', attempt = attempt + 1 WHERE id = " + id);
+        // A rescuer sweep at the worst moment (the engine's own runs every second) leaves it there.
+        try (var c = t.dataSource.getConnection()) {
+            assertThat(t.store.rescue(c, "test-rescuer", Duration.ofSeconds(3), 3, 100).total()).isZero();
+        }
         staleGo.countDown();
         Throwable thrown = staleResult.get(20, TimeUnit.SECONDS);
         assertThat(thrown).isInstanceOf(StaleJobException.class).hasMessageContaining("job " + id);
@@ -123,7 +129,7 @@ class TransactionalCompletionTest {
             // (the running engine's own rescuer may get there first: either way the job is back)
             t.store.rescue(c, "node-b", Duration.ofMillis(1), 3, 100);
             assertThat(t.job(id).state()).isEqualTo(JobState.AVAILABLE);
-            t.store.heartbeat(c, "node-b", "h"); // node-b is alive: no rescuer takes its claim
+            t.alive("node-b"); // no rescuer takes node-b's claim, however long the test takes
             assertThat(t.store.claim(c, "node-b", "manual", 10)).singleElement()
                     .extracting(JobStore.Claimed::attempt).isEqualTo(2);
             assertThat(t.store.completeMany(c, "node-a", new long[] {id}, new int[] {1})).isEmpty();

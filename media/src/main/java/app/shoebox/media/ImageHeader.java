@@ -68,7 +68,7 @@ public record ImageHeader(Optional<Dimensions> dimensions, Optional<Orientation>
             throw new MediaException(MediaException.Reason.CORRUPT, file,
                     file + " is not a readable image or video (" + e.getMessage() + "); the file is corrupt or mislabelled", e);
         } catch (IOException e) {
-            throw SourceCheck.io(file, "reading", e);
+            throw SourceCheck.parseFailure(file, "the metadata parser", e);
         }
         return new ImageHeader(dimensionsOf(metadata), orientationOf(metadata), metadata);
     }

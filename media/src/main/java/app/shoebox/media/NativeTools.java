@@ -28,4 +28,19 @@ public final class NativeTools {
         }
         return Optional.empty();
     }
+
+    /**
+     * The version {@code tool} prints when asked with {@code flag}: the first match of {@code pattern}'s
+     * group 1 in its output (e.g. "ffmpeg version (\\S+)"). Empty when the tool fails or says nothing
+     * that matches; asked once per process start, for the start-up log and the server's about page.
+     */
+    public static Optional<String> version(Path tool, String flag, java.util.regex.Pattern pattern) {
+        try {
+            var result = ProcessRunner.run(java.util.List.of(tool.toString(), flag), java.time.Duration.ofSeconds(10), tool);
+            var m = pattern.matcher(result.stdout() + "\n" + result.stderr());
+            return result.succeeded() && m.find() ? Optional.of(m.group(1)) : Optional.empty();
+        } catch (MediaException e) {
+            return Optional.empty();
+        }
+    }
 }

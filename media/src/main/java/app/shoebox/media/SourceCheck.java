@@ -53,4 +53,28 @@ public final class SourceCheck {
     public static MediaException io(Path file, String doing, IOException e) {
         return new MediaException(MediaException.Reason.IO, file, "I/O error " + doing + " " + file + ": " + e, e);
     }
+
+    /**
+     * What an {@link IOException} from a parser reading {@code file} means. Parsers report a file
+     * that ends too early (a JPEG cut inside its EXIF block: {@code EOFException}) or that points
+     * past its own end as I/O errors, yet retrying cannot help. So: when the file itself reads to
+     * its end without error, the content is at fault and the failure is permanent ({@code CORRUPT});
+     * otherwise the disk or the mount is, and it is worth another try ({@code IO}).
+     */
+    public static MediaException parseFailure(Path file, String parser, IOException e) {
+        if (readsToTheEnd(file)) {
+            return new MediaException(MediaException.Reason.CORRUPT, file, file + " is truncated or damaged: " + parser
+                    + " could not read it (" + e.getMessage() + "); upload an intact copy of the file", e);
+        }
+        return io(file, "reading", e);
+    }
+
+    private static boolean readsToTheEnd(Path file) {
+        try (InputStream in = Files.newInputStream(file)) {
+            long size = Files.size(file);
+            return in.transferTo(java.io.OutputStream.nullOutputStream()) == size;
+        } catch (IOException e) {
+            return false;
+        }
+    }
 }

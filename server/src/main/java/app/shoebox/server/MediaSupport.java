@@ -17,13 +17,6 @@ final class MediaSupport {
                 FileType.extensionsOf(MediaKind.VIDEO), List.of(".xmp"));
     }
 
-    static String libvipsVersion() {
-        return "";
-    }
-
-    static String ffmpegVersion() {
-        return "";
-    }
 
     /** The version of the exiftool on the PATH, as {@code exiftool -ver} prints it; empty when there is none. */
     static String exiftoolVersion() {

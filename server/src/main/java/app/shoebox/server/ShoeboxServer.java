@@ -49,6 +49,7 @@ import app.shoebox.server.notifications.Notifications;
 import app.shoebox.server.queues.QueueRoutes;
 import app.shoebox.server.queues.QueueService;
 import app.shoebox.server.serverinfo.ServerInfoRoutes;
+import app.shoebox.server.serverinfo.ToolVersions;
 import app.shoebox.server.stacks.StackRoutes;
 import app.shoebox.server.stacks.StackService;
 import app.shoebox.server.tags.TagRoutes;
@@ -166,8 +167,7 @@ public final class ShoeboxServer implements AutoCloseable {
                     new SystemMetadata(database.jdbi(), mapper));
             List<Api.Routes> features = List.of(
                     new ServerInfoRoutes(MediaSupport.mediaTypes(), ServerInfoRoutes.defaultFeatures(),
-                            new ServerInfoRoutes.ToolVersions(MediaSupport.libvipsVersion(), MediaSupport.ffmpegVersion(),
-                                    MediaSupport.exiftoolVersion()), library.root()),
+                            () -> ToolVersions.newest(database.jdbi()), MediaSupport.exiftoolVersion(), library.root()),
                     new AuthRoutes(sessions, apiKeys),
                     new SessionRoutes(sessions),
                     new ServerStateRoutes(users, system::isOnboarded),
@@ -186,13 +186,15 @@ public final class ShoeboxServer implements AutoCloseable {
                     new NotAvailableRoutes(),
                     new StackRoutes(new StackService(database.jdbi()), assetViews),
                     new DuplicateRoutes(database.jdbi(), assetViews),
-                    new QueueRoutes(queueService, mapper),
+                    new QueueRoutes(queueService, mapper, library.root()),
                     metrics);
             if (config.inProcessJobs()) {
                 MediaPipeline.Tools tools = MediaPipeline.Tools.detect();
                 tools.describe().forEach(line -> log.info("{}", line));
+                String nodeId = "serve-" + ProcessHandle.current().pid();
+                pipeline.recordTools(nodeId, tools);
                 engine = Optional.of(pipeline.register(JobEngine.builder().dataSource(database.dataSource())
-                        .nodeId("serve-" + ProcessHandle.current().pid()), tools, 2).build().start());
+                        .nodeId(nodeId), tools, 2).build().start());
             }
             http = listen(new HttpServer(
                     new HttpServer.Settings(config.bindAddress(), config.port(), config.maxUploadBytes(),

@@ -42,7 +42,8 @@ import java.util.stream.Stream;
  * {@code shoebox bench media}: each thumbnail path makes the 1440 px JPEG preview and the 250 px
  * thumbnail of the same 12 MP JPEGs, one at a time, and {@code vipsthumbnail} alone does the same
  * work as the reference. Prints ms per image, images per second and peak memory per path; then the
- * metadata readers' ms per file on real camera files and on the same JPEGs.
+ * in-process path with several thumbnails at once ({@code --threads}), and the metadata readers' ms
+ * per file on real camera files and on the same JPEGs.
  */
 @Command(name = "media", mixinStandardHelpOptions = true,
         description = "Measure the thumbnail paths (libvips in-process, vipsthumbnail process, pure Java) on 12 MP JPEGs, "
@@ -59,6 +60,11 @@ public final class MediaBench implements Callable<Integer> {
 
     @Option(names = "--dir", description = "Take the JPEGs from this folder instead of generating 4000x3000 ones.")
     Optional<Path> dir;
+
+    @Option(names = "--threads", defaultValue = "2",
+            description = "Also measure the in-process path with this many thumbnails at once, as a worker runs them "
+                    + "(default ${DEFAULT-VALUE}; 1 skips it).")
+    int threads;
 
     @Option(names = "--metadata-dir", description = "Real camera files for the metadata figures (every file below it); "
             + "default: the test corpus when run from the source tree, else the JPEGs above.")
@@ -125,6 +131,9 @@ public final class MediaBench implements Callable<Integer> {
             figures.put("jvm_peak_rss_mb", fmt(ProcessRunner.peakRssKiB(ProcessHandle.current().pid()) / 1024.0));
             if (vipsthumbnail.isPresent()) {
                 reference.report("vipsthumbnail_reference", "vipsthumbnail alone, 2 processes per image, no Shoebox checks", figures);
+            }
+            if (threads > 1 && paths.containsKey("ffm")) {
+                concurrent(paths.get("ffm").thumbnailer, images, work.resolve("out-concurrent"), figures);
             }
             metadata(images, figures);
             figures.put("load_average_after", loadAverage().split(" ")[0]);
@@ -252,6 +261,64 @@ public final class MediaBench implements Callable<Integer> {
                 figures.put(name + "_child_peak_rss_mb", fmt(childPeakKiB / 1024.0));
             }
             System.out.printf(Locale.ROOT, "%-24s %8.1f ms/image %6.2f images/s  (%s)%n", name, ms, 1000 / ms, description);
+        }
+    }
+
+    /**
+     * The in-process path with {@code threads} thumbnails at once (a worker's concurrency), against
+     * two anchors measured in the same run: one at a time, and {@code threads} at once with every
+     * libvips call behind one lock (what serialising each call with its error read would cost).
+     * The three alternate, twice over, so load from other work falls on each alike.
+     */
+    private void concurrent(Thumbnailer ffm, List<Path> images, Path out, Map<String, String> figures) throws Exception {
+        Map<String, Long> nanos = new LinkedHashMap<>();
+        java.util.concurrent.locks.ReentrantLock oneAtATime = new java.util.concurrent.locks.ReentrantLock();
+        for (int round = 0; round < 2; round++) {
+            nanos.merge("ffm_1_thread", timed(ffm, images, out, 1, null), Long::sum);
+            nanos.merge("ffm_" + threads + "_threads", timed(ffm, images, out, threads, null), Long::sum);
+            nanos.merge("ffm_" + threads + "_threads_serialised", timed(ffm, images, out, threads, oneAtATime), Long::sum);
+        }
+        Map<String, Double> perSecond = new LinkedHashMap<>();
+        nanos.forEach((name, n) -> perSecond.put(name, 2.0 * images.size() / (n / 1e9)));
+        perSecond.forEach((name, ips) -> {
+            figures.put(name + "_images_per_s", fmt(ips));
+            System.out.printf(Locale.ROOT, "%-32s %6.2f images/s%n", name, ips);
+        });
+        double concurrent = perSecond.get("ffm_" + threads + "_threads");
+        figures.put("ffm_" + threads + "_threads_vs_1_thread", String.format(Locale.ROOT, "%.2f",
+                concurrent / perSecond.get("ffm_1_thread")));
+        figures.put("ffm_" + threads + "_threads_serialised_vs_shipped", String.format(Locale.ROOT, "%.2f",
+                perSecond.get("ffm_" + threads + "_threads_serialised") / concurrent));
+    }
+
+    private static long timed(Thumbnailer t, List<Path> images, Path out, int threads,
+                              java.util.concurrent.locks.ReentrantLock serialise) throws Exception {
+        java.util.concurrent.ExecutorService pool = java.util.concurrent.Executors.newFixedThreadPool(threads);
+        try {
+            long start = System.nanoTime();
+            List<java.util.concurrent.Future<?>> runs = new ArrayList<>();
+            for (int i = 0; i < images.size(); i++) {
+                Path image = images.get(i);
+                String name = "c" + i;
+                runs.add(pool.submit(() -> {
+                    if (serialise != null) {
+                        serialise.lock();
+                    }
+                    try {
+                        return t.generate(image, FileType.JPEG, out, name);
+                    } finally {
+                        if (serialise != null) {
+                            serialise.unlock();
+                        }
+                    }
+                }));
+            }
+            for (var r : runs) {
+                r.get();
+            }
+            return System.nanoTime() - start;
+        } finally {
+            pool.shutdownNow();
         }
     }
 

@@ -7,6 +7,7 @@ import app.shoebox.jobs.JobEngine;
 import app.shoebox.jobs.JobSchema;
 import app.shoebox.server.db.Database;
 import app.shoebox.server.pipeline.MediaPipeline;
+import app.shoebox.server.pipeline.Watchdog;
 import app.shoebox.server.storage.StorageMover;
 import app.shoebox.server.storage.StorageTemplate;
 import org.slf4j.Logger;
@@ -55,6 +56,12 @@ public final class WorkerCommand implements Callable<Integer> {
                     + "(env SHOEBOX_JOB_TIME_LIMIT, default ${DEFAULT-VALUE}).")
     int jobTimeLimitSeconds;
 
+    @Option(names = "--hung-job-exit", defaultValue = "${env:SHOEBOX_HUNG_JOB_EXIT:-60}",
+            description = "Seconds a media job may go on after it was stopped at its time limit before this worker exits "
+                    + "(a decoder or a read that ignores being stopped); the job is rescued and counted as a worker death, "
+                    + "and serve starts a fresh worker (env SHOEBOX_HUNG_JOB_EXIT, default ${DEFAULT-VALUE}).")
+    int hungJobExitSeconds;
+
     @Override
     public Integer call() throws Exception {
         Optional<StorageTemplate> template = storageTemplate.template();
@@ -68,10 +75,14 @@ public final class WorkerCommand implements Callable<Integer> {
             MediaPipeline pipeline = new MediaPipeline(db.jdbi(), jobs, library, template);
             template.ifPresent(t -> new StorageMover(db.jdbi(), library, t).deleteOrphans());
             MediaPipeline.Tools tools = MediaPipeline.Tools.detect();
+            String nodeId = "worker-" + hostName() + "-" + ProcessHandle.current().pid();
+            // Before the first job: by the time anything is done, the about page knows the tools.
+            pipeline.recordTools(nodeId, tools);
             engine = pipeline.register(JobEngine.builder().dataSource(db.dataSource())
-                    .nodeId("worker-" + hostName() + "-" + ProcessHandle.current().pid())
+                    .nodeId(nodeId)
                     .heartbeat(Duration.ofSeconds(Math.max(1, heartbeatSeconds))), tools, perQueue,
-                    Duration.ofSeconds(Math.max(1, jobTimeLimitSeconds))).build().start();
+                    Duration.ofSeconds(Math.max(1, jobTimeLimitSeconds)),
+                    Watchdog.exitProcess(Duration.ofSeconds(Math.max(1, hungJobExitSeconds)))).build().start();
             log.info("worker {} working {} (database: {})", engine.nodeId(), library, db.description());
             tools.describe().forEach(line -> log.info("{}", line));
         } catch (RuntimeException e) {

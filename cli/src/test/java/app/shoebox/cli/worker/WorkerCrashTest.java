@@ -19,6 +19,7 @@ import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -65,11 +66,12 @@ class WorkerCrashTest {
     }
 
     /** The real {@code shoebox worker} as a child process, one job at a time, 1 s heartbeat. */
-    private WorkerSupervisor startWorker() {
+    private WorkerSupervisor startWorker(String... options) {
         String java = ProcessHandle.current().info().command().orElse(System.getProperty("java.home") + "/bin/java");
-        List<String> command = List.of(java, "--enable-native-access=ALL-UNNAMED", "-cp", System.getProperty("java.class.path"),
-                Main.class.getName(), "worker", "--library", library.toString(), "--storage-template", "none",
-                "--concurrency", "1", "--heartbeat", "1");
+        List<String> command = new ArrayList<>(List.of(java, "--enable-native-access=ALL-UNNAMED", "-cp",
+                System.getProperty("java.class.path"), Main.class.getName(), "worker", "--library", library.toString(),
+                "--storage-template", "none", "--concurrency", "1", "--heartbeat", "1"));
+        command.addAll(List.of(options));
         return WorkerSupervisor.start(new WorkerSupervisor.Settings(command, Map.of("SHOEBOX_DATABASE_URL", url),
                 Duration.ofMillis(100), Duration.ofSeconds(1), Duration.ofMinutes(1), Duration.ofSeconds(10)));
     }
@@ -85,6 +87,10 @@ class WorkerCrashTest {
             try (WorkerSupervisor workers = startWorker()) {
                 assertThat(workers.awaitStarts(1, Duration.ofSeconds(60))).isTrue();
                 awaitQueueDrained("metadataExtraction");
+                // The server loads neither libvips nor ffmpeg; the worker that does has said which.
+                JsonNode about = call("GET", "/api/server/about", null);
+                assertThat(about.get("libvips").asText()).as("libvips as the worker uses it").matches("\\d+\\.\\d+\\.\\d+");
+                assertThat(about.get("ffmpeg").asText()).as("ffmpeg as the worker uses it").matches("\\d+\\.\\d+.*");
                 call("PUT", "/api/jobs/thumbnailGeneration", "{\"command\":\"resume\"}");
 
                 ProcessHandle victim = workers.process().orElseThrow();
@@ -137,6 +143,43 @@ class WorkerCrashTest {
             assertThat(job.get("workerDeaths").asInt()).isEqualTo(3);
             assertThat(job.get("errors").toString()).containsIgnoringCase("worker");
         }
+    }
+
+    @Test
+    void aWorkerWhoseJobIgnoresBeingStoppedExitsAndTheJobIsQuarantined() throws Exception {
+        try (ShoeboxServer server = startServer("worker_hung")) {
+            String id = upload("on-a-dead-mount.jpg", noisyJpeg(300, 200, 5));
+            // A read that never returns and ignores interrupts, as from a mount that stopped
+            // answering: the original becomes a FIFO nobody writes to, so opening it blocks in the kernel.
+            Path original = library.resolve(call("GET", "/api/assets/" + id, null).get("originalPath").asText());
+            Files.delete(original);
+            Process mkfifo = new ProcessBuilder("mkfifo", original.toString()).redirectErrorStream(true).start();
+            assertThat(mkfifo.waitFor()).as(new String(mkfifo.getInputStream().readAllBytes(), StandardCharsets.UTF_8)).isZero();
+            try (WorkerSupervisor workers = startWorker("--job-time-limit", "1", "--hung-job-exit", "1")) {
+                JsonNode job = awaitFinished("metadataExtraction", id, Duration.ofSeconds(180));
+                assertThat(job.get("state").asText()).isEqualTo("quarantined");
+                assertThat(job.get("workerDeaths").asInt()).isEqualTo(3);
+                assertThat(job.get("errors").toString()).contains("stopped renewing its lease");
+                assertThat(workers.starts()).as("each hung worker exited and was replaced").isGreaterThanOrEqualTo(3);
+            } finally {
+                Files.deleteIfExists(original);
+            }
+        }
+    }
+
+    /** Waits until the queue's job for {@code assetId} has finished (failed, discarded or quarantined). */
+    private JsonNode awaitFinished(String queue, String assetId, Duration timeout) throws Exception {
+        long deadline = System.nanoTime() + timeout.toNanos();
+        while (System.nanoTime() < deadline) {
+            for (JsonNode job : call("GET", "/api/queues/" + queue + "/jobs?status=failed", null)) {
+                if (job.at("/data/assetId").asText().equals(assetId)) {
+                    return job;
+                }
+            }
+            Thread.sleep(100);
+        }
+        throw new AssertionError("the " + queue + " job of " + assetId + " did not end: "
+                + call("GET", "/api/queues/" + queue + "/jobs?status=active", null));
     }
 
     /** Waits until {@code worker} itself runs a job of the queue (a dead worker's job still shows as active until rescued). */

@@ -259,8 +259,11 @@ public final class ExifTool implements AutoCloseable {
         private Session(Process process) {
             this.process = process;
             this.in = process.getOutputStream();
-            Thread.ofVirtual().name("exiftool-out-" + process.pid()).start(this::readAnswers);
-            Thread.ofVirtual().name("exiftool-err-" + process.pid()).start(this::readErrors);
+            // Platform threads: they block on the session's pipes for its whole life. Virtual ones
+            // hold their carriers meanwhile, and two sessions idle for 30 s starved every virtual
+            // thread of the process on two cores (found when a tool's output drain never ran).
+            Thread.ofPlatform().daemon().name("exiftool-out-" + process.pid()).start(this::readAnswers);
+            Thread.ofPlatform().daemon().name("exiftool-err-" + process.pid()).start(this::readErrors);
         }
 
         static Session start(Path executable) throws IOException {

@@ -11,7 +11,6 @@ import app.shoebox.media.video.VideoProbe;
 import com.drew.imaging.ImageMetadataReader;
 import com.drew.metadata.Metadata;
 
-import java.io.EOFException;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
@@ -157,37 +156,25 @@ public final class MetadataExtractor implements AutoCloseable {
 
     private static Metadata libraryTags(Path file, FileType type, List<String> warnings) throws MediaException {
         if (type.kind() == MediaKind.IMAGE && ImageHeader.parses(type)) {
-            try {
-                return ImageHeader.read(file).metadata();
-            } catch (MediaException e) {
-                throw truncatedIsCorrupt(e, file);
-            }
+            // A file that ends inside its metadata is CORRUPT there (SourceCheck.parseFailure), not IO.
+            return ImageHeader.read(file).metadata();
         }
         // Videos are judged by ffprobe, and images metadata-extractor does not parse (JXL, AVIF, raw)
         // by the thumbnail decoder: here a parse failure only means fewer tags.
         try {
             return ImageMetadataReader.readMetadata(file.toFile());
-        } catch (EOFException e) {
-            warnings.add("container tags of " + file + " not read: it ends early (" + e.getMessage() + ")");
-            return new Metadata();
         } catch (IOException e) {
+            if (SourceCheck.parseFailure(file, "the metadata parser", e).permanent()) {
+                // The file reads fine: the parser tripped over its content, which is a matter for
+                // the decoder (ffprobe, the thumbnail step) to judge, as for any other parse failure.
+                warnings.add("container tags of " + file + " not read: " + e.getMessage());
+                return new Metadata();
+            }
             throw SourceCheck.io(file, "reading", e);
         } catch (Exception e) {
             warnings.add("container tags of " + file + " not read: " + e.getMessage());
             return new Metadata();
         }
-    }
-
-    /**
-     * metadata-extractor reports a file that ends inside a structure it is reading as an
-     * EOFException: that is a truncated or hostile file, which no retry will mend, not a disk error.
-     */
-    private static MediaException truncatedIsCorrupt(MediaException e, Path file) {
-        if (e.reason() == MediaException.Reason.IO && e.getCause() instanceof EOFException) {
-            return new MediaException(MediaException.Reason.CORRUPT, file, file + " ends in the middle of its metadata ("
-                    + e.getCause().getMessage() + "); the file is truncated or corrupt", e);
-        }
-        return e;
     }
 
     private static XmpValues readSidecar(Path sidecar, Path file, List<String> warnings) throws MediaException {

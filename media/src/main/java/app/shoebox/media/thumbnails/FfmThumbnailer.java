@@ -30,6 +30,11 @@ final class FfmThumbnailer implements Thumbnailer {
         return "thumbnails: libvips " + vips.version() + " in-process (FFM), WebP thumbnails, JPEG previews";
     }
 
+    @Override
+    public java.util.Optional<String> libvipsVersion() {
+        return java.util.Optional.of(vips.version());
+    }
+
     /** The types a loader libvips may use reads ({@link LibVips#TRUSTED_LOADERS}). */
     @Override
     public boolean canDecode(FileType type) {
@@ -46,22 +51,13 @@ final class FfmThumbnailer implements Thumbnailer {
         }
         Prepared p = Prepared.check(source, actual, outDir, baseName, ThumbnailFormat.WEBP, pixelLimit, true);
         try {
-            Dimensions stored = p.stored().isPresent() ? p.stored().get() : headerSize(p);
-            // The preview is rendered into memory first: writing it and then thumbnailing the lazy
-            // pipeline again would decode the source twice.
-            try (var lazy = vips.thumbnail(p.decodable().toString(), PREVIEW_SIZE);
-                 var preview = vips.copyMemory(lazy)) {
-                // JPEG has no alpha: transparent areas become white, as on the pure-Java path.
-                write(preview, p.preview() + "[Q=80,optimize_coding,strip,background=255]", source);
-                try (var small = vips.thumbnail(preview, THUMBNAIL_SIZE)) {
-                    write(small, p.thumbnail() + "[Q=80,strip]", source);
-                    Dimensions previewSize = new Dimensions(preview.width(), preview.height());
-                    Dimensions upright = Prepared.uprightLike(stored, previewSize);
-                    return new Thumbnails(p.thumbnail(), p.preview(), upright.width(), upright.height(),
-                            new Dimensions(small.width(), small.height()), previewSize, ThumbnailFormat.WEBP);
-                }
-            }
+            return vips.exactly(() -> render(p));
         } catch (LibVips.VipsError e) {
+            if (e.writing) {
+                // The source decoded; writing failed (disk full, permissions): worth retrying later.
+                throw new MediaException(MediaException.Reason.IO, source,
+                        "writing the thumbnails of " + source + " failed: " + e.getMessage(), e);
+            }
             throw new MediaException(MediaException.Reason.CORRUPT, source,
                     source + " could not be decoded by libvips: " + e.getMessage() + "; the file is corrupt or truncated", e);
         } catch (Failed e) {
@@ -75,6 +71,25 @@ final class FfmThumbnailer implements Thumbnailer {
         }
     }
 
+    /** Both outputs from one decode; repeatable, as {@link LibVips#exactly} needs. */
+    private Thumbnails render(Prepared p) throws Throwable {
+        Dimensions stored = p.stored().isPresent() ? p.stored().get() : headerSize(p);
+        // The preview is rendered into memory first: writing it and then thumbnailing the lazy
+        // pipeline again would decode the source twice.
+        try (var lazy = vips.thumbnail(p.decodable().toString(), PREVIEW_SIZE);
+             var preview = vips.copyMemory(lazy)) {
+            // JPEG has no alpha: transparent areas become white, as on the pure-Java path.
+            vips.write(preview, p.preview() + "[Q=80,optimize_coding,strip,background=255]");
+            try (var small = vips.thumbnail(preview, THUMBNAIL_SIZE)) {
+                vips.write(small, p.thumbnail() + "[Q=80,strip]");
+                Dimensions previewSize = new Dimensions(preview.width(), preview.height());
+                Dimensions upright = Prepared.uprightLike(stored, previewSize);
+                return new Thumbnails(p.thumbnail(), p.preview(), upright.width(), upright.height(),
+                        new Dimensions(small.width(), small.height()), previewSize, ThumbnailFormat.WEBP);
+            }
+        }
+    }
+
     private Dimensions headerSize(Prepared p) throws Throwable {
         try (var header = vips.open(p.decodable().toString())) {
             Dimensions d = new Dimensions(header.width(), header.height());
@@ -82,16 +97,6 @@ final class FfmThumbnailer implements Thumbnailer {
                 throw new Failed(ImageHeader.tooLarge(p.source(), d, pixelLimit));
             }
             return d;
-        }
-    }
-
-    private void write(LibVips.Image image, String target, Path source) throws Throwable {
-        try {
-            vips.write(image, target);
-        } catch (LibVips.VipsError e) {
-            // The source decoded; writing failed (disk full, permissions): worth retrying later.
-            throw new Failed(new MediaException(MediaException.Reason.IO, source,
-                    "writing " + target + " for " + source + " failed: " + e.getMessage(), e));
         }
     }
 

@@ -127,7 +127,7 @@ final class ImageIoThumbnailer implements Thumbnailer {
             throw new MediaException(MediaException.Reason.CORRUPT, source,
                     source + " could not be decoded: " + e.getMessage() + "; the file is corrupt or truncated", e);
         } catch (IOException e) {
-            throw SourceCheck.io(source, "reading", e);
+            throw SourceCheck.parseFailure(source, "ImageIO", e);
         }
     }
 

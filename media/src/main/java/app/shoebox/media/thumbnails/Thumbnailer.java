@@ -26,6 +26,11 @@ public interface Thumbnailer {
     /** One line for the start-up log: which path, which library or tool, what it cannot do. */
     String describe();
 
+    /** The libvips version this path decodes with; empty for the pure-Java path. */
+    default java.util.Optional<String> libvipsVersion() {
+        return java.util.Optional.empty();
+    }
+
     /** Whether this path can decode {@code type} at all. */
     boolean canDecode(FileType type);
 

@@ -75,6 +75,11 @@ public final class Thumbnailers {
             return first.canDecode(type) || second.canDecode(type);
         }
 
+        @Override
+        public java.util.Optional<String> libvipsVersion() {
+            return first.libvipsVersion().or(second::libvipsVersion);
+        }
+
         /** Chosen by what the bytes are: a BMP named {@code .jpg} goes where BMP goes. */
         @Override
         public Thumbnails generate(Path source, FileType type, Path outDir, String baseName) throws MediaException {

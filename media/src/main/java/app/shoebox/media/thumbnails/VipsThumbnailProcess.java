@@ -47,6 +47,13 @@ final class VipsThumbnailProcess implements Thumbnailer {
     static final Map<String, String> BLOCK_UNTRUSTED = Map.of("VIPS_BLOCK_UNTRUSTED", "1");
 
     @Override
+    public java.util.Optional<String> libvipsVersion() {
+        // "libvips 8.14.1"
+        return app.shoebox.media.NativeTools.version(vipsheader, "--vips-version",
+                java.util.regex.Pattern.compile("libvips (\\S+)"));
+    }
+
+    @Override
     public boolean canDecode(FileType type) {
         return LibVips.TRUSTED_TYPES.contains(type);
     }

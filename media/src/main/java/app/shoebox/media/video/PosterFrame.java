@@ -47,6 +47,11 @@ public final class PosterFrame {
         return ffmpeg.isPresent();
     }
 
+    /** The version of the ffmpeg that makes the posters ("5.1.6-0+deb12u1"), when there is one. */
+    public Optional<String> version() {
+        return ffmpeg.flatMap(f -> NativeTools.version(f, "-version", java.util.regex.Pattern.compile("ffmpeg version (\\S+)")));
+    }
+
     public String describe() {
         return ffmpeg.map(p -> "video posters: ffmpeg (" + p + ")")
                 .orElse("video posters: none (ffmpeg missing; install ffmpeg to get video thumbnails)");

@@ -67,6 +67,21 @@ class ThumbnailerTest {
 
     @ParameterizedTest
     @ValueSource(strings = {"ffm", "vipsthumbnail", "imageio"})
+    void reportsTheLibvipsVersionItDecodesWith(String pathName) throws Exception {
+        var version = path(pathName).libvipsVersion();
+        if (pathName.equals("imageio")) {
+            assertThat(version).isEmpty();
+            return;
+        }
+        String printed = run(NativeToolsForTests.require("vips").toString(), "--version").strip();
+        assertThat(version.orElseThrow()).matches("\\d+\\.\\d+\\.\\d+");
+        assertThat(printed).startsWith("vips-" + version.orElseThrow());
+        // What a worker is given: libvips for what it reads, pure Java for the rest; libvips it is.
+        assertThat(Thumbnailers.best().libvipsVersion()).isEqualTo(version);
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"ffm", "vipsthumbnail", "imageio"})
     void makesAPreviewOfAtMost1440AndAThumbnailOf250(String pathName) throws Exception {
         Thumbnailer thumbnailer = path(pathName);
         Path photo = TestImages.write(TestImages.quadrants(3000, 2000), "jpg", dir.resolve("big.jpg"));

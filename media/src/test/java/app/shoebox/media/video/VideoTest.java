@@ -40,6 +40,15 @@ class VideoTest {
     }
 
     @Test
+    void reportsTheVersionOfTheFfmpegItUses() throws Exception {
+        String printed = run(NativeToolsForTests.require("ffmpeg").toString(), "-version").lines().findFirst().orElseThrow();
+        String version = PosterFrame.fromPath().version().orElseThrow();
+        assertThat(version).matches("\\d+\\.\\d+.*");
+        assertThat(printed).startsWith("ffmpeg version " + version + " ");
+        assertThat(new PosterFrame(Optional.empty(), PosterFrame.DEFAULT_TIMEOUT).version()).isEmpty();
+    }
+
+    @Test
     void probesDurationCodecDimensionsAndCreationTime() throws Exception {
         VideoInfo info = VideoProbe.fromPath().probe(clip, FileType.MP4).orElseThrow();
 

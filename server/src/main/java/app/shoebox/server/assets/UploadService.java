@@ -42,6 +42,7 @@ public final class UploadService {
     }
 
     private static final int MAX_FILE_NAME_LENGTH = 255;
+    private static final org.slf4j.Logger log = org.slf4j.LoggerFactory.getLogger(UploadService.class);
 
     private final Jdbi jdbi;
     private final AssetFiles files;
@@ -58,23 +59,62 @@ public final class UploadService {
     /** The early answer to {@code x-immich-checksum}: the owner's asset with these bytes, if any. */
     public Optional<UUID> duplicateOf(UUID ownerId, String checksumHeader) {
         byte[] checksum = Checksums.require(checksumHeader, "header x-immich-checksum");
-        return jdbi.withHandle(h -> AssetRepository.findByChecksum(h, ownerId, checksum)).map(AssetRepository.Existing::id);
+        Optional<UUID> existing = jdbi.withHandle(h -> AssetRepository.findByChecksum(h, ownerId, checksum))
+                .map(AssetRepository.Existing::id);
+        existing.ifPresent(id -> log.info("upload by user {}: duplicate of asset {} (known by its checksum header; body not read)",
+                ownerId, id));
+        return existing;
     }
 
     /**
      * Reads a {@code multipart/form-data} upload from {@code body} and stores it for {@code ownerId}.
+     * Every upload leaves one line in the log: the file, its size, the user, and what became of it.
      *
      * @param contentLength the declared body length, when the client declared one (checked before reading)
      */
     public Outcome upload(UUID ownerId, InputStream body, String contentType, OptionalLong contentLength) {
+        Seen seen = new Seen();
+        try {
+            Outcome outcome = receive(ownerId, body, contentType, contentLength, seen);
+            switch (outcome) {
+                case Outcome.Created c -> log.info("upload {} by user {}: created asset {}", seen, ownerId, c.id());
+                case Outcome.Duplicate d -> log.info("upload {} by user {}: duplicate of asset {}", seen, ownerId, d.id());
+            }
+            return outcome;
+        } catch (ApiException e) {
+            log.info("upload {} by user {}: refused ({}): {}", seen, ownerId, e.status(), e.getMessage());
+            throw e;
+        } catch (RuntimeException e) {
+            log.warn("upload {} by user {}: failed: {}", seen, ownerId, e.toString());
+            throw e;
+        }
+    }
+
+    /** What is known of an upload so far, for its log line. */
+    private static final class Seen {
+        String name;
+        long size = -1;
+        long declared = -1;
+
+        @Override
+        public String toString() {
+            String n = name == null ? "(no file yet)" : name;
+            return n + (size >= 0 ? " (" + size + " bytes)" : declared >= 0 ? " (body of " + declared + " bytes declared)" : "");
+        }
+    }
+
+    private Outcome receive(UUID ownerId, InputStream body, String contentType, OptionalLong contentLength, Seen seen) {
+        contentLength.ifPresent(n -> seen.declared = n);
         if (contentLength.isPresent() && contentLength.getAsLong() > maxUploadBytes) {
             throw UploadStream.tooLarge(maxUploadBytes);
         }
         try (UploadStream.Received received = UploadStream.read(body, contentType, maxUploadBytes, files)) {
             UploadStream.FilePart file = received.file(UploadStream.ASSET_PART).orElseThrow(() -> ApiException.badRequest(
                     "upload has no file part named 'assetData'; send the file as the multipart part assetData"));
+            seen.name = safeFileName(received.fieldToClean("filename").orElse(file.clientFileName()));
+            seen.size = file.size();
             Fields fields = Fields.of(received);
-            String fileName = safeFileName(received.fieldToClean("filename").orElse(file.clientFileName()));
+            String fileName = seen.name;
             FileType type = switch (FileType.detect(fileName, file.head())) {
                 case FileType.Detection.Accepted a -> a.type();
                 case FileType.Detection.Refused r -> throw ApiException.badRequest(r.reason());

@@ -2,6 +2,7 @@ package app.shoebox.server.pipeline;
 
 import app.shoebox.jobs.JobClient;
 import app.shoebox.jobs.JobEngine;
+import app.shoebox.jobs.JobHandler;
 import app.shoebox.jobs.JobRequest;
 import app.shoebox.jobs.RetryPolicy;
 import app.shoebox.media.metadata.MetadataExtractor;
@@ -10,6 +11,7 @@ import app.shoebox.media.thumbnails.Thumbnailers;
 import app.shoebox.media.video.PosterFrame;
 import app.shoebox.server.queues.QueueNames;
 import app.shoebox.server.queues.QueueService;
+import app.shoebox.server.serverinfo.ToolVersions;
 import app.shoebox.server.storage.StorageMover;
 import app.shoebox.server.storage.StorageTemplate;
 import org.jdbi.v3.core.Jdbi;
@@ -29,6 +31,8 @@ import java.util.UUID;
  */
 public final class MediaPipeline {
 
+    private static final org.slf4j.Logger log = org.slf4j.LoggerFactory.getLogger(MediaPipeline.class);
+
     /** The native and pure-Java tools the handlers use, detected once per process. */
     public record Tools(MetadataExtractor metadata, Thumbnailer thumbnailer, PosterFrame posters) {
         public static Tools detect() {
@@ -38,6 +42,11 @@ public final class MediaPipeline {
         /** One line per tool for the start-up log. */
         public List<String> describe() {
             return List.of(metadata.describe(), thumbnailer.describe(), posters.describe());
+        }
+
+        /** The native tools' versions, as the server's about page reports them. */
+        public ToolVersions versions() {
+            return new ToolVersions(thumbnailer.libvipsVersion().orElse(""), posters.version().orElse(""));
         }
     }
 
@@ -59,24 +68,58 @@ public final class MediaPipeline {
     /** How long one attempt of a media job may run unless the worker is told otherwise. */
     public static final Duration DEFAULT_JOB_TIME_LIMIT = Duration.ofMinutes(10);
 
-    /** Registers every asset job's handler and queue on a node being built, with the default time limit. */
+    /**
+     * Registers every asset job's handler and queue on a node being built, with the default time
+     * limit; an attempt that ignores being stopped is logged and left (this process does not exit).
+     */
     public JobEngine.Builder register(JobEngine.Builder engine, Tools tools, int mediaConcurrency) {
-        return register(engine, tools, mediaConcurrency, DEFAULT_JOB_TIME_LIMIT);
+        return register(engine, tools, mediaConcurrency, DEFAULT_JOB_TIME_LIMIT, Watchdog.logOnly(Watchdog.DEFAULT_MARGIN));
     }
 
-    /** Registers every asset job's handler and queue; each media attempt may run at most {@code timeLimit}. */
-    public JobEngine.Builder register(JobEngine.Builder engine, Tools tools, int mediaConcurrency, Duration timeLimit) {
+    /**
+     * Registers every asset job's handler and queue; each media attempt may run at most
+     * {@code timeLimit}, and {@code watchdog} deals with one that ignores being stopped then.
+     */
+    public JobEngine.Builder register(JobEngine.Builder engine, Tools tools, int mediaConcurrency, Duration timeLimit,
+                                      Watchdog watchdog) {
         engine.queue(QueueNames.METADATA_EXTRACTION, mediaConcurrency)
                 .queue(QueueNames.THUMBNAIL_GENERATION, mediaConcurrency)
                 .queue(QueueNames.DUPLICATE_DETECTION, 2)
                 .queue(QueueNames.STORAGE_TEMPLATE_MIGRATION, 2)
-                .handler(AssetJobs.EXTRACT_METADATA, new TimeLimitedHandler(
-                        new MetadataHandler(jdbi, library, jobs, tools.metadata(), template.isPresent()), timeLimit), MEDIA_RETRIES)
-                .handler(AssetJobs.GENERATE_THUMBNAILS, new TimeLimitedHandler(
-                        new ThumbnailHandler(jdbi, library, jobs, tools.thumbnailer(), tools.posters()), timeLimit), MEDIA_RETRIES)
-                .handler(AssetJobs.DETECT_DUPLICATES, new DuplicateHandler(jdbi));
-        template.ifPresent(t -> engine.handler(AssetJobs.MIGRATE_STORAGE, new StorageHandler(new StorageMover(jdbi, library, t), jobs)));
+                .handler(AssetJobs.EXTRACT_METADATA, step(new TimeLimitedHandler(
+                        new MetadataHandler(jdbi, library, jobs, tools.metadata(), template.isPresent()), timeLimit, watchdog)),
+                        MEDIA_RETRIES)
+                .handler(AssetJobs.GENERATE_THUMBNAILS, step(new TimeLimitedHandler(
+                        new ThumbnailHandler(jdbi, library, jobs, tools.thumbnailer(), tools.posters()), timeLimit, watchdog)),
+                        MEDIA_RETRIES)
+                .handler(AssetJobs.DETECT_DUPLICATES, step(new DuplicateHandler(jdbi)));
+        template.ifPresent(t -> engine.handler(AssetJobs.MIGRATE_STORAGE,
+                step(new StorageHandler(new StorageMover(jdbi, library, t), jobs, jdbi))));
         return engine;
+    }
+
+    /**
+     * Records, under the job node's id, the tool versions it works with (the server reports the
+     * newest in {@code /server/about}). Call before the node starts, so that they are known by the
+     * time its first job is done.
+     */
+    public void recordTools(String nodeId, Tools tools) {
+        ToolVersions versions = tools.versions();
+        try {
+            ToolVersions.record(jdbi, nodeId, versions);
+        } catch (RuntimeException e) {
+            // Only the about page misses it; the node works all the same.
+            log.warn("job node {} could not record its tool versions: {}", nodeId, e.getMessage());
+        }
+        log.info("job node {} decodes with libvips {} and ffmpeg {}", nodeId, orNone(versions.libvips()), orNone(versions.ffmpeg()));
+    }
+
+    private static String orNone(String version) {
+        return version.isEmpty() ? "(none)" : version;
+    }
+
+    private JobHandler step(JobHandler handler) {
+        return new StepFailures(jdbi, library, handler);
     }
 
     /**

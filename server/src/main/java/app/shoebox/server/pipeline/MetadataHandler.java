@@ -55,7 +55,7 @@ final class MetadataHandler implements JobHandler {
         Path file = library.resolve(asset.originalPath());
         Optional<FileType> type = FileType.fromFileName(asset.originalPath());
         if (type.isEmpty()) {
-            return ProcessingErrors.discard(jdbi, ctx, id, "cannot read metadata of " + asset.originalFileName()
+            return JobOutcome.discard("cannot read metadata of " + asset.originalFileName()
                     + ": unknown file type");
         }
         MediaMetadata meta;

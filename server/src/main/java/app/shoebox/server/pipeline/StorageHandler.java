@@ -5,6 +5,9 @@ import app.shoebox.jobs.JobContext;
 import app.shoebox.jobs.JobHandler;
 import app.shoebox.jobs.JobOutcome;
 import app.shoebox.server.storage.StorageMover;
+import org.jdbi.v3.core.Jdbi;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 import java.io.IOException;
 import java.util.UUID;
@@ -16,12 +19,16 @@ import java.util.UUID;
  */
 final class StorageHandler implements JobHandler {
 
+    private static final Logger log = LoggerFactory.getLogger(StorageHandler.class);
+
     private final StorageMover mover;
     private final JobClient jobs;
+    private final Jdbi jdbi;
 
-    StorageHandler(StorageMover mover, JobClient jobs) {
+    StorageHandler(StorageMover mover, JobClient jobs, Jdbi jdbi) {
         this.mover = mover;
         this.jobs = jobs;
+        this.jdbi = jdbi;
     }
 
     @Override
@@ -40,10 +47,22 @@ final class StorageHandler implements JobHandler {
             case StorageMover.Outcome.Raced r -> {
                 return JobOutcome.retry("asset " + id + " moved while this move ran");
             }
+            case StorageMover.Outcome.Damaged d -> {
+                // Trying again cannot help, but the asset is still there to be seen: it stays where
+                // it is, with the reason on it, and goes on to its thumbnails.
+                log.warn("asset {}: not moved by the storage template: {}", id, d.reason());
+                ProcessingErrors.record(jdbi, id, ctx.kind(), d.reason());
+            }
             case StorageMover.Outcome.Moved m -> { }
             case StorageMover.Outcome.AlreadyInPlace p -> { }
         }
-        ctx.completeInTransaction(tx -> AssetJobs.next(jobs, tx, AssetJobs.GENERATE_THUMBNAILS, id));
+        boolean placed = !(outcome instanceof StorageMover.Outcome.Damaged);
+        ctx.completeInTransaction(tx -> {
+            if (placed) {
+                ProcessingErrors.clear(tx, id, ctx.kind());
+            }
+            AssetJobs.next(jobs, tx, AssetJobs.GENERATE_THUMBNAILS, id);
+        });
         return JobOutcome.complete();
     }
 }

@@ -12,6 +12,7 @@ import app.shoebox.media.thumbnails.Thumbnails;
 import app.shoebox.media.video.PosterFrame;
 import app.shoebox.server.live.CatalogueEvents;
 import app.shoebox.server.live.ClientEvent;
+import app.shoebox.server.storage.LibraryPaths;
 import org.jdbi.v3.core.Jdbi;
 
 import java.io.IOException;
@@ -61,7 +62,7 @@ final class ThumbnailHandler implements JobHandler {
         PipelineAsset asset = found.get();
         Optional<FileType> type = FileType.fromFileName(asset.originalPath());
         if (type.isEmpty()) {
-            return ProcessingErrors.discard(jdbi, ctx, id, "cannot make a thumbnail of " + asset.originalFileName()
+            return JobOutcome.discard("cannot make a thumbnail of " + asset.originalFileName()
                     + ": unknown file type");
         }
         String folder = thumbnailFolder(asset.ownerId(), id);
@@ -75,7 +76,8 @@ final class ThumbnailHandler implements JobHandler {
                 try {
                     PosterFrame.Outcome poster = posters.extract(original, type.get(), frame);
                     if (poster instanceof PosterFrame.Outcome.Unavailable u) {
-                        ProcessingErrors.record(jdbi, id, ctx.kind(), NO_POSTER + " (" + u.reason() + ")");
+                        ProcessingErrors.record(jdbi, id, ctx.kind(),
+                                NO_POSTER + " (" + LibraryPaths.relative(library, u.reason()) + ")");
                         return JobOutcome.complete();
                     }
                     made = thumbnailer.generate(frame, FileType.JPEG, outDir, id.toString());

@@ -8,8 +8,10 @@ import app.shoebox.server.http.Api;
 import app.shoebox.server.http.ApiException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import app.shoebox.server.storage.LibraryPaths;
 import io.javalin.http.Context;
 
+import java.nio.file.Path;
 import java.time.Instant;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -69,9 +71,11 @@ public final class QueueRoutes implements Api.Routes {
 
     record ConcurrencyDto(Integer concurrency) {}
 
+    /** An attempt's error; paths inside the library are shown relative to it (the server's log has them whole). */
     record JobErrorDto(int attempt, Instant at, String node, String errorClass, String message, String stack) {
-        static JobErrorDto of(JobError e) {
-            return new JobErrorDto(e.attempt(), e.at(), e.node(), e.errorClass(), e.message(), e.stack());
+        static JobErrorDto of(JobError e, Path library) {
+            return new JobErrorDto(e.attempt(), e.at(), e.node(), e.errorClass(), LibraryPaths.relative(library, e.message()),
+                    LibraryPaths.relative(library, e.stack()));
         }
     }
 
@@ -84,10 +88,12 @@ public final class QueueRoutes implements Api.Routes {
 
     private final QueueService queues;
     private final ObjectMapper mapper;
+    private final Path library;
 
-    public QueueRoutes(QueueService queues, ObjectMapper mapper) {
+    public QueueRoutes(QueueService queues, ObjectMapper mapper, Path library) {
         this.queues = queues;
         this.mapper = mapper;
+        this.library = library;
     }
 
     @Override
@@ -178,7 +184,7 @@ public final class QueueRoutes implements Api.Routes {
         }
         return new QueueJobResponseDto(Long.toString(j.id()), j.kind(), data, j.createdAt().toEpochMilli(), j.queue(),
                 j.state().name().toLowerCase(java.util.Locale.ROOT), j.leaseOwner().orElse(null), j.attempt(), j.maxAttempts().orElse(null),
-                j.workerDeaths(), j.errors().stream().map(JobErrorDto::of).toList());
+                j.workerDeaths(), j.errors().stream().map(e -> JobErrorDto.of(e, library)).toList());
     }
 
     private static int limit(String param) {

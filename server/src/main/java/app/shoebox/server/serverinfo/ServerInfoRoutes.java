@@ -7,6 +7,7 @@ import app.shoebox.server.http.ApiException;
 
 import java.util.List;
 import java.util.Map;
+import java.util.function.Supplier;
 
 /**
  * Discovery and server information: what Immich's clients ask before anything else. The version
@@ -38,18 +39,22 @@ public final class ServerInfoRoutes implements Api.Routes {
     record ServerStorageResponseDto(String diskSize, String diskUse, String diskAvailable, long diskSizeRaw, long diskUseRaw,
                                     long diskAvailableRaw, double diskUsagePercentage) {}
 
-    /** The versions of the native tools Shoebox runs, as {@code /server/about} reports them. */
-    public record ToolVersions(String libvips, String ffmpeg, String exiftool) {}
-
     private final MediaTypes mediaTypes;
     private final Map<String, Boolean> features;
-    private final ToolVersions tools;
+    private final Supplier<ToolVersions> tools;
+    private final String exiftool;
     private final java.nio.file.Path library;
 
-    public ServerInfoRoutes(MediaTypes mediaTypes, Map<String, Boolean> features, ToolVersions tools, java.nio.file.Path library) {
+    /**
+     * {@code tools}: what the job nodes decode with (asked on each {@code /server/about});
+     * {@code exiftool}: the version of the exiftool this server finds, empty when none.
+     */
+    public ServerInfoRoutes(MediaTypes mediaTypes, Map<String, Boolean> features, Supplier<ToolVersions> tools,
+                            String exiftool, java.nio.file.Path library) {
         this.mediaTypes = mediaTypes;
         this.features = Map.copyOf(features);
         this.tools = tools;
+        this.exiftool = exiftool;
         this.library = library;
     }
 
@@ -72,10 +77,12 @@ public final class ServerInfoRoutes implements Api.Routes {
                 new ServerVersionResponseDto(IMMICH_VERSION[0], IMMICH_VERSION[1], IMMICH_VERSION[2], null)));
         api.getOpen("/server/features", ctx -> ctx.json(features));
         api.getOpen("/server/media-types", ctx -> ctx.json(mediaTypes));
-        api.get("/server/about", Access.permission(Permission.SERVER_ABOUT), (ctx, user) -> ctx.json(
-                new ServerAboutResponseDto("v" + IMMICH_VERSION[0] + "." + IMMICH_VERSION[1] + "." + IMMICH_VERSION[2],
-                        "", false, shoeboxVersion(), "", "", "", "shoebox", "", "", "", "", "", tools.exiftool(),
-                        tools.ffmpeg(), tools.libvips(), "", "", "", "", "")));
+        api.get("/server/about", Access.permission(Permission.SERVER_ABOUT), (ctx, user) -> {
+            ToolVersions t = tools.get();
+            ctx.json(new ServerAboutResponseDto("v" + IMMICH_VERSION[0] + "." + IMMICH_VERSION[1] + "." + IMMICH_VERSION[2],
+                    "", false, shoeboxVersion(), "", "", "", "shoebox", "", "", "", "", "", exiftool,
+                    t.ffmpeg(), t.libvips(), "", "", "", "", ""));
+        });
         api.get("/server/storage", Access.permission(Permission.SERVER_STORAGE), (ctx, user) -> ctx.json(storage()));
         // Shoebox has no product keys: it answers as an Immich server on which none was ever registered.
         api.get("/server/license", Access.admin(Permission.SERVER_LICENSE_READ), (ctx, user) -> {

@@ -53,6 +53,20 @@ public final class StorageMover {
 
         /** The asset's path changed while this move ran (another move won); nothing changed, try again. */
         record Raced(UUID assetId) implements Outcome {}
+
+        /**
+         * The original no longer has the bytes the catalogue recorded at upload (changed or damaged
+         * on disk): moving it would carry the damage along under a checksum that lies, and trying
+         * again cannot help. Nothing changed.
+         */
+        record Damaged(UUID assetId, String reason) implements Outcome {}
+    }
+
+    /** The original's own bytes differ from the catalogue's checksum. */
+    private static final class DamagedOriginal extends IOException {
+        DamagedOriginal(String message) {
+            super(message);
+        }
     }
 
     private record AssetRow(UUID id, UUID ownerId, String originalPath, Optional<String> sidecarPath,
@@ -81,7 +95,12 @@ public final class StorageMover {
             return new Outcome.AlreadyInPlace(asset.originalPath());
         }
         Path source = resolve(asset.originalPath());
-        String target = placeCopy(asset, source, wanted);
+        String target;
+        try {
+            target = placeCopy(asset, source, wanted);
+        } catch (DamagedOriginal e) {
+            return new Outcome.Damaged(asset.id(), e.getMessage());
+        }
         Optional<String> sidecarTarget = Optional.empty();
         if (asset.sidecarPath().isPresent()) {
             String sc = target + ".xmp";
@@ -164,6 +183,11 @@ public final class StorageMover {
             }
             if (!Arrays.equals(sha1(target), asset.checksum())) {
                 Files.deleteIfExists(target);
+                if (!Arrays.equals(sha1(source), asset.checksum())) {
+                    throw new DamagedOriginal("the original " + asset.originalPath() + " no longer matches the checksum it had when it was"
+                            + " uploaded (it was changed or damaged on disk); it was left where it was");
+                }
+                // The original is intact and the copy is not: the copy went wrong, worth another try.
                 throw new IOException("the copy of " + source + " at " + target
                         + " does not match the catalogue's checksum; the original was left where it was");
             }

@@ -1,5 +1,6 @@
 package app.shoebox.server.worker;
 
+import app.shoebox.server.pipeline.Watchdog;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -123,8 +124,9 @@ public final class WorkerSupervisor implements AutoCloseable {
             }
             Duration lived = Duration.ofNanos(System.nanoTime() - started);
             backoff = lived.compareTo(settings.healthyAfter()) >= 0 ? settings.minBackoff() : backoff;
-            log.warn("worker process exited with status {} after {} s; starting a new one in {} ms",
-                    exit, lived.toSeconds(), backoff.toMillis());
+            Process gone = current;
+            log.warn("worker process {} exited with status {}{} after {} s; starting a new one in {} ms",
+                    gone == null ? "?" : gone.pid(), exit, why(exit), lived.toSeconds(), backoff.toMillis());
             if (!sleep(backoff)) {
                 return;
             }
@@ -132,11 +134,23 @@ public final class WorkerSupervisor implements AutoCloseable {
         }
     }
 
+    /** What an exit status says about how a worker ended. */
+    private static String why(int exit) {
+        return switch (exit) {
+            case 137 -> " (killed: SIGKILL, or out of memory)";
+            case 134, 139 -> " (crashed in native code)";
+            case Watchdog.EXIT_STATUS -> " (a job ignored being stopped at its time limit)";
+            default -> "";
+        };
+    }
+
     private Process launch() throws IOException {
         ProcessBuilder pb = new ProcessBuilder(settings.command()).redirectErrorStream(true);
         pb.environment().putAll(settings.environment());
         Process p = pb.start();
-        Thread.ofVirtual().name("worker-output").start(() -> forwardOutput(p));
+        // A platform thread: it blocks on the worker's output pipe for the worker's whole life, which
+        // on a virtual thread would hold a carrier the server's requests need (see TimeLimitedHandler).
+        Thread.ofPlatform().daemon().name("worker-output-" + p.pid()).start(() -> forwardOutput(p));
         log.info("worker process {} started", p.pid());
         return p;
     }
@@ -187,12 +201,15 @@ public final class WorkerSupervisor implements AutoCloseable {
         signal(() -> stopping = true);
         Process p = current;
         if (p != null && p.isAlive()) {
+            log.info("stopping worker process {} (it finishes or hands back its jobs within {} s)", p.pid(),
+                    settings.stopGrace().toSeconds());
             p.destroy();
             try {
                 if (!p.waitFor(settings.stopGrace().toMillis(), TimeUnit.MILLISECONDS)) {
                     log.warn("worker process {} did not stop within {} s; killing it", p.pid(), settings.stopGrace().toSeconds());
                     p.destroyForcibly().waitFor(5, TimeUnit.SECONDS);
                 }
+                log.info("worker process {} stopped with status {}", p.pid(), p.isAlive() ? "?" : p.exitValue());
             } catch (InterruptedException e) {
                 p.destroyForcibly();
                 Thread.currentThread().interrupt();

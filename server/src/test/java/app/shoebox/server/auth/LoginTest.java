@@ -1,9 +1,9 @@
 package app.shoebox.server.auth;
 
-import app.shoebox.server.LogCapture;
 import app.shoebox.server.ServerConfig;
 import app.shoebox.server.ServerFixture;
 import app.shoebox.server.http.TrustedProxies;
+import app.shoebox.testing.LogCapture;
 import ch.qos.logback.classic.Level;
 import org.junit.jupiter.api.Test;
 

@@ -1,6 +1,6 @@
 package app.shoebox.server.http;
 
-import app.shoebox.server.LogCapture;
+import app.shoebox.testing.LogCapture;
 import app.shoebox.server.ServerFixture;
 import app.shoebox.server.TestCatalogue;
 import app.shoebox.server.TestCatalogue.TestUser;

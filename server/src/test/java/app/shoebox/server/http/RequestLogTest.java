@@ -1,8 +1,8 @@
 package app.shoebox.server.http;
 
-import app.shoebox.server.LogCapture;
 import app.shoebox.server.ServerFixture;
 import app.shoebox.server.assets.TestFiles;
+import app.shoebox.testing.LogCapture;
 import ch.qos.logback.classic.Level;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;

@@ -237,6 +237,107 @@ class MediaPipelineTest {
         assertThat(job.get("errors").get(0).get("message").asText()).contains("broken.jpg");
     }
 
+    /**
+     * {@code jpeg} with an EXIF block (APP1) holding an ImageDescription of {@code descriptionLength}
+     * characters, as cameras write long maker notes: the block comes right after the JPEG's start.
+     */
+    static byte[] withExif(byte[] jpeg, int descriptionLength) {
+        byte[] text = ("caption ".repeat(descriptionLength / 8 + 1).substring(0, descriptionLength) + "\0")
+                .getBytes(StandardCharsets.US_ASCII);
+        java.nio.ByteBuffer tiff = java.nio.ByteBuffer.allocate(8 + 2 + 12 + 4 + text.length).order(java.nio.ByteOrder.LITTLE_ENDIAN);
+        tiff.put(new byte[] {'I', 'I', 42, 0}).putInt(8);          // header, IFD0 at 8
+        tiff.putShort((short) 1);                                  // one entry
+        tiff.putShort((short) 0x010E).putShort((short) 2).putInt(text.length).putInt(8 + 2 + 12 + 4); // ImageDescription, ASCII
+        tiff.putInt(0);                                            // no next IFD
+        tiff.put(text);
+        byte[] exif = new byte[6 + tiff.capacity()];
+        System.arraycopy(new byte[] {'E', 'x', 'i', 'f', 0, 0}, 0, exif, 0, 6);
+        System.arraycopy(tiff.array(), 0, exif, 6, tiff.capacity());
+        java.io.ByteArrayOutputStream out = new java.io.ByteArrayOutputStream();
+        out.write(0xFF);
+        out.write(0xD8);
+        out.write(0xFF);
+        out.write(0xE1);
+        out.write((exif.length + 2) >> 8);
+        out.write((exif.length + 2) & 0xFF);
+        out.writeBytes(exif);
+        out.write(jpeg, 2, jpeg.length - 2);
+        return out.toByteArray();
+    }
+
+    @Test
+    void aJpegCutInsideItsExifBlockIsDiscardedOnceWithItsReasonAndNoServerPath() throws Exception {
+        byte[] whole = withExif(jpeg(800, 600, 5, 0.9f), 20_000);
+        byte[] cut = java.util.Arrays.copyOf(whole, 3000);
+        String id;
+        try (app.shoebox.testing.LogCapture log = app.shoebox.testing.LogCapture.of("app.shoebox")) {
+            id = upload("cut-in-exif.jpg", cut, null);
+            awaitIdle();
+            assertThat(log.linesWith("upload cut-in-exif.jpg")).as("the upload's own line").singleElement()
+                    .satisfies(l -> assertThat(l).startsWith("INFO").contains("3000 bytes").contains("created asset " + id));
+            assertThat(log.linesWith("asset " + id + ",")).as("one line for the discarded step").singleElement().satisfies(l ->
+                    assertThat(l).startsWith("WARN").contains("cut-in-exif.jpg").contains("discarded after attempt 1")
+                            .contains(server.library().toString()));
+        }
+
+        // metadata-extractor alone stops at the metadata ("truncated or damaged"); exiftool, where
+        // installed, reads what is there and the thumbnail step finds the rest missing. Either way:
+        // one step, discarded once, with the reason on the asset.
+        JsonNode errors = asset(id).get("processingErrors");
+        assertThat(errors).hasSize(1);
+        String step = errors.get(0).get("step").asText();
+        assertThat(step).isIn(AssetJobs.EXTRACT_METADATA, AssetJobs.GENERATE_THUMBNAILS);
+        String reason = errors.get(0).get("reason").asText();
+        assertThat(reason).contains("cut-in-exif.jpg").containsPattern("truncated|corrupt").containsPattern(" (upload|library)/")
+                .doesNotContain(server.library().toString());
+        String queue = step.equals(AssetJobs.EXTRACT_METADATA) ? "metadataExtraction" : "thumbnailGeneration";
+        JsonNode job = null;
+        for (JsonNode j : json(server.get("/api/queues/" + queue + "/jobs?status=failed", ADMIN_KEY))) {
+            if (j.at("/data/assetId").asText().equals(id)) {
+                job = j;
+            }
+        }
+        assertThat(job).isNotNull();
+        assertThat(job.get("state").asText()).isEqualTo("discarded");
+        assertThat(job.get("attempt").asInt()).as("a file that ends early is not retried").isEqualTo(1);
+        assertThat(job.get("errors").get(0).get("message").asText()).isEqualTo(reason);
+        assertThat(job.toString()).doesNotContain(server.library().toString());
+        // It has no thumbnail (its pipeline stopped at the metadata): gone, so that the other tests'
+        // "start" finds nothing missing.
+        assertThat(server.deleteJson("/api/assets", ADMIN_KEY, Map.of("ids", List.of(id), "force", true)).statusCode())
+                .isEqualTo(204);
+    }
+
+    /** The first line a tool prints when asked for its version; skips (fails on CI) when it is missing. */
+    static String printedVersion(String... command) throws Exception {
+        Process p;
+        try {
+            p = new ProcessBuilder(command).redirectErrorStream(true).start();
+        } catch (IOException e) {
+            if ("true".equals(System.getenv("CI"))) {
+                throw new AssertionError(command[0] + " is required in CI (.ci/run installs it)", e);
+            }
+            Assumptions.abort(command[0] + " is not installed");
+            return "";
+        }
+        String first = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8).lines().findFirst().orElse("");
+        p.waitFor();
+        return first;
+    }
+
+    @Test
+    void serverAboutReportsTheToolVersionsTheJobNodesUse() throws Exception {
+        String vips = printedVersion("vips", "--version");          // "vips-8.14.1"
+        String ffmpeg = printedVersion("ffmpeg", "-version");       // "ffmpeg version 5.1.9-0+deb12u1 Copyright ..."
+        HttpResponse<String> r = server.get("/api/server/about", ADMIN_KEY);
+        app.shoebox.server.contract.OpenApiContract.assertValid("GET", "/server/about", r);
+        JsonNode about = json(r);
+        assertThat(about.get("libvips").asText()).isNotEmpty();
+        assertThat(vips).isEqualTo("vips-" + about.get("libvips").asText());
+        assertThat(about.get("ffmpeg").asText()).isNotEmpty();
+        assertThat(ffmpeg).startsWith("ffmpeg version " + about.get("ffmpeg").asText() + " ");
+    }
+
     @Test
     void anEditMadeBeforeExtractionIsKept() throws Exception {
         assertThat(server.putJson("/api/jobs/metadataExtraction", ADMIN_KEY, Map.of("command", "pause")).statusCode()).isEqualTo(200);

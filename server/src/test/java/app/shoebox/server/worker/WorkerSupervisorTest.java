@@ -38,6 +38,28 @@ class WorkerSupervisorTest {
     }
 
     @Test
+    void everyStartExitAndStopOfAWorkerIsALogLine(@org.junit.jupiter.api.io.TempDir java.nio.file.Path dir) throws Exception {
+        try (app.shoebox.testing.LogCapture log = app.shoebox.testing.LogCapture.of(WorkerSupervisor.class)) {
+            // The first worker exits as a watchdog would; the second runs until it is stopped.
+            java.nio.file.Path mark = dir.resolve("started-once");
+            WorkerSupervisor s = WorkerSupervisor.start(fast(List.of("sh", "-c",
+                    "if [ -e '" + mark + "' ]; then exec sleep 600; else touch '" + mark + "'; exit 70; fi")));
+            assertThat(s.awaitStarts(2, Duration.ofSeconds(30))).isTrue();
+            long second = s.process().orElseThrow().pid();
+            // Its output is read on a platform thread (it blocks for the worker's whole life).
+            assertThat(Thread.getAllStackTraces().keySet()).anySatisfy(t ->
+                    assertThat(t.getName()).isEqualTo("worker-output-" + second));
+            s.close();
+            List<String> lines = log.lines();
+            assertThat(lines).filteredOn(l -> l.matches("INFO worker process \\d+ started")).hasSizeGreaterThanOrEqualTo(2);
+            assertThat(lines).anySatisfy(l -> assertThat(l).startsWith("WARN worker process ")
+                    .contains("exited with status 70 (a job ignored being stopped at its time limit)").contains("starting a new one"));
+            assertThat(lines).contains("INFO worker process " + second + " stopped with status 143");
+            assertThat(lines).anySatisfy(l -> assertThat(l).startsWith("INFO stopping worker process " + second));
+        }
+    }
+
+    @Test
     void closeStopsTheWorkerAndDoesNotRestartIt() throws Exception {
         WorkerSupervisor s = WorkerSupervisor.start(fast(List.of("sleep", "600")));
         assertThat(s.awaitStarts(1, Duration.ofSeconds(30))).isTrue();
