@@ -17,6 +17,7 @@ import picocli.CommandLine.Command;
                 app.shoebox.cli.backup.BackupCommand.class,
                 app.shoebox.cli.backup.RestoreCommand.class,
                 app.shoebox.cli.worker.WorkerCommand.class,
+                app.shoebox.cli.upload.UploadCommand.class,
                 app.shoebox.cli.db.DbCommand.class,
                 app.shoebox.cli.bench.BenchCommand.class,
         })
@@ -45,7 +46,7 @@ public final class Main implements Runnable {
         command.getErr().println(command.getCommandSpec().qualifiedName(" ") + ": " + message.replaceAll("\\s*\\R\\s*", " ").strip());
         boolean expected = e instanceof IllegalArgumentException || e instanceof IllegalStateException
                 || e instanceof java.io.UncheckedIOException || e instanceof java.io.IOException
-                || e instanceof app.shoebox.server.http.ApiException;
+                || e instanceof app.shoebox.server.http.ApiException || e instanceof app.shoebox.client.api.ApiException;
         if (!expected) {
             e.printStackTrace(command.getErr());
         }

@@ -7,8 +7,8 @@ import picocli.CommandLine.Command;
  * with one {@code name=value} line per figure, so scripts can read the results.
  */
 @Command(name = "bench",
-        description = "Measure the job engine, the media pipeline and uploads on this machine.",
-        subcommands = {JobsBench.class, MediaBench.class, UploadBench.class, ThrottleBench.class})
+        description = "Measure the job engine, the media pipeline, the uploader and durable uploads, and API reads under the load throttle on this machine.",
+        subcommands = {JobsBench.class, MediaBench.class, UploadBench.class, DurabilityBench.class, ThrottleBench.class})
 public final class BenchCommand implements Runnable {
     @picocli.CommandLine.Spec
     picocli.CommandLine.Model.CommandSpec spec;

@@ -85,16 +85,16 @@ public final class ThrottleBench implements Callable<Integer> {
         System.out.printf("generating %d %dx%d JPEGs...%n", distinct, width, height);
         List<byte[]> pictures = new ArrayList<>();
         for (int i = 0; i < distinct; i++) {
-            pictures.add(UploadBench.jpeg(i, width, height));
+            pictures.add(DurabilityBench.jpeg(i, width, height));
         }
         double megabytes = (double) files * pictures.stream().mapToLong(b -> b.length).sum() / distinct / 1e6;
         Map<String, String> figures = new LinkedHashMap<>();
         figures.put("files", String.valueOf(files));
         figures.put("megabytes", String.format(Locale.ROOT, "%.0f", megabytes));
         figures.put("megapixels", String.format(Locale.ROOT, "%.1f", width * height / 1e6));
-        figures.put("loadavg_start", UploadBench.loadAverage());
+        figures.put("loadavg_start", DurabilityBench.loadAverage());
         System.out.printf("import: %d photos, about %.0f MB; %d upload clients, %d readers; load %s%n", files, megabytes, clients,
-                readers, UploadBench.loadAverage());
+                readers, DurabilityBench.loadAverage());
         Map<String, Result> results = new LinkedHashMap<>();
         results.put("off", run(LoadThrottle.Settings.OFF, pictures));
         results.put("on", run(LoadThrottle.Settings.DEFAULT, pictures));
@@ -106,13 +106,13 @@ public final class ThrottleBench implements Callable<Integer> {
                 figures.put("import_read_" + name + "_ms_" + e.getKey(), ms(percentile(r.during(), q)));
             }
             figures.put("reads_during_import_" + e.getKey(), String.valueOf(r.during().size()));
-            figures.put("upload_s_" + e.getKey(), UploadBench.fmt(r.uploadSeconds()));
-            figures.put("import_s_" + e.getKey(), UploadBench.fmt(r.importSeconds()));
+            figures.put("upload_s_" + e.getKey(), DurabilityBench.fmt(r.uploadSeconds()));
+            figures.put("import_s_" + e.getKey(), DurabilityBench.fmt(r.importSeconds()));
             figures.put("import_p95_over_idle_p95_" + e.getKey(), ratio(percentile(r.during(), 0.95), percentile(r.idle(), 0.95)));
         }
         figures.put("import_time_on_over_off", String.format(Locale.ROOT, "%.2f",
                 results.get("on").importSeconds() / results.get("off").importSeconds()));
-        figures.put("loadavg_end", UploadBench.loadAverage());
+        figures.put("loadavg_end", DurabilityBench.loadAverage());
         figures.forEach((k, v) -> System.out.println(k + "=" + v));
         return 0;
     }
@@ -126,7 +126,7 @@ public final class ThrottleBench implements Callable<Integer> {
              EmbeddedDatabase pg = EmbeddedDatabase.start(dbLibrary, EmbeddedDatabase.Durability.DURABLE)) {
             ServerConfig config = ServerConfig.defaults(library).withBind("127.0.0.1", 0)
                     .withDatabaseUrl(Optional.of(DatabaseUrl.parse(pg.access().url(true))))
-                    .withFirstAdmin(new ServerConfig.FirstAdmin(Optional.empty(), Optional.empty(), Optional.of(UploadBench.KEY)))
+                    .withFirstAdmin(new ServerConfig.FirstAdmin(Optional.empty(), Optional.empty(), Optional.of(DurabilityBench.KEY)))
                     .withInProcessJobs(true).withLoadThrottle(throttle);
             try (ShoeboxServer server = ShoeboxServer.start(config);
                  ExecutorService pool = Executors.newFixedThreadPool(clients + readers)) {
@@ -135,7 +135,7 @@ public final class ThrottleBench implements Callable<Integer> {
                 // something to browse: a few photos, processed
                 List<String> ids = Collections.synchronizedList(new ArrayList<>());
                 for (int i = 0; i < Math.min(20, pictures.size()); i++) {
-                    ids.add(JSON.readTree(UploadBench.upload(http, server.port(), "seed-" + i + ".jpg", copy(pictures, i, -1 - i)))
+                    ids.add(JSON.readTree(DurabilityBench.upload(http, server.port(), "seed-" + i + ".jpg", copy(pictures, i, -1 - i)))
                             .path("id").asText());
                 }
                 awaitJobsDone(queues);
@@ -153,7 +153,7 @@ public final class ThrottleBench implements Callable<Integer> {
                 for (int c = 0; c < clients; c++) {
                     uploads.add(pool.submit(() -> {
                         for (int i = next.getAndIncrement(); i < files; i = next.getAndIncrement()) {
-                            UploadBench.upload(http, server.port(), "import-" + i + ".jpg", copy(pictures, i, i));
+                            DurabilityBench.upload(http, server.port(), "import-" + i + ".jpg", copy(pictures, i, i));
                         }
                         return null;
                     }));
@@ -174,7 +174,7 @@ public final class ThrottleBench implements Callable<Integer> {
                 return new Result(idle, List.copyOf(during), uploadSeconds, importSeconds);
             }
         } finally {
-            UploadBench.deleteTree(work);
+            DurabilityBench.deleteTree(work);
         }
     }
 
@@ -203,7 +203,7 @@ public final class ThrottleBench implements Callable<Integer> {
                         case 0 -> get(port, "/api/assets/" + ids.get(ThreadLocalRandom.current().nextInt(ids.size())));
                         case 1 -> get(port, "/api/timeline/buckets");
                         default -> HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/api/search/metadata"))
-                                .header("x-api-key", UploadBench.KEY).header("content-type", "application/json")
+                                .header("x-api-key", DurabilityBench.KEY).header("content-type", "application/json")
                                 .POST(HttpRequest.BodyPublishers.ofString("{\"size\":50,\"withExif\":true}", StandardCharsets.UTF_8))
                                 .build();
                     };
@@ -224,7 +224,7 @@ public final class ThrottleBench implements Callable<Integer> {
     }
 
     private static HttpRequest get(int port, String path) {
-        return HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + path)).header("x-api-key", UploadBench.KEY).GET().build();
+        return HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + path)).header("x-api-key", DurabilityBench.KEY).GET().build();
     }
 
     /** One of the pictures with bytes of its own after the image's end: a new file to the server, the same picture to a decoder. */

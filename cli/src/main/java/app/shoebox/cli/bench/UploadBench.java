@@ -1,199 +1,299 @@
 package app.shoebox.cli.bench;
 
+import app.shoebox.cli.Main;
 import app.shoebox.server.ServerConfig;
 import app.shoebox.server.ShoeboxServer;
-import app.shoebox.server.db.DatabaseUrl;
-import app.shoebox.server.db.EmbeddedDatabase;
-import app.shoebox.server.db.LibraryLock;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
-import javax.imageio.ImageIO;
-import java.awt.image.BufferedImage;
-import java.io.ByteArrayOutputStream;
 import java.io.IOException;
-import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
-import java.nio.charset.StandardCharsets;
+import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
-import java.util.Collections;
+import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
-import java.util.Random;
-import java.util.UUID;
-import java.util.concurrent.Callable;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
-import java.util.concurrent.Future;
-import java.util.concurrent.atomic.AtomicInteger;
+import java.util.SplittableRandom;
+import java.util.concurrent.TimeUnit;
 
 /**
- * {@code shoebox bench upload}: what durability costs an upload. The same generated JPEGs go, by
- * HTTP from a few clients at once, into a real server on a fresh library whose embedded PostgreSQL
- * runs first as {@code shoebox serve} ran it before (fsync and synchronous commit off: the anchor)
- * and then as it runs now (durable), in the same run; each upload counts once the server answered
- * 201. Background jobs are not worked, so the figures are the upload path alone.
+ * {@code shoebox bench upload}: the uploader over loopback, as a process of its own (so its memory
+ * is its own), on generated photos:
+ * <ol>
+ * <li>into a sink that accepts and discards: the uploader's own ceiling (the anchor);</li>
+ * <li>into a fresh Shoebox server (embedded PostgreSQL, default durability, no background jobs):
+ *     files/s and MB/s, and their ratio to the sink's (near 1: the uploader is the limit; well
+ *     below: the server is);</li>
+ * <li>the same folder again: a no-op re-run, which reads no file and sends no byte.</li>
+ * </ol>
  */
 @Command(name = "upload", mixinStandardHelpOptions = true,
-        description = "Measure uploads into a real server with the embedded database durable, against the earlier fsync-off setting.")
-public final class UploadBench implements Callable<Integer> {
+        description = "Measure the bulk uploader: first upload into a sink and into a fresh server, then a no-op re-run.")
+public final class UploadBench implements Runnable {
 
-    static final String KEY = "upload-bench-key-0123456789abcdef";
-
-    @Option(names = "--files", defaultValue = "300", description = "JPEGs uploaded per run (default ${DEFAULT-VALUE}).")
+    @Option(names = "--files", defaultValue = "10000", description = "Photos to generate (default ${DEFAULT-VALUE}).")
     int files;
 
-    @Option(names = "--clients", defaultValue = "4", description = "Uploads at once (default ${DEFAULT-VALUE}).")
-    int clients;
+    @Option(names = "--size", defaultValue = "50000", description = "Bytes per photo (default ${DEFAULT-VALUE}).")
+    int size;
 
-    @Option(names = "--rounds", defaultValue = "2",
-            description = "Times each setting is measured, alternating, to even out a shared machine (default ${DEFAULT-VALUE}).")
-    int rounds;
+    @Option(names = "--uploader-heap", defaultValue = "256m",
+            description = "Maximum heap of the uploader process (default ${DEFAULT-VALUE}): the run proves it needs no more.")
+    String heap;
 
+    @Option(names = "--concurrency", defaultValue = "0", description = "Uploads at once (default 0: adaptive).")
+    int concurrency;
+
+    @Option(names = "--sink-only", description = "Only the sink: the uploader alone (its rate and memory), no server.")
+    boolean sinkOnly;
+
+    @Option(names = "--source", defaultValue = "folder",
+            description = "folder (default), or takeout: the photos in Google Takeout zip parts of 10,000, each with its JSON sidecar.")
+    String source;
+
+    private static final String KEY = "bench-upload-admin-key-0123456789";
     private final Map<String, String> figures = new LinkedHashMap<>();
 
     @Override
-    public Integer call() throws Exception {
-        if (files < 1 || clients < 1 || rounds < 1) {
-            throw new IllegalArgumentException("--files, --clients and --rounds must be positive");
+    public void run() {
+        if (files < 1 || size < 16) {
+            throw new IllegalArgumentException("--files must be positive and --size at least 16");
         }
-        System.out.printf("generating %d JPEGs...%n", files);
-        List<byte[]> jpegs = new ArrayList<>();
-        for (int i = 0; i < files; i++) {
-            jpegs.add(jpeg(i));
+        if (!source.equals("folder") && !source.equals("takeout")) {
+            throw new IllegalArgumentException("--source is folder or takeout, not " + source);
         }
-        long bytes = jpegs.stream().mapToLong(b -> b.length).sum();
-        System.out.printf("%d JPEGs, %.1f MB; %d clients; load %s%n", files, bytes / 1e6, clients, loadAverage());
-        figures.put("files", String.valueOf(files));
-        figures.put("megabytes", String.format(Locale.ROOT, "%.1f", bytes / 1e6));
-        figures.put("loadavg_start", loadAverage());
-        System.out.println("warm-up run (not counted):");
-        run(EmbeddedDatabase.Durability.DURABLE, jpegs.subList(0, Math.min(jpegs.size(), 50)));
-        Map<EmbeddedDatabase.Durability, List<Double>> rates = new LinkedHashMap<>();
-        Map<EmbeddedDatabase.Durability, List<Double>> p95s = new LinkedHashMap<>();
-        for (int round = 0; round < rounds; round++) {
-            for (EmbeddedDatabase.Durability d : List.of(EmbeddedDatabase.Durability.UNSAFE_NO_FSYNC, EmbeddedDatabase.Durability.DURABLE)) {
-                double[] result = run(d, jpegs);
-                rates.computeIfAbsent(d, k -> new ArrayList<>()).add(result[0]);
-                p95s.computeIfAbsent(d, k -> new ArrayList<>()).add(result[1]);
-            }
+        Path root;
+        try {
+            root = Files.createTempDirectory("shoebox-bench-upload-");
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
         }
-        double anchor = median(rates.get(EmbeddedDatabase.Durability.UNSAFE_NO_FSYNC));
-        double durable = median(rates.get(EmbeddedDatabase.Durability.DURABLE));
-        figures.put("uploads_per_s_fsync_off", fmt(anchor));
-        figures.put("uploads_per_s_durable", fmt(durable));
-        figures.put("p95_ms_fsync_off", fmt(median(p95s.get(EmbeddedDatabase.Durability.UNSAFE_NO_FSYNC))));
-        figures.put("p95_ms_durable", fmt(median(p95s.get(EmbeddedDatabase.Durability.DURABLE))));
-        figures.put("durable_over_fsync_off", String.format(Locale.ROOT, "%.2f", durable / anchor));
-        figures.put("loadavg_end", loadAverage());
-        figures.forEach((k, v) -> System.out.println(k + "=" + v));
-        return 0;
-    }
-
-    /** One run on a fresh library: uploads per second and the 95th percentile of one upload, in ms. */
-    private double[] run(EmbeddedDatabase.Durability durability, List<byte[]> jpegs) throws Exception {
-        Path work = Files.createTempDirectory("shoebox-bench-upload-");
-        Path dbLibrary = Files.createDirectories(work.resolve("database"));
-        Path library = Files.createDirectories(work.resolve("library"));
-        try (LibraryLock lock = LibraryLock.acquire(dbLibrary, "bench upload");
-             EmbeddedDatabase pg = EmbeddedDatabase.start(dbLibrary, durability)) {
-            DatabaseUrl url = DatabaseUrl.parse(pg.access().url(true));
-            ServerConfig config = ServerConfig.defaults(library).withBind("127.0.0.1", 0).withDatabaseUrl(Optional.of(url))
-                    .withFirstAdmin(new ServerConfig.FirstAdmin(Optional.empty(), Optional.empty(), Optional.of(KEY)));
-            try (ShoeboxServer server = ShoeboxServer.start(config);
-                 ExecutorService pool = Executors.newFixedThreadPool(clients)) {
-                HttpClient http = HttpClient.newHttpClient();
-                AtomicInteger next = new AtomicInteger();
-                List<Long> latencies = Collections.synchronizedList(new ArrayList<>());
-                long start = System.nanoTime();
-                List<Future<?>> futures = new ArrayList<>();
-                for (int c = 0; c < clients; c++) {
-                    futures.add(pool.submit(() -> {
-                        for (int i = next.getAndIncrement(); i < jpegs.size(); i = next.getAndIncrement()) {
-                            long t = System.nanoTime();
-                            upload(http, server.port(), "bench-" + i + ".jpg", jpegs.get(i));
-                            latencies.add(System.nanoTime() - t);
-                        }
-                        return null;
-                    }));
+        try {
+            machine();
+            List<Path> photos = source.equals("folder") ? List.of(generate(root.resolve("photos")))
+                    : generateTakeout(root.resolve("takeout"));
+            try (UploadSink sink = new UploadSink()) {
+                List<Path> subset = subset(photos);
+                long subsetFiles = 0;
+                long subsetKept = 0;
+                if (!subset.isEmpty()) {
+                    // The same uploader on a quarter or less of the files: what it keeps must not grow with their number.
+                    JsonNode q = upload(sink.url(), "sink-dummy-key-0123456789", subset, root.resolve("cache-subset"),
+                            root.resolve("subset.json"));
+                    subsetFiles = q.at("/counts/uploaded").asLong();
+                    subsetKept = q.path("peakHeapAfterGcBytes").asLong();
+                    figures.put("sink_subset_files", String.valueOf(subsetFiles));
+                    figures.put("sink_subset_peak_rss_mb", mb(q.path("peakRssBytes").asLong()));
+                    figures.put("sink_subset_peak_heap_after_gc_mb", mb(subsetKept));
+                    figures.put("sink_subset_heap_held_at_end_mb", mb(q.path("heapHeldAtEndBytes").asLong()));
                 }
-                for (Future<?> f : futures) {
-                    f.get();
+                JsonNode r = upload(sink.url(), "sink-dummy-key-0123456789", photos, root.resolve("cache-sink"), root.resolve("sink.json"));
+                rate("sink", r);
+                if (subsetKept > 0) {
+                    // Near 1 when memory is bounded, near the files ratio when it grows with them.
+                    figures.put("sink_files_vs_subset_ratio", String.format("%.2f", (double) files / subsetFiles));
+                    figures.put("sink_heap_after_gc_vs_subset_ratio", String.format("%.2f",
+                            r.path("peakHeapAfterGcBytes").asDouble() / subsetKept));
                 }
-                double seconds = (System.nanoTime() - start) / 1e9;
-                List<Long> sorted = latencies.stream().sorted().toList();
-                double p95 = sorted.get((int) Math.min(sorted.size() - 1, Math.ceil(sorted.size() * 0.95) - 1)) / 1e6;
-                double rate = jpegs.size() / seconds;
-                System.out.printf("%-16s %d uploads in %.2f s: %.1f uploads/s, p95 %.1f ms%n", durability, jpegs.size(), seconds,
-                        rate, p95);
-                return new double[] {rate, p95};
             }
+            if (sinkOnly) {
+                figures.put("loadavg_end", loadAverage());
+                figures.forEach((k, v) -> System.out.println(k + "=" + v));
+                return;
+            }
+            System.out.println("starting a fresh Shoebox server (embedded PostgreSQL) in " + root.resolve("library"));
+            ServerConfig config = ServerConfig.defaults(root.resolve("library")).withBind("127.0.0.1", 0)
+                    .withStorageTemplate(Optional.empty()).withInProcessJobs(false)
+                    .withFirstAdmin(new ServerConfig.FirstAdmin(Optional.of("bench@shoebox.local"), Optional.of("bench-password-123"),
+                            Optional.of(KEY)));
+            try (ShoeboxServer server = ShoeboxServer.start(config)) {
+                String url = "http://127.0.0.1:" + server.port();
+                Path cache = root.resolve("cache-server");
+                JsonNode first = upload(url, KEY, photos, cache, root.resolve("server.json"));
+                rate("server", first);
+                figures.put("server_vs_sink_files_ratio", String.format("%.2f",
+                        Double.parseDouble(figures.get("server_files_per_s")) / Double.parseDouble(figures.get("sink_files_per_s"))));
+                long t0 = System.nanoTime();
+                JsonNode again = upload(url, KEY, photos, cache, root.resolve("rerun.json"));
+                double wall = (System.nanoTime() - t0) / 1e9;
+                if (again.at("/counts/uploaded").asLong() != 0 || again.at("/counts/duplicates").asLong() != files) {
+                    throw new IllegalStateException("the re-run was not a no-op: " + again.get("counts"));
+                }
+                figures.put("noop_rerun_seconds", String.format("%.2f", wall));
+                figures.put("noop_rerun_pipeline_seconds", String.format("%.2f", again.get("elapsedSeconds").asDouble()));
+                figures.put("noop_rerun_files_read", String.valueOf(again.get("filesRead").asLong()));
+                figures.put("noop_rerun_peak_rss_mb", mb(again.path("peakRssBytes").asLong()));
+                figures.put("noop_rerun_cpu_seconds", String.format("%.1f", again.path("cpuMillis").asLong() / 1000.0));
+                figures.put("noop_rerun_seconds_before_upload", String.format("%.2f", again.path("secondsBeforeUpload").asDouble()));
+            }
+            figures.put("loadavg_end", loadAverage());
+        } catch (IOException e) {
+            throw new UncheckedIOException("the upload benchmark failed: " + e.getMessage(), e);
         } finally {
-            deleteTree(work);
+            deleteTree(root);
         }
+        figures.forEach((k, v) -> System.out.println(k + "=" + v));
     }
 
-    /** Uploads one file as Immich's clients do; returns the server's answer (its {@code id}). */
-    static String upload(HttpClient http, int port, String name, byte[] content) throws IOException, InterruptedException {
-        String boundary = "----bench-" + UUID.randomUUID();
-        ByteArrayOutputStream out = new ByteArrayOutputStream(content.length + 1024);
-        for (String[] f : new String[][] {{"deviceAssetId", name}, {"deviceId", "bench"},
-                {"fileCreatedAt", "2024-01-01T00:00:00Z"}, {"fileModifiedAt", "2024-01-01T00:00:00Z"}}) {
-            out.writeBytes(("--" + boundary + "\r\nContent-Disposition: form-data; name=\"" + f[0] + "\"\r\n\r\n" + f[1] + "\r\n")
-                    .getBytes(StandardCharsets.UTF_8));
+    private void rate(String name, JsonNode r) {
+        double seconds = r.get("elapsedSeconds").asDouble();
+        long n = r.at("/counts/uploaded").asLong();
+        if (n != files) {
+            throw new IllegalStateException(name + ": uploaded " + n + " of " + files + ": " + r.get("counts") + " " + r.get("failed"));
         }
-        out.writeBytes(("--" + boundary + "\r\nContent-Disposition: form-data; name=\"assetData\"; filename=\"" + name
-                + "\"\r\nContent-Type: image/jpeg\r\n\r\n").getBytes(StandardCharsets.UTF_8));
-        out.writeBytes(content);
-        out.writeBytes(("\r\n--" + boundary + "--\r\n").getBytes(StandardCharsets.UTF_8));
-        HttpResponse<String> r = http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/api/assets"))
-                .header("x-api-key", KEY).header("content-type", "multipart/form-data; boundary=" + boundary)
-                .POST(HttpRequest.BodyPublishers.ofByteArray(out.toByteArray())).build(), HttpResponse.BodyHandlers.ofString());
-        if (r.statusCode() != 201) {
-            throw new IllegalStateException("upload of " + name + " answered " + r.statusCode() + ": " + r.body());
-        }
-        return r.body();
+        long bytes = r.at("/bytes/uploaded").asLong();
+        System.out.printf("%s: %d files, %s MB in %.2f s%n", name, n, mb(bytes), seconds);
+        figures.put(name + "_files_per_s", String.format("%.0f", n / seconds));
+        figures.put(name + "_mb_per_s", String.format("%.1f", bytes / seconds / (1 << 20)));
+        figures.put(name + "_peak_rss_mb", mb(r.path("peakRssBytes").asLong()));
+        figures.put(name + "_peak_heap_after_gc_mb", mb(r.path("peakHeapAfterGcBytes").asLong()));
+        figures.put(name + "_heap_held_at_end_mb", mb(r.path("heapHeldAtEndBytes").asLong()));
+        figures.put(name + "_cpu_seconds", String.format("%.1f", r.path("cpuMillis").asLong() / 1000.0));
     }
 
-    /** A 1600x1200 JPEG (a gradient with some noise), about 120 KB, different for each seed. */
-    private static byte[] jpeg(int seed) throws IOException {
-        return jpeg(seed, 1600, 1200);
-    }
-
-    /** A JPEG of the given size (a gradient with some noise), different for each seed. */
-    static byte[] jpeg(int seed, int width, int height) throws IOException {
-        BufferedImage image = new BufferedImage(width, height, BufferedImage.TYPE_INT_RGB);
-        Random random = new Random(seed);
-        int base = random.nextInt(0xFFFFFF);
-        for (int y = 0; y < image.getHeight(); y++) {
-            for (int x = 0; x < image.getWidth(); x++) {
-                int v = ((x * 255 / image.getWidth()) << 16) | ((y * 255 / image.getHeight()) << 8) | (random.nextInt(64));
-                image.setRGB(x, y, v ^ base);
+    /** Takeout zip parts of 10,000 photos, each with a sidecar as Google writes it (new style). */
+    private List<Path> generateTakeout(Path dir) {
+        System.out.printf("generating a Takeout of %d photos of %d bytes (with JSON sidecars) in %s%n", files, size, dir);
+        SplittableRandom random = new SplittableRandom(42);
+        byte[] b = new byte[size];
+        List<Path> parts = new ArrayList<>();
+        try {
+            Files.createDirectories(dir);
+            java.util.zip.ZipOutputStream zip = null;
+            for (int i = 0; i < files; i++) {
+                if (i % 10_000 == 0) {
+                    if (zip != null) {
+                        zip.close();
+                    }
+                    Path part = dir.resolve(String.format("takeout-20240601T000000Z-%03d.zip", parts.size() + 1));
+                    parts.add(part);
+                    zip = new java.util.zip.ZipOutputStream(Files.newOutputStream(part));
+                }
+                random.nextBytes(b);
+                b[0] = (byte) 0xFF;
+                b[1] = (byte) 0xD8;
+                b[2] = (byte) 0xFF;
+                b[3] = (byte) 0xE0;
+                String folder = "Takeout/Google Photos/Photos from " + (2000 + i / 5000) + "/";
+                String name = String.format("IMG_%06d.jpg", i);
+                java.util.zip.ZipEntry media = new java.util.zip.ZipEntry(folder + name);
+                media.setMethod(java.util.zip.ZipEntry.STORED);
+                media.setSize(b.length);
+                java.util.zip.CRC32 crc = new java.util.zip.CRC32();
+                crc.update(b);
+                media.setCrc(crc.getValue());
+                zip.putNextEntry(media);
+                zip.write(b);
+                zip.closeEntry();
+                zip.putNextEntry(new java.util.zip.ZipEntry(folder + name + ".supplemental-metadata.json"));
+                zip.write(String.format("{\"title\":\"%s\",\"description\":\"\",\"photoTakenTime\":{\"timestamp\":\"%d\"},"
+                        + "\"geoData\":{\"latitude\":48.85,\"longitude\":2.35,\"altitude\":0.0},\"url\":\"https://photos.google.com/\"}",
+                        name, 946684800L + i * 3600L).getBytes(java.nio.charset.StandardCharsets.UTF_8));
+                zip.closeEntry();
             }
+            if (zip != null) {
+                zip.close();
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot write the Takeout: " + e.getMessage(), e);
         }
-        ByteArrayOutputStream out = new ByteArrayOutputStream();
-        ImageIO.write(image, "jpg", out);
-        return out.toByteArray();
+        return parts;
     }
 
-    static double median(List<Double> values) {
-        List<Double> sorted = values.stream().sorted().toList();
-        int n = sorted.size();
-        return n % 2 == 1 ? sorted.get(n / 2) : (sorted.get(n / 2 - 1) + sorted.get(n / 2)) / 2;
+    /**
+     * The folders of the first quarter (or less) of the photos, a folder holding 1,000; none for a
+     * Takeout or under 4,000 photos.
+     */
+    private List<Path> subset(List<Path> photos) {
+        if (!source.equals("folder") || files < 4000) {
+            return List.of();
+        }
+        List<Path> q = new ArrayList<>();
+        for (int i = 0; i < files / 4000; i++) {
+            q.add(photos.getFirst().resolve(String.format("%03d", i)));
+        }
+        return q;
     }
 
-    static String fmt(double v) {
-        return String.format(Locale.ROOT, "%.1f", v);
+    private Path generate(Path dir) {
+        System.out.printf("generating %d photos of %d bytes in %s%n", files, size, dir);
+        SplittableRandom random = new SplittableRandom(42);
+        byte[] b = new byte[size];
+        try {
+            for (int i = 0; i < files; i++) {
+                Path sub = dir.resolve(String.format("%03d", i / 1000));
+                if (i % 1000 == 0) {
+                    Files.createDirectories(sub);
+                }
+                random.nextBytes(b);
+                b[0] = (byte) 0xFF;
+                b[1] = (byte) 0xD8;
+                b[2] = (byte) 0xFF;
+                b[3] = (byte) 0xE0;
+                Files.write(sub.resolve(String.format("IMG_%06d.jpg", i)), b);
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot write the photos: " + e.getMessage(), e);
+        }
+        return dir;
     }
 
-    static String loadAverage() {
+    /** Runs {@code shoebox upload from-folder} (or {@code from-google-photos}) as a child process; answers its report. */
+    private JsonNode upload(String url, String key, List<Path> photos, Path cache, Path report) {
+        String java = ProcessHandle.current().info().command().orElse(System.getProperty("java.home") + "/bin/java");
+        List<String> command = new ArrayList<>(List.of(java, "-Xmx" + heap, "-cp", System.getProperty("java.class.path"),
+                Main.class.getName(), "upload", source.equals("folder") ? "from-folder" : "from-google-photos", "--server", url,
+                "--api-key", key, "--no-ui", "--progress-interval", "30", "--cache-dir", cache.toString(), "--report",
+                report.toString(), "--concurrency", String.valueOf(concurrency)));
+        photos.forEach(p -> command.add(p.toString()));
+        try {
+            Process p = new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(report.resolveSibling(
+                    report.getFileName() + ".log").toFile()).start();
+            if (!p.waitFor(2, TimeUnit.HOURS)) {
+                p.destroyForcibly();
+                throw new IllegalStateException("the uploader did not finish in 2 hours");
+            }
+            if (p.exitValue() != 0) {
+                throw new IllegalStateException("the uploader exited with " + p.exitValue() + ": "
+                        + Files.readString(report.resolveSibling(report.getFileName() + ".log")));
+            }
+            return new ObjectMapper().readTree(report.toFile());
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted", e);
+        }
+    }
+
+    private void machine() {
+        String cpu = "unknown";
+        try {
+            cpu = Files.readAllLines(Path.of("/proc/cpuinfo")).stream().filter(l -> l.startsWith("model name"))
+                    .findFirst().map(l -> l.substring(l.indexOf(':') + 1).trim()).orElse("unknown");
+        } catch (IOException ignored) {
+            // not Linux
+        }
+        System.out.printf("machine: %d cpus, %s; load %s%n", Runtime.getRuntime().availableProcessors(), cpu, loadAverage());
+        figures.put("cpus", String.valueOf(Runtime.getRuntime().availableProcessors()));
+        figures.put("cpu_model", cpu.replace(' ', '_'));
+        figures.put("source", source);
+        figures.put("files", String.valueOf(files));
+        figures.put("file_bytes", String.valueOf(size));
+        figures.put("uploader_max_heap", heap);
+        figures.put("loadavg_start", loadAverage());
+    }
+
+    private static String mb(long bytes) {
+        return String.format("%.0f", bytes / (double) (1 << 20));
+    }
+
+    private static String loadAverage() {
         try {
             return Files.readString(Path.of("/proc/loadavg")).split(" ")[0];
         } catch (IOException e) {
@@ -201,11 +301,11 @@ public final class UploadBench implements Callable<Integer> {
         }
     }
 
-    static void deleteTree(Path dir) throws IOException {
+    private static void deleteTree(Path dir) {
         try (var paths = Files.walk(dir)) {
-            for (Path p : paths.sorted(java.util.Comparator.reverseOrder()).toList()) {
-                Files.deleteIfExists(p);
-            }
+            paths.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
+        } catch (IOException e) {
+            System.err.println("could not delete " + dir + ": " + e.getMessage());
         }
     }
 }

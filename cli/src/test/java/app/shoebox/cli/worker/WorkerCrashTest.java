@@ -1,28 +1,30 @@
 package app.shoebox.cli.worker;
 
 import app.shoebox.cli.Main;
+import app.shoebox.client.api.ApiClient;
+import app.shoebox.client.api.Http;
+import app.shoebox.client.api.ServerAddress;
 import app.shoebox.server.ServerConfig;
 import app.shoebox.server.ShoeboxServer;
 import app.shoebox.server.db.DatabaseUrl;
 import app.shoebox.server.worker.WorkerSupervisor;
 import app.shoebox.testing.TestPostgres;
-import app.shoebox.testing.TestUploads;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import org.junit.jupiter.api.Test;
 
 import javax.imageio.ImageIO;
 import java.awt.image.BufferedImage;
+import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
-import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.security.MessageDigest;
 import java.time.Duration;
+import java.time.OffsetDateTime;
+import java.util.HexFormat;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
@@ -43,8 +45,14 @@ class WorkerCrashTest {
 
     private static final String KEY = "worker-crash-test-key-0123456789";
     private static final ObjectMapper JSON = new ObjectMapper();
-    private final HttpClient http = HttpClient.newHttpClient();
-    private int port;
+    private ApiClient client;
+
+    @org.junit.jupiter.api.AfterEach
+    void closeClient() {
+        if (client != null) {
+            client.close();
+        }
+    }
 
     private String url;
     private Path library;
@@ -61,7 +69,8 @@ class WorkerCrashTest {
                 .withFirstAdmin(new ServerConfig.FirstAdmin(Optional.of("admin@test.local"), Optional.of("password123"),
                         Optional.of(KEY)));
         ShoeboxServer server = ShoeboxServer.start(config);
-        port = server.port();
+        client = ApiClient.open(ServerAddress.parse("http://127.0.0.1:" + server.port()), KEY, Http.Settings.defaults());
+        client.connect();
         return server;
     }
 
@@ -110,9 +119,9 @@ class WorkerCrashTest {
             assertThat(assetsDone).containsExactlyInAnyOrderElementsOf(ids);
             assertThat(deaths).as("the killed worker's job was rescued, not lost").isEqualTo(1);
             for (String id : ids) {
-                HttpResponse<byte[]> thumb = http.send(HttpRequest.newBuilder(uri("/api/assets/" + id + "/thumbnail"))
-                        .header("x-api-key", KEY).build(), HttpResponse.BodyHandlers.ofByteArray());
-                assertThat(thumb.statusCode()).as("thumbnail of " + id).isEqualTo(200);
+                Http.Response thumb = client.http().send("GET", "/assets/" + id + "/thumbnail", Http.Body.none(), Map.of(), false);
+                assertThat(thumb.status()).as("thumbnail of " + id).isEqualTo(200);
+                assertThat(thumb.body()).isNotEmpty();
             }
         }
     }
@@ -209,26 +218,18 @@ class WorkerCrashTest {
     }
 
     private JsonNode call(String method, String path, String body) throws Exception {
-        HttpRequest.Builder b = HttpRequest.newBuilder(uri(path)).header("x-api-key", KEY).header("content-type", "application/json");
-        b.method(method, body == null ? HttpRequest.BodyPublishers.noBody() : HttpRequest.BodyPublishers.ofString(body));
-        HttpResponse<String> r = http.send(b.build(), HttpResponse.BodyHandlers.ofString());
-        if (r.statusCode() >= 300) {
-            throw new AssertionError(method + " " + path + " answered " + r.statusCode() + ": " + r.body());
-        }
-        return JSON.readTree(r.body());
+        // Paths here are the API's (/api/...); the client's base already ends in /api.
+        return client.http().json(method, path.substring("/api".length()), body == null ? null : JSON.readTree(body), false);
     }
 
     private String upload(String name, byte[] content) throws Exception {
-        TestUploads.Form form = TestUploads.asset(name, content);
-        HttpResponse<String> r = http.send(HttpRequest.newBuilder(uri("/api/assets")).header("x-api-key", KEY)
-                .header("content-type", form.contentType())
-                .POST(HttpRequest.BodyPublishers.ofByteArray(form.body())).build(), HttpResponse.BodyHandlers.ofString());
-        assertThat(r.statusCode()).as(r.body()).isEqualTo(201);
-        return JSON.readTree(r.body()).get("id").asText();
-    }
-
-    private URI uri(String path) {
-        return URI.create("http://127.0.0.1:" + port + path);
+        ApiClient.UploadResult r = client.upload(new ApiClient.UploadRequest(
+                new ApiClient.FileBytes(name, content.length, name, () -> new ByteArrayInputStream(content)),
+                HexFormat.of().formatHex(MessageDigest.getInstance("SHA-1").digest(content)),
+                OffsetDateTime.parse("2024-01-01T00:00:00Z"), OffsetDateTime.parse("2024-01-01T00:00:00Z"), false, false,
+                Optional.empty(), Optional.empty()));
+        assertThat(r.created()).as(name + " is new").isTrue();
+        return r.assetId();
     }
 
     /** Noise compresses badly, so the JPEG is as large and slow to decode as a real 6-megapixel photo. */

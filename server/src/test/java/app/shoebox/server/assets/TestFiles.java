@@ -1,14 +1,23 @@
 package app.shoebox.server.assets;
 
+import app.shoebox.client.api.ApiClient;
+import app.shoebox.client.api.Http;
+import app.shoebox.client.api.ServerAddress;
 import app.shoebox.server.ServerFixture;
 
+import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.time.OffsetDateTime;
+import java.util.HexFormat;
 import java.util.List;
+import java.util.Optional;
 import java.util.Random;
 import java.util.stream.Stream;
 
@@ -59,13 +68,41 @@ public final class TestFiles {
                 .POST(HttpRequest.BodyPublishers.ofByteArray(form.body())).build());
     }
 
-    /** Uploads a file and returns the new asset's id (asserting it was created). */
+    /**
+     * Uploads a file as {@code shoebox upload} does (the uploader's own client: streamed multipart,
+     * checksum header) and returns the new asset's id, asserting it was created. Tests that need a
+     * broken or unusual form build it with {@link Multipart} and {@link #upload}.
+     */
     public static String uploadNew(ServerFixture server, String apiKey, String fileName, byte[] content) {
-        HttpResponse<String> r = upload(server, apiKey, Multipart.asset(fileName, content));
-        if (r.statusCode() != 201) {
-            throw new AssertionError("upload of " + fileName + " answered " + r.statusCode() + ": " + r.body());
+        return uploadNew(server, apiKey, fileName, content, Optional.empty());
+    }
+
+    /** {@link #uploadNew(ServerFixture, String, String, byte[])} with an XMP sidecar sent beside the file. */
+    public static String uploadNew(ServerFixture server, String apiKey, String fileName, byte[] content, Optional<byte[]> xmp) {
+        OffsetDateTime when = OffsetDateTime.parse("2024-05-01T10:00:00Z");
+        ApiClient.FileBytes file = bytes(fileName, content);
+        Optional<ApiClient.FileBytes> sidecar = xmp.map(x -> bytes(fileName + ".xmp", x));
+        try (ApiClient client = ApiClient.open(ServerAddress.parse(server.uri("/").toString()), apiKey, Http.Settings.defaults())) {
+            client.connect();
+            ApiClient.UploadResult r = client.upload(new ApiClient.UploadRequest(file, sha1(content), when, when, false, false,
+                    Optional.empty(), sidecar));
+            if (!r.created()) {
+                throw new AssertionError("upload of " + fileName + " was taken as a duplicate of " + r.assetId());
+            }
+            return r.assetId();
         }
-        return ServerFixture.json(r).get("id").asText();
+    }
+
+    private static ApiClient.FileBytes bytes(String fileName, byte[] content) {
+        return new ApiClient.FileBytes(fileName, content.length, fileName, () -> new ByteArrayInputStream(content));
+    }
+
+    public static String sha1(byte[] content) {
+        try {
+            return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-1").digest(content));
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException(e);
+        }
     }
 
     /** Every regular file under the library's upload and tmp folders, relative to the library. */

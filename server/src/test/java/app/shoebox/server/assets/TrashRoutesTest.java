@@ -112,9 +112,7 @@ class TrashRoutesTest {
     @Test
     void videoPlaybackServesRangesOfTheOriginal() {
         byte[] clip = TestFiles.mp4(100_000);
-        HttpResponse<String> up = TestFiles.upload(server, ServerFixture.ADMIN_KEY, Multipart.asset("clip.mp4", clip));
-        assertThat(up.statusCode()).as(up.body()).isEqualTo(201);
-        String id = json(up).get("id").asText();
+        String id = TestFiles.uploadNew(server, ServerFixture.ADMIN_KEY, "clip.mp4", clip);
 
         HttpResponse<byte[]> whole = TestFiles.bytes(server.request("/api/assets/" + id + "/video/playback", ServerFixture.ADMIN_KEY).GET().build());
         assertThat(whole.statusCode()).isEqualTo(200);

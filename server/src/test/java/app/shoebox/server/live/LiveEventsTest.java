@@ -4,7 +4,6 @@ import app.shoebox.server.ServerFixture;
 import app.shoebox.server.contract.OpenApiContract;
 import app.shoebox.server.TestCatalogue;
 import app.shoebox.server.TestCatalogue.TestUser;
-import app.shoebox.server.assets.Multipart;
 import app.shoebox.server.assets.TestFiles;
 import io.socket.client.IO;
 import io.socket.client.Socket;
@@ -133,9 +132,7 @@ class LiveEventsTest {
         TestUser ann = catalogue.newUser("ann-" + transport + "@example.com");
         TestUser bob = catalogue.newUser("bob-" + transport + "@example.com");
         try (Client annClient = Client.withKey(transport, ann.apiKey()); Client bobClient = Client.withKey(transport, bob.apiKey())) {
-            HttpResponse<String> up = TestFiles.upload(server, ann.apiKey(), Multipart.asset("live-" + transport + ".jpg", photo(transport.hashCode())));
-            assertThat(up.statusCode()).as(up.body()).isEqualTo(201);
-            String id = json(up).get("id").asText();
+            String id = TestFiles.uploadNew(server, ann.apiKey(), "live-" + transport + ".jpg", photo(transport.hashCode()));
 
             JSONObject uploaded = (JSONObject) annClient.next("on_upload_success")[1];
             assertThat(uploaded.getString("id")).isEqualTo(id);

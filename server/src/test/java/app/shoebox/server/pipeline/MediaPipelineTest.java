@@ -1,7 +1,6 @@
 package app.shoebox.server.pipeline;
 
 import app.shoebox.server.ServerFixture;
-import app.shoebox.server.assets.Multipart;
 import app.shoebox.server.assets.TestFiles;
 import com.fasterxml.jackson.databind.JsonNode;
 import org.junit.jupiter.api.AfterAll;
@@ -88,13 +87,8 @@ class MediaPipelineTest {
     }
 
     static String upload(String name, byte[] content, String sidecar) {
-        Multipart form = Multipart.asset(name, content);
-        if (sidecar != null) {
-            form.file("sidecarData", name + ".xmp", sidecar.getBytes(StandardCharsets.UTF_8));
-        }
-        HttpResponse<String> r = TestFiles.upload(server, ADMIN_KEY, form);
-        assertThat(r.statusCode()).as(r.body()).isEqualTo(201);
-        return json(r).get("id").asText();
+        return TestFiles.uploadNew(server, ADMIN_KEY, name, content,
+                java.util.Optional.ofNullable(sidecar).map(x -> x.getBytes(StandardCharsets.UTF_8)));
     }
 
     /** Waits until no queue has work waiting or running (the pipeline's steps enqueue each other). */
