@@ -45,7 +45,7 @@ import java.util.concurrent.atomic.AtomicInteger;
         description = "Measure uploads into a real server with the embedded database durable, against the earlier fsync-off setting.")
 public final class DurabilityBench implements Callable<Integer> {
 
-    private static final String KEY = "upload-bench-key-0123456789abcdef";
+    static final String KEY = "upload-bench-key-0123456789abcdef";
 
     @Option(names = "--files", defaultValue = "300", description = "JPEGs uploaded per run (default ${DEFAULT-VALUE}).")
     int files;
@@ -140,7 +140,8 @@ public final class DurabilityBench implements Callable<Integer> {
         }
     }
 
-    private static void upload(HttpClient http, int port, String name, byte[] content) throws IOException, InterruptedException {
+    /** Uploads one file as Immich's clients do; returns the server's answer (its {@code id}). */
+    static String upload(HttpClient http, int port, String name, byte[] content) throws IOException, InterruptedException {
         String boundary = "----bench-" + UUID.randomUUID();
         ByteArrayOutputStream out = new ByteArrayOutputStream(content.length + 1024);
         for (String[] f : new String[][] {{"deviceAssetId", name}, {"deviceId", "bench"},
@@ -158,11 +159,17 @@ public final class DurabilityBench implements Callable<Integer> {
         if (r.statusCode() != 201) {
             throw new IllegalStateException("upload of " + name + " answered " + r.statusCode() + ": " + r.body());
         }
+        return r.body();
     }
 
     /** A 1600x1200 JPEG (a gradient with some noise), about 120 KB, different for each seed. */
     private static byte[] jpeg(int seed) throws IOException {
-        BufferedImage image = new BufferedImage(1600, 1200, BufferedImage.TYPE_INT_RGB);
+        return jpeg(seed, 1600, 1200);
+    }
+
+    /** A JPEG of the given size (a gradient with some noise), different for each seed. */
+    static byte[] jpeg(int seed, int width, int height) throws IOException {
+        BufferedImage image = new BufferedImage(width, height, BufferedImage.TYPE_INT_RGB);
         Random random = new Random(seed);
         int base = random.nextInt(0xFFFFFF);
         for (int y = 0; y < image.getHeight(); y++) {
@@ -176,17 +183,17 @@ public final class DurabilityBench implements Callable<Integer> {
         return out.toByteArray();
     }
 
-    private static double median(List<Double> values) {
+    static double median(List<Double> values) {
         List<Double> sorted = values.stream().sorted().toList();
         int n = sorted.size();
         return n % 2 == 1 ? sorted.get(n / 2) : (sorted.get(n / 2 - 1) + sorted.get(n / 2)) / 2;
     }
 
-    private static String fmt(double v) {
+    static String fmt(double v) {
         return String.format(Locale.ROOT, "%.1f", v);
     }
 
-    private static String loadAverage() {
+    static String loadAverage() {
         try {
             return Files.readString(Path.of("/proc/loadavg")).split(" ")[0];
         } catch (IOException e) {
@@ -194,7 +201,7 @@ public final class DurabilityBench implements Callable<Integer> {
         }
     }
 
-    private static void deleteTree(Path dir) throws IOException {
+    static void deleteTree(Path dir) throws IOException {
         try (var paths = Files.walk(dir)) {
             for (Path p : paths.sorted(java.util.Comparator.reverseOrder()).toList()) {
                 Files.deleteIfExists(p);
