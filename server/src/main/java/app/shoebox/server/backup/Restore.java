@@ -146,7 +146,7 @@ public final class Restore {
                     while (rs.next()) {
                         for (String column : columns) {
                             String path = rs.getString(column);
-                            if (path != null) {
+                            if (path != null && !CatalogueCopy.inPlace(path)) { // never a file in a user's own folder
                                 try {
                                     Files.deleteIfExists(files.resolve(path));
                                 } catch (IOException e) {
@@ -180,6 +180,9 @@ public final class Restore {
             while (rs.next()) {
                 n++;
                 String path = rs.getString(2);
+                if (CatalogueCopy.inPlace(path)) {
+                    continue; // an external library's original: in the user's folder, not in the backup
+                }
                 Path file = files.resolve(path);
                 try (InputStream in = new DigestInputStream(Files.newInputStream(file), MessageDigest.getInstance("SHA-1"))) {
                     in.transferTo(java.io.OutputStream.nullOutputStream());

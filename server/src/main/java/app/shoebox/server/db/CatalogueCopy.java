@@ -103,7 +103,7 @@ public final class CatalogueCopy {
         }
     }
 
-    /** The {@code *_path} columns of {@code assets}: each names a file under the library folder. */
+    /** The {@code *_path} columns of {@code assets}: each names a file under the library folder, or one {@link #inPlace}. */
     public static List<String> pathColumns(Connection c) throws SQLException {
         List<String> out = new ArrayList<>();
         try (Statement s = c.createStatement(); ResultSet rs = s.executeQuery("SELECT column_name FROM information_schema.columns"
@@ -116,6 +116,15 @@ public final class CatalogueCopy {
         return out;
     }
 
+    /**
+     * Whether a stored path names a file outside the library folder: an external library's original
+     * or sidecar, indexed where it is (stored absolute). Such files belong to the user's own folder
+     * tree, not to the library, so a backup holds their rows but not the files.
+     */
+    public static boolean inPlace(String path) {
+        return java.nio.file.Path.of(path).isAbsolute();
+    }
+
     static List<AssetFiles> assetFiles(Connection c) throws SQLException {
         List<String> columns = pathColumns(c);
         List<AssetFiles> out = new ArrayList<>();
@@ -125,7 +134,7 @@ public final class CatalogueCopy {
                 Map<String, String> paths = new LinkedHashMap<>();
                 for (String column : columns) {
                     String path = rs.getString(column);
-                    if (path != null) {
+                    if (path != null && !inPlace(path)) {
                         paths.put(column, path);
                     }
                 }
