@@ -22,6 +22,19 @@ public final class CatalogueOptions {
         return Optional.ofNullable(databaseUrl).filter(s -> !s.isBlank()).map(DatabaseUrl::parse);
     }
 
+    /**
+     * The catalogue for an admin command, beside a running server or not; a {@code --library} that
+     * holds no library is refused rather than made.
+     */
+    public Database openForAdmin(String role) {
+        return Database.openForAdmin(location(), new Database.PoolSettings(4, java.time.Duration.ofSeconds(10)), role);
+    }
+
+    /** The library folder, absolute. */
+    public Path libraryFolder() {
+        return library.toAbsolutePath().normalize();
+    }
+
     public Database.Location location() {
         return parsedDatabaseUrl().<Database.Location>map(Database.Location.External::new)
                 .orElseGet(() -> new Database.Location.Embedded(library));

@@ -13,6 +13,9 @@ import picocli.CommandLine.Command;
                 app.shoebox.cli.serve.ServeCommand.class,
                 app.shoebox.cli.admin.UsersCommand.class,
                 app.shoebox.cli.admin.ApiKeysCommand.class,
+                app.shoebox.cli.jobs.JobsCommand.class,
+                app.shoebox.cli.backup.BackupCommand.class,
+                app.shoebox.cli.backup.RestoreCommand.class,
                 app.shoebox.cli.worker.WorkerCommand.class,
                 app.shoebox.cli.upload.UploadCommand.class,
                 app.shoebox.cli.libraries.LibrariesCommand.class,
@@ -41,7 +44,7 @@ public final class Main implements Runnable {
      */
     private static int reportFailure(Exception e, CommandLine command, CommandLine.ParseResult parsed) {
         String message = e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage();
-        command.getErr().println("shoebox " + command.getCommandName() + ": " + message.replaceAll("\\s*\\R\\s*", " ").strip());
+        command.getErr().println(command.getCommandSpec().qualifiedName(" ") + ": " + message.replaceAll("\\s*\\R\\s*", " ").strip());
         boolean expected = e instanceof IllegalArgumentException || e instanceof IllegalStateException
                 || e instanceof java.io.UncheckedIOException || e instanceof java.io.IOException
                 || e instanceof app.shoebox.server.http.ApiException || e instanceof app.shoebox.client.api.ApiException;

@@ -19,7 +19,7 @@ import java.util.concurrent.TimeUnit;
 final class Completer implements Runnable {
     private static final Logger log = LoggerFactory.getLogger(Completer.class);
 
-    record Done(long id, int attempt) {
+    record Done(long id, int attempt, String queue, String kind) {
     }
 
     private final JobStore store;
@@ -28,11 +28,14 @@ final class Completer implements Runnable {
     private final int maxBatch;
     private final boolean asyncCommit;
     private final NodeCounters counters;
+    private final StatsTally tally;
     private final LinkedBlockingQueue<Done> queue = new LinkedBlockingQueue<>();
     private final Thread thread;
     private volatile boolean stopping;
 
-    Completer(JobStore store, Db db, String nodeId, int maxBatch, boolean asyncCommit, NodeCounters counters) {
+    Completer(JobStore store, Db db, String nodeId, int maxBatch, boolean asyncCommit, NodeCounters counters,
+              StatsTally tally) {
+        this.tally = tally;
         this.store = store;
         this.db = db;
         this.nodeId = nodeId;
@@ -47,8 +50,8 @@ final class Completer implements Runnable {
         thread.start();
     }
 
-    void add(long id, int attempt) {
-        queue.add(new Done(id, attempt));
+    void add(long id, int attempt, String queue, String kind) {
+        this.queue.add(new Done(id, attempt, queue, kind));
     }
 
     int pending() {
@@ -116,6 +119,11 @@ final class Completer implements Runnable {
         counters.completionNanos.add(System.nanoTime() - start);
         counters.completionBatches.increment();
         counters.completed.add(done.size());
+        for (Done d : batch) {
+            if (done.contains(d.id())) {
+                tally.outcome(d.queue(), d.kind(), JobStats.Outcome.COMPLETED);
+            }
+        }
         if (log.isDebugEnabled()) {
             log.debug("job node {} completed jobs {}", nodeId, done);
         }

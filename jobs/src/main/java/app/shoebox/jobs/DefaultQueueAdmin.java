@@ -60,6 +60,32 @@ final class DefaultQueueAdmin implements QueueAdmin {
     }
 
     @Override
+    public void throttle(String queue, double fraction, String reason, String holder, Duration ttl) {
+        checkQueue(queue);
+        checkHolder(holder);
+        checkTtl(ttl);
+        if (!(fraction >= 0 && fraction <= 1)) {
+            throw new IllegalArgumentException("a throttle's fraction must be 0..1, got " + fraction);
+        }
+        db.tx("throttle queue " + queue + " for " + holder, c -> {
+            store.throttle(c, queue, fraction, reason, holder, ttl);
+            return null;
+        });
+    }
+
+    @Override
+    public boolean releaseThrottle(String queue, String holder) {
+        checkQueue(queue);
+        checkHolder(holder);
+        return db.tx("end the throttle of queue " + queue + " for " + holder, c -> store.releaseThrottle(c, queue, holder));
+    }
+
+    @Override
+    public List<Throttle> throttles() {
+        return db.auto("read the throttles", store::throttles);
+    }
+
+    @Override
     public boolean isPaused(String queue) {
         checkQueue(queue);
         return db.auto("read the pause of queue " + queue, c -> store.isPaused(c, queue));
@@ -104,6 +130,16 @@ final class DefaultQueueAdmin implements QueueAdmin {
             }
             return out;
         });
+    }
+
+    @Override
+    public int handBackUnowned() {
+        return db.tx("hand back the jobs of unregistered nodes", store::handBackUnowned);
+    }
+
+    @Override
+    public JobStats stats() {
+        return db.auto("read the job statistics", store::stats);
     }
 
     private static void checkQueue(String queue) {

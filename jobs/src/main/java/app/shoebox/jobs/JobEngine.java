@@ -35,6 +35,8 @@ public final class JobEngine implements AutoCloseable {
     private final Optional<HikariDataSource> ownedPool;
     private final JobStore store;
     private final NodeCounters counters = new NodeCounters();
+    private final StatsTally tally;
+    private final Duration statsFlush;
     private final Completer completer;
     private final Worker worker;
     private final Listener listener;
@@ -53,22 +55,24 @@ public final class JobEngine implements AutoCloseable {
         this.nodeId = b.nodeId;
         this.schema = b.schema;
         this.store = new JobStore(schema);
+        this.tally = new StatsTally(store);
+        this.statsFlush = b.statsFlush;
         this.ownedPool = b.dataSource == null ? Optional.of(pool(b)) : Optional.empty();
         DataSource ds = b.dataSource != null ? b.dataSource : ownedPool.orElseThrow();
         this.db = new Db(ds);
         this.client = new DefaultJobClient(store, ds);
         this.admin = new DefaultQueueAdmin(store, ds);
-        this.completer = new Completer(store, db, nodeId, b.completionBatch, b.asyncCompletionCommit, counters);
+        this.completer = new Completer(store, db, nodeId, b.completionBatch, b.asyncCompletionCommit, counters, tally);
         Map<String, Integer> queues = b.queues.isEmpty() ? Map.of(JobRequest.DEFAULT_QUEUE, 10) : b.queues;
         this.worker = new Worker(new Worker.Config(queues, b.globalConcurrency, b.claimBatch, b.pollInterval,
                 b.claimCoalesce, b.settingsRefresh, b.handlers, b.policies, b.defaultPolicy, b.durableClaims), store, db, nodeId,
-                counters, completer);
+                counters, tally, completer);
         Listener.ConnectionFactory listenerConnection = b.jdbcUrl != null
                 ? () -> DriverManager.getConnection(b.jdbcUrl, b.user, b.password)
                 : ds::getConnection;
         this.listener = new Listener(listenerConnection, store, nodeId, host(), b.heartbeat, worker::onNotification,
                 worker::cancel, worker::poll);
-        this.rescuer = new Rescuer(Rescuer.Config.forHeartbeat(b.heartbeat, b.poisonLimit), store, db, nodeId, counters);
+        this.rescuer = new Rescuer(Rescuer.Config.forHeartbeat(b.heartbeat, b.poisonLimit), store, db, nodeId, counters, tally);
         this.pruner = new Pruner(b.pruner, store, db);
         this.periodic = new PeriodicScheduler(PeriodicScheduler.Config.defaults(), store, db, nodeId, b.periodic);
         this.pauseReaper = new PauseLeaseReaper(PauseLeaseReaper.Config.defaults(), store, db);
@@ -124,8 +128,10 @@ public final class JobEngine implements AutoCloseable {
         listener.start();
         completer.start();
         worker.start();
+        maintenance = new Maintenance();
+        // every node, maintenance or not, adds what it did to the fleet's totals
+        maintenance.every("statistics", statsFlush, () -> tally.flush(db));
         if (runMaintenance) {
-            maintenance = new Maintenance();
             maintenance.every("rescuer", rescuer.config().interval(), rescuer::runOnce);
             maintenance.every("pruner", pruner.config().interval(), pruner::runOnce);
             maintenance.every("periodic scheduler", periodic.config().interval(), periodic::runOnce);
@@ -180,6 +186,11 @@ public final class JobEngine implements AutoCloseable {
         }
         int handedBack = worker.stop(bound);
         completer.stop(Math.max(1000, bound.toMillis()));
+        try {
+            tally.flush(db);
+        } catch (JobStoreException e) {
+            log.warn("job node {} could not add its last counts to the statistics: {}", nodeId, e.getMessage());
+        }
         try {
             periodic.resign();
             db.auto("deregister node " + nodeId, c -> {
@@ -274,6 +285,7 @@ public final class JobEngine implements AutoCloseable {
         private boolean asyncCompletionCommit;
         private boolean durableClaims = true;
         private boolean maintenance = true;
+        private Duration statsFlush = Duration.ofSeconds(10);
 
         private Builder() {
         }
@@ -408,6 +420,12 @@ public final class JobEngine implements AutoCloseable {
          */
         public Builder durableClaims(boolean durable) {
             this.durableClaims = durable;
+            return this;
+        }
+
+        /** How often the node adds its outcome counts and durations to the fleet's totals ({@link JobStats}). */
+        public Builder statsFlush(Duration interval) {
+            this.statsFlush = positive("statistics flush interval", interval);
             return this;
         }
 

@@ -27,7 +27,7 @@ public record JobSchema(String name) {
     /** The schema used when none is configured. */
     public static final JobSchema DEFAULT = new JobSchema("shoebox_jobs");
     /** Applied in this order; one file per change, never edited once released. */
-    private static final List<String> MIGRATIONS = List.of("V1__jobs.sql");
+    private static final List<String> MIGRATIONS = List.of("V1__jobs.sql", "V2__stats_and_throttle.sql");
 
     public JobSchema {
         if (name == null || !IDENTIFIER.matcher(name).matches()) {
@@ -46,8 +46,25 @@ public record JobSchema(String name) {
         return name + "." + table;
     }
 
+    /** The version the migrations bring a schema to. */
+    public static int latestVersion() {
+        return MIGRATIONS.size();
+    }
+
     /** Creates the schema if needed and applies the migrations not yet applied. Returns how many ran. */
     public int migrate(DataSource dataSource) {
+        return migrate(dataSource, MIGRATIONS.size());
+    }
+
+    /**
+     * As {@link #migrate(DataSource)}, but stops at version {@code upTo}: a restore recreates the
+     * schema of the backup's version before loading its rows, then migrates the rest.
+     */
+    public int migrate(DataSource dataSource, int upTo) {
+        if (upTo < 1 || upTo > MIGRATIONS.size()) {
+            throw new IllegalArgumentException("job schema version " + upTo + " is unknown to this version of Shoebox (it knows 1 to "
+                    + MIGRATIONS.size() + ")");
+        }
         try (Connection c = dataSource.getConnection()) {
             boolean autoCommit = c.getAutoCommit();
             c.setAutoCommit(false);
@@ -63,7 +80,7 @@ public record JobSchema(String name) {
                     rs.next();
                     current = rs.getInt(1);
                 }
-                for (int i = current; i < MIGRATIONS.size(); i++) {
+                for (int i = current; i < upTo; i++) {
                     String script = MIGRATIONS.get(i);
                     s.execute(load(script));
                     try (PreparedStatement p = c.prepareStatement("INSERT INTO " + table("jobs_schema_history")

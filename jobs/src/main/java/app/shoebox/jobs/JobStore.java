@@ -391,6 +391,9 @@ final class JobStore {
         }
     }
 
+    /** A job taken back from a dead node, and the state it went to. */
+    record Rescued(String queue, String kind, JobState state) {}
+
     /** What a rescue did; {@code quarantinedJobs} describes each quarantined job for the log. */
     record RescueCounts(int available, int quarantined, int cancelled, List<String> quarantinedJobs) {
         RescueCounts(int available, int quarantined, int cancelled) {
@@ -407,6 +410,12 @@ final class JobStore {
      * death; at {@code poisonLimit} deaths the job is quarantined instead of run again.
      */
     RescueCounts rescue(Connection c, String selfNode, Duration deadAfter, int poisonLimit, int limit) throws SQLException {
+        return rescue(c, selfNode, deadAfter, poisonLimit, limit, new ArrayList<>());
+    }
+
+    /** As above, adding each rescued job to {@code into}. */
+    RescueCounts rescue(Connection c, String selfNode, Duration deadAfter, int poisonLimit, int limit, List<Rescued> into)
+            throws SQLException {
         String sql = "UPDATE " + job + " j SET"
                 + " state = CASE WHEN j.cancel_requested THEN 'cancelled' WHEN j.worker_deaths + 1 >= ? THEN 'quarantined' ELSE 'available' END,"
                 + " finished_at = CASE WHEN j.cancel_requested OR j.worker_deaths + 1 >= ? THEN now() END,"
@@ -419,7 +428,7 @@ final class JobStore {
                 + "                   AND n.heartbeat_at > now() - ? * interval '1 millisecond')"
                 + "   LIMIT ? FOR UPDATE SKIP LOCKED) d"
                 + " WHERE j.id = d.id AND j.attempt = d.attempt AND j.lease_owner = d.lease_owner"
-                + " RETURNING j.state, j.id, j.kind, j.args::text, j.worker_deaths";
+                + " RETURNING j.state, j.id, j.kind, j.args::text, j.worker_deaths, j.queue";
         int available = 0, quarantined = 0, cancelled = 0;
         List<String> quarantinedJobs = new ArrayList<>();
         try (PreparedStatement p = c.prepareStatement(sql)) {
@@ -431,6 +440,7 @@ final class JobStore {
             p.setInt(6, limit);
             try (ResultSet rs = p.executeQuery()) {
                 while (rs.next()) {
+                    into.add(new Rescued(rs.getString(6), rs.getString(3), JobState.fromSql(rs.getString(1))));
                     switch (rs.getString(1)) {
                         case "quarantined" -> {
                             quarantined++;
@@ -600,6 +610,60 @@ final class JobStore {
         // a resumed queue may have a backlog: wake the nodes
         notify(c, "s:" + queue);
         return released;
+    }
+
+    /** Upserts a throttle; nodes are told only when its fraction changes (or it is new). */
+    void throttle(Connection c, String queue, double fraction, String reason, String holder, Duration ttl) throws SQLException {
+        boolean changed;
+        try (PreparedStatement p = c.prepareStatement("WITH old AS (SELECT fraction FROM " + schema.table("job_throttle")
+                + " WHERE queue = ? AND expires_at > now())"
+                + " INSERT INTO " + schema.table("job_throttle") + " AS t (queue, fraction, reason, holder, expires_at)"
+                + " VALUES (?, ?, ?, ?, now() + ? * interval '1 millisecond')"
+                + " ON CONFLICT (queue) DO UPDATE SET fraction = excluded.fraction, reason = excluded.reason,"
+                + " holder = excluded.holder, expires_at = excluded.expires_at,"
+                + " since = CASE WHEN t.expires_at > now() THEN t.since ELSE now() END"
+                + " RETURNING (SELECT fraction FROM old) IS DISTINCT FROM ?")) {
+            p.setString(1, queue);
+            p.setString(2, queue);
+            p.setDouble(3, fraction);
+            p.setString(4, reason);
+            p.setString(5, holder);
+            p.setLong(6, ttl.toMillis());
+            p.setDouble(7, fraction);
+            try (ResultSet rs = p.executeQuery()) {
+                rs.next();
+                changed = rs.getBoolean(1);
+            }
+        }
+        if (changed) {
+            notify(c, "s:" + queue);
+        }
+    }
+
+    boolean releaseThrottle(Connection c, String queue, String holder) throws SQLException {
+        boolean released;
+        try (PreparedStatement p = c.prepareStatement("DELETE FROM " + schema.table("job_throttle")
+                + " WHERE queue = ? AND holder = ?")) {
+            p.setString(1, queue);
+            p.setString(2, holder);
+            released = p.executeUpdate() == 1;
+        }
+        if (released) {
+            notify(c, "s:" + queue);
+        }
+        return released;
+    }
+
+    List<QueueAdmin.Throttle> throttles(Connection c) throws SQLException {
+        List<QueueAdmin.Throttle> out = new ArrayList<>();
+        try (Statement s = c.createStatement(); ResultSet rs = s.executeQuery("SELECT queue, fraction, reason, holder, since,"
+                + " expires_at FROM " + schema.table("job_throttle") + " WHERE expires_at > now() ORDER BY queue")) {
+            while (rs.next()) {
+                out.add(new QueueAdmin.Throttle(rs.getString(1), rs.getDouble(2), rs.getString(3), rs.getString(4),
+                        rs.getTimestamp(5).toInstant(), rs.getTimestamp(6).toInstant()));
+            }
+        }
+        return out;
     }
 
     boolean isPaused(Connection c, String queue) throws SQLException {
@@ -822,5 +886,80 @@ final class JobStore {
         } else {
             p.setNull(i, Types.INTEGER);
         }
+    }
+
+    int handBackUnowned(Connection c) throws SQLException {
+        try (PreparedStatement p = c.prepareStatement("UPDATE " + job + " j SET state = 'available',"
+                + " attempt = greatest(j.attempt - 1, 0), lease_owner = NULL, run_at = now()"
+                + " WHERE j.state = 'running' AND NOT EXISTS (SELECT 1 FROM " + schema.table("job_node")
+                + " n WHERE n.node_id = j.lease_owner)")) {
+            int n = p.executeUpdate();
+            if (n > 0) {
+                notify(c, "s:*");
+            }
+            return n;
+        }
+    }
+
+    // ---- the fleet's statistics ----
+
+    void addOutcomes(Connection c, List<String> queues, List<String> kinds, List<String> outcomes, List<Long> counts)
+            throws SQLException {
+        try (PreparedStatement p = c.prepareStatement("INSERT INTO " + schema.table("job_stat") + " AS s (queue, kind, outcome, count)"
+                + " SELECT * FROM unnest(?::text[], ?::text[], ?::text[], ?::bigint[])"
+                + " ON CONFLICT (queue, kind, outcome) DO UPDATE SET count = s.count + excluded.count")) {
+            p.setArray(1, c.createArrayOf("text", queues.toArray()));
+            p.setArray(2, c.createArrayOf("text", kinds.toArray()));
+            p.setArray(3, c.createArrayOf("text", outcomes.toArray()));
+            p.setArray(4, c.createArrayOf("int8", counts.toArray()));
+            p.executeUpdate();
+        }
+    }
+
+    /** Adds bucket by bucket; a row with other bounds (an older version's) starts again from these counts. */
+    void addDurations(Connection c, String kind, double[] bounds, long[] buckets, long count, double sum) throws SQLException {
+        try (PreparedStatement p = c.prepareStatement("INSERT INTO " + schema.table("job_duration")
+                + " AS d (kind, le, buckets, count, sum_seconds) VALUES (?, ?::float8[], ?::int8[], ?, ?)"
+                + " ON CONFLICT (kind) DO UPDATE SET"
+                + " buckets = CASE WHEN d.le = excluded.le"
+                + "   THEN ARRAY(SELECT a + b FROM unnest(d.buckets, excluded.buckets) AS t(a, b)) ELSE excluded.buckets END,"
+                + " count = CASE WHEN d.le = excluded.le THEN d.count + excluded.count ELSE excluded.count END,"
+                + " sum_seconds = CASE WHEN d.le = excluded.le THEN d.sum_seconds + excluded.sum_seconds ELSE excluded.sum_seconds END,"
+                + " le = excluded.le")) {
+            p.setString(1, kind);
+            p.setArray(2, c.createArrayOf("float8", java.util.Arrays.stream(bounds).boxed().toArray()));
+            p.setArray(3, c.createArrayOf("int8", java.util.Arrays.stream(buckets).boxed().toArray()));
+            p.setLong(4, count);
+            p.setDouble(5, sum);
+            p.executeUpdate();
+        }
+    }
+
+    JobStats stats(Connection c) throws SQLException {
+        List<JobStats.OutcomeCount> outcomes = new ArrayList<>();
+        try (Statement s = c.createStatement(); ResultSet rs = s.executeQuery("SELECT queue, kind, outcome, count FROM "
+                + schema.table("job_stat") + " ORDER BY queue, kind, outcome")) {
+            while (rs.next()) {
+                String outcome = rs.getString(3).toUpperCase(java.util.Locale.ROOT);
+                if (java.util.Arrays.stream(JobStats.Outcome.values()).anyMatch(o -> o.name().equals(outcome))) {
+                    outcomes.add(new JobStats.OutcomeCount(rs.getString(1), rs.getString(2), JobStats.Outcome.valueOf(outcome),
+                            rs.getLong(4)));
+                }
+            }
+        }
+        List<JobStats.Durations> durations = new ArrayList<>();
+        try (Statement s = c.createStatement(); ResultSet rs = s.executeQuery("SELECT kind, le, buckets, count, sum_seconds FROM "
+                + schema.table("job_duration") + " ORDER BY kind")) {
+            while (rs.next()) {
+                double[] le = java.util.Arrays.stream((Object[]) rs.getArray(2).getArray())
+                        .mapToDouble(v -> ((Number) v).doubleValue()).toArray();
+                long[] buckets = java.util.Arrays.stream((Object[]) rs.getArray(3).getArray())
+                        .mapToLong(v -> ((Number) v).longValue()).toArray();
+                if (buckets.length == le.length + 1) {
+                    durations.add(new JobStats.Durations(rs.getString(1), le, buckets, rs.getLong(4), rs.getDouble(5)));
+                }
+            }
+        }
+        return new JobStats(outcomes, durations);
     }
 }

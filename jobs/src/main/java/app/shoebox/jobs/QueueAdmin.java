@@ -54,6 +54,38 @@ public interface QueueAdmin {
     /** Every pause in force now, plain and leased. */
     List<Pause> pauses();
 
+    /**
+     * A load throttle in force: while it holds {@code queue} (or {@link #ALL_QUEUES}), each node
+     * runs at most {@code max(1, floor(fraction * its limit))} jobs of that queue at once, and at
+     * most that share of its global limit for {@link #ALL_QUEUES}. {@code reason} says why, for
+     * people; it ends at {@code expiresAt} unless its holder renews it.
+     */
+    record Throttle(String queue, double fraction, String reason, String holder, java.time.Instant since,
+                    java.time.Instant expiresAt) {}
+
+    /**
+     * Takes or renews the throttle of {@code queue} for {@code holder}, ending by itself after
+     * {@code ttl}. Nodes are told at once when the fraction changes; a renewal with the same
+     * fraction tells nobody. A throttle another holder has on the queue is taken over.
+     */
+    void throttle(String queue, double fraction, String reason, String holder, Duration ttl);
+
+    /** Ends {@code holder}'s throttle of {@code queue}; false if it held none. */
+    boolean releaseThrottle(String queue, String holder);
+
+    /** Every throttle in force now. */
+    List<Throttle> throttles();
+
     /** Counts for every queue that has jobs or settings. */
     List<QueueCounts> counts();
+
+    /** What the whole fleet did: outcomes per queue and kind, handler durations per kind. */
+    JobStats stats();
+
+    /**
+     * Puts jobs marked running by a node that is not registered back to waiting, their attempt
+     * returned and no worker death counted: what a restored backup holds of the jobs that were
+     * running when it was made. Returns how many.
+     */
+    int handBackUnowned();
 }

@@ -4,6 +4,8 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
 
 /**
  * Returns the jobs of dead nodes. A node is dead when its heartbeat is older than
@@ -35,13 +37,15 @@ final class Rescuer {
     private final Db db;
     private final String nodeId;
     private final NodeCounters counters;
+    private final StatsTally tally;
 
-    Rescuer(Config config, JobStore store, Db db, String nodeId, NodeCounters counters) {
+    Rescuer(Config config, JobStore store, Db db, String nodeId, NodeCounters counters, StatsTally tally) {
         this.config = config;
         this.store = store;
         this.db = db;
         this.nodeId = nodeId;
         this.counters = counters;
+        this.tally = tally;
     }
 
     Config config() {
@@ -51,8 +55,15 @@ final class Rescuer {
     JobStore.RescueCounts runOnce() {
         int available = 0, quarantined = 0, cancelled = 0;
         while (true) {
+            List<JobStore.Rescued> rescued = new ArrayList<>();
             JobStore.RescueCounts r = db.auto("rescue jobs of dead nodes",
-                    c -> store.rescue(c, nodeId, config.deadAfter(), config.poisonLimit(), config.batchSize()));
+                    c -> store.rescue(c, nodeId, config.deadAfter(), config.poisonLimit(), config.batchSize(), rescued));
+            for (JobStore.Rescued job : rescued) {
+                tally.outcome(job.queue(), job.kind(), JobStats.Outcome.RESCUED);
+                if (job.state() == JobState.QUARANTINED) {
+                    tally.outcome(job.queue(), job.kind(), JobStats.Outcome.QUARANTINED);
+                }
+            }
             available += r.available();
             quarantined += r.quarantined();
             cancelled += r.cancelled();

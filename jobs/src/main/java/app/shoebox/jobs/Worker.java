@@ -42,6 +42,7 @@ final class Worker {
     private final Db db;
     private final String nodeId;
     private final NodeCounters counters;
+    private final StatsTally tally;
     private final Completer completer;
     private final Signal wake = new Signal();
     private final Map<Long, RunningJob> running = new ConcurrentHashMap<>();
@@ -49,6 +50,8 @@ final class Worker {
     private final AtomicInteger runningTotal = new AtomicInteger();
     private final Object idle = new Object();
     private volatile Map<String, Integer> concurrency;
+    /** Fractions of the load throttles in force, by queue ({@link QueueAdmin#ALL_QUEUES} for every queue). */
+    private volatile Map<String, Double> throttles = Map.of();
     private volatile boolean settingsStale = true;
     private volatile boolean stopping;
     /**
@@ -62,8 +65,9 @@ final class Worker {
     private long settingsReadAt;
     private final Thread fetcher;
 
-    Worker(Config config, JobStore store, Db db, String nodeId, NodeCounters counters, Completer completer) {
+    Worker(Config config, JobStore store, Db db, String nodeId, NodeCounters counters, StatsTally tally, Completer completer) {
         this.config = config;
+        this.tally = tally;
         this.store = store;
         this.db = db;
         this.nodeId = nodeId;
@@ -129,7 +133,19 @@ final class Worker {
     }
 
     private int limitOf(String queue) {
-        return concurrency.getOrDefault(queue, config.queues().get(queue));
+        int limit = concurrency.getOrDefault(queue, config.queues().get(queue));
+        Map<String, Double> t = throttles;
+        double fraction = Math.min(t.getOrDefault(queue, 1.0), t.getOrDefault(QueueAdmin.ALL_QUEUES, 1.0));
+        return throttled(limit, fraction);
+    }
+
+    private int globalLimit() {
+        return throttled(config.globalConcurrency(), throttles.getOrDefault(QueueAdmin.ALL_QUEUES, 1.0));
+    }
+
+    /** A throttle lowers a limit to its share, but never to 0: a throttled queue still moves. */
+    static int throttled(int limit, double fraction) {
+        return fraction >= 1 || limit <= 1 ? limit : Math.max(1, (int) Math.floor(limit * fraction));
     }
 
     private void fetchLoop() {
@@ -142,15 +158,15 @@ final class Worker {
                 boolean deferred = false;
                 for (String queue : config.queues().keySet()) {
                     int queueLimit = limitOf(queue);
-                    int free = Math.min(queueLimit - runningPerQueue.get(queue).get(),
-                            config.globalConcurrency() - runningTotal.get());
+                    int global = globalLimit();
+                    int free = Math.min(queueLimit - runningPerQueue.get(queue).get(), global - runningTotal.get());
                     int want = Math.min(free, config.claimBatch());
                     if (want <= 0 || stopping) {
                         continue;
                     }
                     // Under load, wait a moment for a worthwhile batch instead of claiming one job
                     // per round trip; an idle node claims at once (latency), and a few ms cap the wait.
-                    int worthwhile = Math.max(1, Math.min(config.claimBatch(), Math.min(queueLimit, config.globalConcurrency())) / 4);
+                    int worthwhile = Math.max(1, Math.min(config.claimBatch(), Math.min(queueLimit, global)) / 4);
                     long now = System.nanoTime();
                     if (want < worthwhile && runningTotal.get() > 0
                             && now - lastClaim.getOrDefault(queue, 0L) < config.claimCoalesce().toNanos()) {
@@ -204,6 +220,11 @@ final class Worker {
             settingsStale = false;
             settingsReadAt = now;
             concurrency = Map.copyOf(db.auto("read queue settings", store::concurrency));
+            Map<String, Double> t = new HashMap<>();
+            for (QueueAdmin.Throttle th : db.auto("read the throttles", store::throttles)) {
+                t.put(th.queue(), th.fraction());
+            }
+            throttles = Map.copyOf(t);
         }
     }
 
@@ -235,6 +256,7 @@ final class Worker {
             outcome = new JobOutcome.Retry("attempt " + job.attempt() + " exceeds the " + maxAttempts
                     + " allowed (earlier attempts ended with their worker's death)");
         } else {
+            long started = System.nanoTime();
             try {
                 outcome = handler.handle(rj);
                 if (outcome == null) {
@@ -244,6 +266,7 @@ final class Worker {
                 thrown = Optional.of(t);
                 outcome = new JobOutcome.Retry(String.valueOf(t.getMessage()));
             }
+            tally.duration(job.kind(), System.nanoTime() - started);
         }
         release(rj);
         if (!rj.takeSettlement()) {
@@ -251,11 +274,12 @@ final class Worker {
         }
         if (rj.completedInTransaction()) {
             counters.completed.increment();
+            tally.outcome(job.queue(), job.kind(), JobStats.Outcome.COMPLETED);
             log.debug("job {} {} {} completed after attempt {}", job.id(), job.kind(), job.args(), job.attempt());
             return;
         }
         if (outcome instanceof JobOutcome.Complete && !rj.cancelRequested()) {
-            completer.add(job.id(), job.attempt());
+            completer.add(job.id(), job.attempt(), job.queue(), job.kind());
             return;
         }
         settleOutcome(rj, outcome, thrown, policy, maxAttempts);
@@ -271,7 +295,7 @@ final class Worker {
         switch (outcome) {
             case JobOutcome.Complete c -> {
                 // completed after a cancel request: the work is done, record it as done
-                completer.add(job.id(), job.attempt());
+                completer.add(job.id(), job.attempt(), job.queue(), job.kind());
                 return;
             }
             case JobOutcome.Retry r -> {
@@ -329,6 +353,9 @@ final class Worker {
                 } else {
                     if (attemptDelta == 0) {
                         counters.count(written.get());
+                        tally.outcome(job.queue(), job.kind(), JobStats.Outcome.of(written.get()));
+                    } else {
+                        tally.outcome(job.queue(), job.kind(), JobStats.Outcome.SNOOZED);
                     }
                     logOutcome(job, written.get(), attemptError);
                 }
@@ -390,8 +417,9 @@ final class Worker {
         int total = runningTotal.decrementAndGet();
         // wake the fetcher when a worthwhile number of slots is free, not on every finish
         int queueLimit = limitOf(rj.queue());
-        int worthwhile = Math.max(1, Math.min(config.claimBatch(), Math.min(queueLimit, config.globalConcurrency())) / 4);
-        if (total == 0 || queueLimit - queueRunning == worthwhile || config.globalConcurrency() - total == worthwhile) {
+        int global = globalLimit();
+        int worthwhile = Math.max(1, Math.min(config.claimBatch(), Math.min(queueLimit, global)) / 4);
+        if (total == 0 || queueLimit - queueRunning == worthwhile || global - total == worthwhile) {
             wake.signal();
         }
         if (total == 0) {

@@ -3,31 +3,12 @@ package app.shoebox.jobs;
 import org.junit.jupiter.api.Test;
 
 import java.time.Duration;
-import java.util.concurrent.CountDownLatch;
-import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicInteger;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
 /** Per-queue concurrency (persisted, changeable while running) and the node's global limit. */
 class ConcurrencyTest {
     private static final TestJobs t = new TestJobs("concurrency");
-
-    private static final class Gate {
-        final AtomicInteger running = new AtomicInteger();
-        final AtomicInteger peak = new AtomicInteger();
-        final CountDownLatch open = new CountDownLatch(1);
-
-        JobOutcome pass() throws InterruptedException {
-            peak.accumulateAndGet(running.incrementAndGet(), Math::max);
-            try {
-                open.await(30, TimeUnit.SECONDS);
-            } finally {
-                running.decrementAndGet();
-            }
-            return JobOutcome.complete();
-        }
-    }
 
     @Test
     void queueConcurrencyChangesWhileRunningAndIsPersisted() {

@@ -12,10 +12,11 @@ import static org.assertj.core.api.Assertions.assertThat;
 class RescuerTest {
     private static final TestJobs t = new TestJobs("rescuer");
     private final NodeCounters counters = new NodeCounters();
+    private final StatsTally tally = new StatsTally(t.store);
 
     private Rescuer rescuer(String self) {
         return new Rescuer(new Rescuer.Config(Duration.ofSeconds(1), Duration.ofSeconds(3), 3, 2), t.store,
-                new Db(t.dataSource), self, counters);
+                new Db(t.dataSource), self, counters, tally);
     }
 
     private long claimOne(Connection c, String node, String queue) throws SQLException {

@@ -5,6 +5,7 @@ import app.shoebox.server.db.Database;
 import app.shoebox.server.http.TrustedProxies;
 import app.shoebox.server.db.DatabaseUrl;
 import app.shoebox.server.storage.StorageTemplate;
+import app.shoebox.server.throttle.LoadThrottle;
 
 import java.nio.file.Path;
 import java.util.Optional;
@@ -21,10 +22,12 @@ import java.util.Optional;
  * @param inProcessJobs  whether the server works the job queues itself; otherwise worker processes
  *                       ({@code shoebox worker}, supervised by {@code shoebox serve}) do
  * @param security       who may name the client address, and how failed logins are throttled
+ * @param loadThrottle   whether and when background jobs give way to a busy API
  */
 public record ServerConfig(String bindAddress, int port, Path library, Optional<DatabaseUrl> databaseUrl,
                            long maxUploadBytes, Database.PoolSettings pool, FirstAdmin firstAdmin,
-                           Optional<StorageTemplate> storageTemplate, boolean inProcessJobs, Security security) {
+                           Optional<StorageTemplate> storageTemplate, boolean inProcessJobs, Security security,
+                           LoadThrottle.Settings loadThrottle) {
 
     public static final int DEFAULT_PORT = 2283;
     public static final long DEFAULT_MAX_UPLOAD_BYTES = 50L * 1024 * 1024 * 1024;
@@ -60,36 +63,42 @@ public record ServerConfig(String bindAddress, int port, Path library, Optional<
     public static ServerConfig defaults(Path library) {
         return new ServerConfig("0.0.0.0", DEFAULT_PORT, library, Optional.empty(), DEFAULT_MAX_UPLOAD_BYTES,
                 Database.PoolSettings.defaults(), FirstAdmin.generated(),
-                Optional.of(StorageTemplate.parse(StorageTemplate.DEFAULT)), false, Security.defaults());
+                Optional.of(StorageTemplate.parse(StorageTemplate.DEFAULT)), false, Security.defaults(),
+                LoadThrottle.Settings.DEFAULT);
     }
 
     public ServerConfig withBind(String bind, int newPort) {
-        return new ServerConfig(bind, newPort, library, databaseUrl, maxUploadBytes, pool, firstAdmin, storageTemplate, inProcessJobs, security);
+        return new ServerConfig(bind, newPort, library, databaseUrl, maxUploadBytes, pool, firstAdmin, storageTemplate, inProcessJobs, security, loadThrottle);
     }
 
     public ServerConfig withDatabaseUrl(Optional<DatabaseUrl> url) {
-        return new ServerConfig(bindAddress, port, library, url, maxUploadBytes, pool, firstAdmin, storageTemplate, inProcessJobs, security);
+        return new ServerConfig(bindAddress, port, library, url, maxUploadBytes, pool, firstAdmin, storageTemplate, inProcessJobs, security, loadThrottle);
     }
 
     public ServerConfig withMaxUploadBytes(long bytes) {
-        return new ServerConfig(bindAddress, port, library, databaseUrl, bytes, pool, firstAdmin, storageTemplate, inProcessJobs, security);
+        return new ServerConfig(bindAddress, port, library, databaseUrl, bytes, pool, firstAdmin, storageTemplate, inProcessJobs, security, loadThrottle);
     }
 
     public ServerConfig withFirstAdmin(FirstAdmin admin) {
-        return new ServerConfig(bindAddress, port, library, databaseUrl, maxUploadBytes, pool, admin, storageTemplate, inProcessJobs, security);
+        return new ServerConfig(bindAddress, port, library, databaseUrl, maxUploadBytes, pool, admin, storageTemplate, inProcessJobs, security, loadThrottle);
     }
 
     public ServerConfig withStorageTemplate(Optional<StorageTemplate> template) {
-        return new ServerConfig(bindAddress, port, library, databaseUrl, maxUploadBytes, pool, firstAdmin, template, inProcessJobs, security);
+        return new ServerConfig(bindAddress, port, library, databaseUrl, maxUploadBytes, pool, firstAdmin, template, inProcessJobs, security, loadThrottle);
     }
 
     public ServerConfig withInProcessJobs(boolean enabled) {
-        return new ServerConfig(bindAddress, port, library, databaseUrl, maxUploadBytes, pool, firstAdmin, storageTemplate, enabled, security);
+        return new ServerConfig(bindAddress, port, library, databaseUrl, maxUploadBytes, pool, firstAdmin, storageTemplate, enabled, security, loadThrottle);
     }
 
     public ServerConfig withSecurity(Security newSecurity) {
         return new ServerConfig(bindAddress, port, library, databaseUrl, maxUploadBytes, pool, firstAdmin, storageTemplate,
-                inProcessJobs, newSecurity);
+                inProcessJobs, newSecurity, loadThrottle);
+    }
+
+    public ServerConfig withLoadThrottle(LoadThrottle.Settings settings) {
+        return new ServerConfig(bindAddress, port, library, databaseUrl, maxUploadBytes, pool, firstAdmin, storageTemplate,
+                inProcessJobs, security, settings);
     }
 
     public Database.Location databaseLocation() {

@@ -43,6 +43,8 @@ import app.shoebox.server.libraries.LibraryJobs;
 import app.shoebox.server.libraries.LibraryRoutes;
 import app.shoebox.server.libraries.LibraryService;
 import app.shoebox.server.metrics.Metrics;
+import app.shoebox.server.throttle.ApiLoad;
+import app.shoebox.server.throttle.LoadThrottle;
 import app.shoebox.server.pipeline.AssetJobRoutes;
 import app.shoebox.server.pipeline.AssetJobService;
 import app.shoebox.server.pipeline.AssetJobs;
@@ -93,10 +95,12 @@ public final class ShoeboxServer implements AutoCloseable {
 
     private final SocketIoRoutes socketIo;
     private final CatalogueEventListener listener;
+    private final LoadThrottle loadThrottle;
 
     private ShoeboxServer(ServerConfig config, LibraryLock libraryLock, Database database, Database.ServerLock serverLock,
                           HttpServer http, Optional<JobEngine> jobEngine, Optional<FirstStart.Admin> firstStart,
-                          SocketIoRoutes socketIo, CatalogueEventListener listener) {
+                          SocketIoRoutes socketIo, CatalogueEventListener listener, LoadThrottle loadThrottle) {
+        this.loadThrottle = loadThrottle;
         this.socketIo = socketIo;
         this.listener = listener;
         this.config = config;
@@ -129,6 +133,7 @@ public final class ShoeboxServer implements AutoCloseable {
         HttpServer http = null;
         SocketIoRoutes socketIo = null;
         CatalogueEventListener listener = null;
+        LoadThrottle loadThrottle = null;
         try {
             serverLock = database.holdServerLock(ProcessHandle.current().pid() + "@" + hostName() + " " + library.root());
             ObjectMapper mapper = Json.mapper();
@@ -143,7 +148,14 @@ public final class ShoeboxServer implements AutoCloseable {
             AssetViews assetViews = new AssetViews(database.jdbi());
             AssetFiles assetFiles = AssetFiles.open(library.root());
             MediaPipeline pipeline = new MediaPipeline(database.jdbi(), jobs, library.root(), config.storageTemplate());
-            Metrics metrics = new Metrics(queueAdmin, database.dataSource());
+            Metrics metrics = new Metrics(queueAdmin, database.dataSource(), app.shoebox.server.queues.QueueNames.WORKED);
+            ApiLoad apiLoad = new ApiLoad();
+            metrics.publish(() -> List.of(new Metrics.Gauge("shoebox_http_uploads_in_flight",
+                    "Uploads (POST /api/assets) whose body is being received now",
+                    Map.of(io.prometheus.metrics.model.snapshots.Labels.EMPTY, (double) apiLoad.uploadsInFlight()))));
+            loadThrottle = LoadThrottle.start(config.loadThrottle(), apiLoad, () -> poolWaiting(database), queueAdmin,
+                    "serve " + ProcessHandle.current().pid() + "@" + hostName());
+            metrics.publish(loadThrottle::gauges);
 
             AssetService assetService = new AssetService(database.jdbi(), assetFiles);
             AssetCreatedHook onUpload = AssetJobs.enqueueOnUpload(jobs).andThen((tx, asset) ->
@@ -193,17 +205,21 @@ public final class ShoeboxServer implements AutoCloseable {
             http = listen(new HttpServer(
                     new HttpServer.Settings(config.bindAddress(), config.port(), config.maxUploadBytes(),
                             config.security().trustedProxies()),
-                    mapper, authenticator, features, metrics), config);
+                    mapper, authenticator, features, HttpServer.RequestObserver.both(metrics, apiLoad)), config);
             Optional<FirstStart.Admin> firstStart = FirstStart.createAdminIfNone(users, apiKeys, config.firstAdmin());
             log.info("library folder: {}", library.root());
             log.info("storage template: {}", config.storageTemplate().map(Object::toString).orElse("none (originals stay where uploads put them)"));
             log.info("listening on http://{}:{} (Immich-compatible API under /api)", config.bindAddress(), http.port());
-            return new ShoeboxServer(config, libraryLock, database, serverLock, http, engine, firstStart, socketIo, listener);
+            return new ShoeboxServer(config, libraryLock, database, serverLock, http, engine, firstStart, socketIo, listener,
+                    loadThrottle);
         } catch (RuntimeException e) {
             if (http != null) {
                 http.close();
             }
             engine.ifPresent(JobEngine::close);
+            if (loadThrottle != null) {
+                loadThrottle.close();
+            }
             if (listener != null) {
                 listener.close();
             }
@@ -265,10 +281,19 @@ public final class ShoeboxServer implements AutoCloseable {
         socketIo.close();
         http.close();
         listener.close();
+        loadThrottle.close();
         jobEngine.ifPresent(e -> e.stop(Duration.ofSeconds(10)));
         serverLock.close();
         database.close();
         libraryLock.close();
+    }
+
+    /** Threads waiting for a connection of the catalogue's pool: the database is the API's bottleneck right now. */
+    private static int poolWaiting(Database database) {
+        if (database.dataSource() instanceof HikariDataSource pool && pool.getHikariPoolMXBean() != null) {
+            return pool.getHikariPoolMXBean().getThreadsAwaitingConnection();
+        }
+        return 0;
     }
 
     /** A connection of its own for LISTEN, outside the pool, so it never takes a pooled connection for good. */

@@ -57,6 +57,11 @@ public final class ServerFixture implements AutoCloseable {
         return new ServerFixture(ShoeboxServer.start(customize.apply(config)));
     }
 
+    /** Wraps a server a test started itself (its own database or library), to speak HTTP to it the same way. */
+    public static ServerFixture of(ShoeboxServer server) {
+        return new ServerFixture(server);
+    }
+
     public ShoeboxServer server() {
         return server;
     }

@@ -45,7 +45,7 @@ import java.util.concurrent.atomic.AtomicInteger;
         description = "Measure uploads into a real server with the embedded database durable, against the earlier fsync-off setting.")
 public final class DurabilityBench implements Callable<Integer> {
 
-    private static final String KEY = "upload-bench-key-0123456789abcdef";
+    static final String KEY = "upload-bench-key-0123456789abcdef";
 
     @Option(names = "--files", defaultValue = "300", description = "JPEGs uploaded per run (default ${DEFAULT-VALUE}).")
     int files;
@@ -118,7 +118,7 @@ public final class DurabilityBench implements Callable<Integer> {
                     futures.add(pool.submit(() -> {
                         for (int i = next.getAndIncrement(); i < jpegs.size(); i = next.getAndIncrement()) {
                             long t = System.nanoTime();
-                            upload(http, server.port(), KEY, "bench-" + i + ".jpg", jpegs.get(i));
+                            upload(http, server.port(), "bench-" + i + ".jpg", jpegs.get(i));
                             latencies.add(System.nanoTime() - t);
                         }
                         return null;
@@ -140,8 +140,8 @@ public final class DurabilityBench implements Callable<Integer> {
         }
     }
 
-    /** One upload as Immich's clients send it; anything but 201 is an error. */
-    static void upload(HttpClient http, int port, String key, String name, byte[] content) throws IOException, InterruptedException {
+    /** Uploads one file as Immich's clients do, with the benchmark's admin key; returns the server's answer (its {@code id}). */
+    static String upload(HttpClient http, int port, String name, byte[] content) throws IOException, InterruptedException {
         String boundary = "----bench-" + UUID.randomUUID();
         ByteArrayOutputStream out = new ByteArrayOutputStream(content.length + 1024);
         for (String[] f : new String[][] {{"deviceAssetId", name}, {"deviceId", "bench"},
@@ -154,16 +154,22 @@ public final class DurabilityBench implements Callable<Integer> {
         out.writeBytes(content);
         out.writeBytes(("\r\n--" + boundary + "--\r\n").getBytes(StandardCharsets.UTF_8));
         HttpResponse<String> r = http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/api/assets"))
-                .header("x-api-key", key).header("content-type", "multipart/form-data; boundary=" + boundary)
+                .header("x-api-key", KEY).header("content-type", "multipart/form-data; boundary=" + boundary)
                 .POST(HttpRequest.BodyPublishers.ofByteArray(out.toByteArray())).build(), HttpResponse.BodyHandlers.ofString());
         if (r.statusCode() != 201) {
             throw new IllegalStateException("upload of " + name + " answered " + r.statusCode() + ": " + r.body());
         }
+        return r.body();
     }
 
     /** A 1600x1200 JPEG (a gradient with some noise), about 120 KB, different for each seed. */
     private static byte[] jpeg(int seed) throws IOException {
-        BufferedImage image = new BufferedImage(1600, 1200, BufferedImage.TYPE_INT_RGB);
+        return jpeg(seed, 1600, 1200);
+    }
+
+    /** A JPEG of the given size (a gradient with some noise), different for each seed. */
+    static byte[] jpeg(int seed, int width, int height) throws IOException {
+        BufferedImage image = new BufferedImage(width, height, BufferedImage.TYPE_INT_RGB);
         Random random = new Random(seed);
         int base = random.nextInt(0xFFFFFF);
         for (int y = 0; y < image.getHeight(); y++) {
@@ -177,13 +183,13 @@ public final class DurabilityBench implements Callable<Integer> {
         return out.toByteArray();
     }
 
-    private static double median(List<Double> values) {
+    static double median(List<Double> values) {
         List<Double> sorted = values.stream().sorted().toList();
         int n = sorted.size();
         return n % 2 == 1 ? sorted.get(n / 2) : (sorted.get(n / 2 - 1) + sorted.get(n / 2)) / 2;
     }
 
-    private static String fmt(double v) {
+    static String fmt(double v) {
         return String.format(Locale.ROOT, "%.1f", v);
     }
 

@@ -38,7 +38,7 @@ import java.util.concurrent.atomic.AtomicInteger;
         description = "Time a whole import (upload, metadata, move, thumbnails, duplicates) against vipsthumbnail alone.")
 public final class ImportBench implements Callable<Integer> {
 
-    private static final String KEY = "import-bench-key-0123456789abcdef";
+    private static final String KEY = DurabilityBench.KEY;
 
     @Option(names = "--files", defaultValue = "150", description = "12-megapixel JPEGs imported (default ${DEFAULT-VALUE}).")
     int files;
@@ -127,7 +127,7 @@ public final class ImportBench implements Callable<Integer> {
                     futures.add(pool.submit(() -> {
                         for (int i = next.getAndIncrement(); i < jpegs.size(); i = next.getAndIncrement()) {
                             Path f = jpegs.get(i);
-                            DurabilityBench.upload(http, server.port(), KEY, f.getFileName().toString(), Files.readAllBytes(f));
+                            DurabilityBench.upload(http, server.port(), f.getFileName().toString(), Files.readAllBytes(f));
                         }
                         return null;
                     }));

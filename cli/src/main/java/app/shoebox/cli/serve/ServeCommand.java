@@ -4,6 +4,7 @@ import app.shoebox.cli.CatalogueOptions;
 import app.shoebox.cli.StorageTemplateOption;
 import app.shoebox.server.worker.WorkerSupervisor;
 import app.shoebox.server.ServerConfig;
+import app.shoebox.server.throttle.LoadThrottle;
 import app.shoebox.server.auth.LoginThrottle;
 import app.shoebox.server.http.TrustedProxies;
 import app.shoebox.server.ShoeboxServer;
@@ -51,6 +52,12 @@ public final class ServeCommand implements Callable<Integer> {
     @Mixin
     StorageTemplateOption storageTemplate;
 
+    @Option(names = "--load-throttle", defaultValue = "${env:SHOEBOX_LOAD_THROTTLE:-on}",
+            description = "on: background jobs run with less concurrency while the API is busy (uploads in flight, slow "
+                    + "reads, a full database pool), in every worker process; off: they never give way (env "
+                    + "SHOEBOX_LOAD_THROTTLE, default ${DEFAULT-VALUE}).")
+    String loadThrottle;
+
     @Option(names = "--workers", defaultValue = "${env:SHOEBOX_WORKERS:-1}",
             description = "Worker processes to run and supervise for the background jobs (env SHOEBOX_WORKERS, default "
                     + "${DEFAULT-VALUE}); 0 when `shoebox worker` runs elsewhere.")
@@ -69,12 +76,22 @@ public final class ServeCommand implements Callable<Integer> {
             System.err.println("serve: --trusted-proxies: " + e.getMessage());
             return 2;
         }
+        LoadThrottle.Settings throttle;
+        switch (loadThrottle.strip().toLowerCase(java.util.Locale.ROOT)) {
+            case "on" -> throttle = LoadThrottle.Settings.DEFAULT;
+            case "off" -> throttle = LoadThrottle.Settings.OFF;
+            default -> {
+                System.err.println("serve: --load-throttle must be on or off, got '" + loadThrottle + "'");
+                return 2;
+            }
+        }
         ServerConfig config = ServerConfig.defaults(catalogue.library)
                 .withBind(bind, port)
                 .withDatabaseUrl(catalogue.parsedDatabaseUrl())
                 .withMaxUploadBytes(maxUploadBytes)
                 .withStorageTemplate(storageTemplate.template())
                 .withSecurity(new ServerConfig.Security(proxies, LoginThrottle.Settings.DEFAULT))
+                .withLoadThrottle(throttle)
                 .withFirstAdmin(new ServerConfig.FirstAdmin(env("SHOEBOX_ADMIN_EMAIL"), env("SHOEBOX_ADMIN_PASSWORD"),
                         env("SHOEBOX_ADMIN_API_KEY")));
         ShoeboxServer server = ShoeboxServer.start(config);

@@ -55,6 +55,14 @@ public final class AssetFiles {
         return files;
     }
 
+    /**
+     * The layout of a library that a server may be serving right now, for an admin command beside
+     * it: unlike {@link #open}, it leaves {@code tmp/} alone (those may be that server's uploads in flight).
+     */
+    public static AssetFiles beside(Path library) {
+        return new AssetFiles(library);
+    }
+
     public Path root() {
         return root;
     }

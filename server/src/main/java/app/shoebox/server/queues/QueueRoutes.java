@@ -38,17 +38,21 @@ public final class QueueRoutes implements Api.Routes {
         }
     }
 
-    /** Immich's QueueResponseDto, with Shoebox's concurrency and oldest-waiting age added. */
+    /** Immich's QueueResponseDto, with Shoebox's concurrency, oldest-waiting age, pauses and load throttle added. */
     record QueueResponseDto(String name, boolean isPaused, QueueStatisticsDto statistics, Integer concurrency,
-                            long oldestWaitingSeconds, List<PauseDto> pauses) {
+                            long oldestWaitingSeconds, List<PauseDto> pauses, ThrottleDto throttle) {
         static QueueResponseDto of(QueueService.QueueStatus q) {
             // A queue with no setting of its own runs at each worker's configured concurrency.
             return new QueueResponseDto(q.name(), q.isPaused(), QueueStatisticsDto.of(q.counts()),
                     q.concurrency() < 0 ? null : q.concurrency(), q.oldestWaiting().toSeconds(),
                     q.pauses().stream().map(p -> new PauseDto(p.queue().equals(app.shoebox.jobs.QueueAdmin.ALL_QUEUES) ? "all" : p.queue(),
-                            p.holder(), p.expiresAt().orElse(null))).toList());
+                            p.holder(), p.expiresAt().orElse(null))).toList(),
+                    q.throttle().map(t -> new ThrottleDto(t.fraction(), t.reason(), t.holder(), t.since(), t.expiresAt())).orElse(null));
         }
     }
+
+    /** A load throttle holding the queue: each worker runs this share of its concurrency (0: one job at a time). */
+    record ThrottleDto(double fraction, String reason, String holder, Instant since, Instant expiresAt) {}
 
     /** A pause holding a queue: {@code admin} for a plain pause, or a lease's holder and when it ends. */
     record PauseDto(String queue, String holder, Instant expiresAt) {}

@@ -14,6 +14,7 @@ import java.util.EnumSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.OptionalLong;
 import java.util.Set;
 import java.util.function.Function;
@@ -33,7 +34,7 @@ public final class QueueService {
 
     /** A queue's state in the API's terms. */
     public record QueueStatus(String name, boolean isPaused, boolean isActive, int concurrency, Counts counts,
-                              Duration oldestWaiting, List<QueueAdmin.Pause> pauses) {}
+                              Duration oldestWaiting, List<QueueAdmin.Pause> pauses, Optional<QueueAdmin.Throttle> throttle) {}
 
     public record Counts(long active, long completed, long failed, long delayed, long waiting, long paused) {
         static final Counts ZERO = new Counts(0, 0, 0, 0, 0, 0);
@@ -97,11 +98,16 @@ public final class QueueService {
                 .collect(Collectors.toMap(QueueCounts::queue, Function.identity(), (a, b) -> a));
         List<QueueAdmin.Pause> pauses = admin.pauses();
         boolean allPaused = pauses.stream().anyMatch(p -> p.queue().equals(QueueAdmin.ALL_QUEUES));
+        List<QueueAdmin.Throttle> throttles = admin.throttles();
         List<QueueStatus> out = new ArrayList<>();
         for (String name : QueueNames.ALL) {
             List<QueueAdmin.Pause> holding = pauses.stream()
                     .filter(p -> p.queue().equals(name) || p.queue().equals(QueueAdmin.ALL_QUEUES)).toList();
-            out.add(status(name, counts.get(name), allPaused, holding));
+            // the tightest throttle that holds the queue, its own or all queues'
+            Optional<QueueAdmin.Throttle> throttle = throttles.stream()
+                    .filter(t -> t.queue().equals(name) || t.queue().equals(QueueAdmin.ALL_QUEUES))
+                    .min(java.util.Comparator.comparingDouble(QueueAdmin.Throttle::fraction));
+            out.add(status(name, counts.get(name), allPaused, holding, throttle));
         }
         return out;
     }
@@ -111,14 +117,15 @@ public final class QueueService {
         return all().stream().filter(q -> q.name().equals(name)).findFirst().orElseThrow();
     }
 
-    private QueueStatus status(String name, QueueCounts c, boolean allPaused, List<QueueAdmin.Pause> pauses) {
+    private QueueStatus status(String name, QueueCounts c, boolean allPaused, List<QueueAdmin.Pause> pauses,
+                               Optional<QueueAdmin.Throttle> throttle) {
         if (c == null) {
             // counts() lists every queue with jobs, a setting or a pause of its own, so a queue it
             // leaves out is paused only through a pause of all queues.
-            return new QueueStatus(name, allPaused, false, -1, Counts.ZERO, Duration.ZERO, pauses);
+            return new QueueStatus(name, allPaused, false, -1, Counts.ZERO, Duration.ZERO, pauses, throttle);
         }
         Counts counts = new Counts(c.active(), c.completed(), c.failed(), c.delayed(), c.waiting(), c.paused());
-        return new QueueStatus(name, c.isPaused(), c.active() > 0, c.concurrency(), counts, c.oldestWaiting(), pauses);
+        return new QueueStatus(name, c.isPaused(), c.active() > 0, c.concurrency(), counts, c.oldestWaiting(), pauses, throttle);
     }
 
     /** Immich's queue commands: start, pause, resume, empty, clear-failed. */
