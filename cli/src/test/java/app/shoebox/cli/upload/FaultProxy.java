@@ -57,6 +57,12 @@ final class FaultProxy implements AutoCloseable {
         Action decide(String method, String path, int attempt);
     }
 
+    /** Decides per request, seeing the request itself (its checksum header) as well. */
+    @FunctionalInterface
+    interface RequestRule {
+        Action decide(Seen request, int attempt);
+    }
+
     record Seen(String method, String path, String checksum) {
     }
 
@@ -67,7 +73,7 @@ final class FaultProxy implements AutoCloseable {
     private final HttpClient upstream = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
             .executor(Executors.newVirtualThreadPerTaskExecutor()).build();
     private final String target;
-    private volatile Rule rule = (m, p, a) -> new Action.Pass();
+    private volatile RequestRule rule = (r, a) -> new Action.Pass();
     private volatile boolean immichV2;
     private volatile boolean immichV3;
     private volatile long bytesPerSecond;
@@ -87,6 +93,11 @@ final class FaultProxy implements AutoCloseable {
     }
 
     FaultProxy rule(Rule r) {
+        this.rule = (request, attempt) -> r.decide(request.method(), request.path(), attempt);
+        return this;
+    }
+
+    FaultProxy rule(RequestRule r) {
         this.rule = r;
         return this;
     }
@@ -117,7 +128,8 @@ final class FaultProxy implements AutoCloseable {
         String method = ex.getRequestMethod();
         String path = ex.getRequestURI().getRawPath();
         String query = ex.getRequestURI().getRawQuery();
-        seen.add(new Seen(method, path, ex.getRequestHeaders().getFirst("x-immich-checksum")));
+        Seen request = new Seen(method, path, ex.getRequestHeaders().getFirst("x-immich-checksum"));
+        seen.add(request);
         int attempt = attempts.computeIfAbsent(method + " " + path + "|" + ex.getRequestHeaders().getFirst("x-immich-checksum"),
                 k -> new AtomicInteger()).incrementAndGet();
         // Every path answers and closes the exchange, except a drop: its exception makes the
@@ -127,7 +139,7 @@ final class FaultProxy implements AutoCloseable {
                 ex.close();
                 return;
             }
-            Action action = rule.decide(method, path, attempt);
+            Action action = rule.decide(request, attempt);
             switch (action) {
                 case Action.Answer a -> {
                     ex.getRequestBody().transferTo(OutputStream.nullOutputStream());

@@ -157,11 +157,10 @@ class UploadNetworkTest {
         Path photos = photos("refused", 3, 5_000);
         byte[] refused = java.nio.file.Files.readAllBytes(photos.resolve("img-001.jpg"));
         String checksum = HexFormat.of().formatHex(java.security.MessageDigest.getInstance("SHA-1").digest(refused));
-        try (FaultProxy proxy = new FaultProxy(server.url())) {
-            proxy.rule((method, path, attempt) -> method.equals("POST") && path.equals("/api/assets")
-                    && proxy.requests().getLast().checksum() != null && proxy.requests().getLast().checksum().equals(checksum)
-                    ? new FaultProxy.Action.Answer(400, "img-001.jpg is not a picture we can store", null)
-                    : new FaultProxy.Action.Pass());
+        try (FaultProxy proxy = new FaultProxy(server.url()).rule((FaultProxy.RequestRule) (request, attempt) ->
+                request.method().equals("POST") && request.path().equals("/api/assets") && checksum.equals(request.checksum())
+                        ? new FaultProxy.Action.Answer(400, "img-001.jpg is not a picture we can store", null)
+                        : new FaultProxy.Action.Pass())) {
             JsonNode r = upload(proxy, "refused", photos, UploadRun.FILES_FAILED);
             assertThat(r.at("/counts/uploaded").asLong()).isEqualTo(2);
             assertThat(r.at("/counts/failed").asLong()).isEqualTo(1);
