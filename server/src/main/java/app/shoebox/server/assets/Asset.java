@@ -11,7 +11,8 @@ import java.util.UUID;
 
 /**
  * One row of {@code assets}: an original file in the library and what the catalogue knows of it.
- * Paths are relative to the library folder.
+ * Paths are relative to the library folder, except those of an external library's files
+ * ({@code libraryId} set), which are absolute and stay where the user keeps them.
  */
 public record Asset(UUID id, UUID ownerId, Type type, Status status, String deviceAssetId, String deviceId,
                     String originalPath, String originalFileName, Optional<String> sidecarPath, String mimeType,
@@ -20,7 +21,8 @@ public record Asset(UUID id, UUID ownerId, Type type, Status status, String devi
                     boolean isFavorite, Visibility visibility, Optional<Integer> durationMillis,
                     Optional<Integer> width, Optional<Integer> height, Optional<byte[]> thumbhash,
                     Optional<UUID> livePhotoVideoId, Optional<UUID> stackId, boolean isOffline, boolean isEdited,
-                    Optional<String> thumbnailPath, Optional<String> previewPath, Optional<UUID> duplicateId) {
+                    Optional<String> thumbnailPath, Optional<String> previewPath, Optional<UUID> duplicateId,
+                    Optional<UUID> libraryId) {
 
     /** Immich's {@code AssetTypeEnum}. */
     public enum Type {

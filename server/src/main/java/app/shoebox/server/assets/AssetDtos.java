@@ -76,7 +76,8 @@ final class AssetDtos {
                     a.visibility() == Asset.Visibility.ARCHIVE, a.isTrashed(), a.isOffline(), a.isEdited(),
                     a.visibility().wireName(), a.durationMillis().orElse(null), a.width().orElse(null),
                     a.height().orElse(null), a.thumbhash().map(t -> Base64.getEncoder().encodeToString(t)).orElse(null),
-                    row.exif().isPresent(), a.livePhotoVideoId().map(Object::toString).orElse(null), null,
+                    row.exif().isPresent(), a.livePhotoVideoId().map(Object::toString).orElse(null),
+                    a.libraryId().map(Object::toString).orElse(null),
                     a.duplicateId().map(Object::toString).orElse(null), null, a.thumbnailPath().isPresent(), List.of(),
                     List.of(), exif, row.processingErrorsJson());
         }

@@ -242,7 +242,8 @@ final class AssetRepository {
                 Optional.ofNullable(rs.getObject("stack_id", UUID.class)),
                 rs.getBoolean("is_offline"), rs.getBoolean("is_edited"),
                 Optional.ofNullable(rs.getString("thumbnail_path")), Optional.ofNullable(rs.getString("preview_path")),
-                Optional.ofNullable(rs.getObject("duplicate_id", UUID.class)));
+                Optional.ofNullable(rs.getObject("duplicate_id", UUID.class)),
+                Optional.ofNullable(rs.getObject("library_id", UUID.class)));
     }
 
     private static Exif exif(ResultSet rs) throws SQLException {

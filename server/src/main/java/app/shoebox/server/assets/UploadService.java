@@ -141,7 +141,8 @@ public final class UploadService {
                 file.sha1(), file.size(), fields.fileCreatedAt().toInstant(), fields.fileModifiedAt(),
                 fields.fileCreatedAt().toLocalDateTime().toInstant(ZoneOffset.UTC), now, now, Optional.empty(),
                 fields.isFavorite(), fields.visibility(), fields.durationMillis(), Optional.empty(), Optional.empty(),
-                Optional.empty(), fields.livePhotoVideoId(), Optional.empty(), false, false, Optional.empty(), Optional.empty(), Optional.empty());
+                Optional.empty(), fields.livePhotoVideoId(), Optional.empty(), false, false, Optional.empty(), Optional.empty(), Optional.empty(),
+                Optional.empty());
         List<String> placed = new ArrayList<>();
         try {
             files.moveIntoPlace(file.temp(), originalPath);

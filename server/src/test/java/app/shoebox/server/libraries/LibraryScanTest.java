@@ -159,6 +159,7 @@ class LibraryScanTest {
         JsonNode beach = assets.get("beach.jpg");
         assertThat(beach.get("originalPath").asText()).isEqualTo(root.resolve("2020/summer/beach.jpg").toString());
         assertThat(beach.get("ownerId").asText()).isEqualTo(alice.id().toString());
+        assertThat(beach.get("libraryId").asText()).as("the asset names its library, as Immich's do").isEqualTo(id);
         assertThat(beach.at("/exifInfo/exifImageWidth").asInt()).isEqualTo(320);
         assertThat(beach.get("isOffline").asBoolean()).isFalse();
         assertThat(assets.get("city.jpg").at("/exifInfo/description").asText()).isEqualTo("Described in the sidecar");
