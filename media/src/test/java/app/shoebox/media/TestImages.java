@@ -7,7 +7,7 @@ import java.awt.image.BufferedImage;
 import java.io.IOException;
 import java.nio.file.Path;
 
-/** Images the tests draw: quadrants of known colours, so orientation can be read back from pixels. */
+/** Images the tests draw: quadrants of known colours, so orientation can be read back from pixels, and photo-like scenes. */
 public final class TestImages {
 
     public static final Color RED = new Color(220, 20, 20);
@@ -64,5 +64,32 @@ public final class TestImages {
         int h = img.getHeight();
         return java.util.List.of(colourAt(img, w / 4, h / 4), colourAt(img, 3 * w / 4, h / 4),
                 colourAt(img, w / 4, 3 * h / 4), colourAt(img, 3 * w / 4, 3 * h / 4));
+    }
+
+    /** A "photo": smooth shapes plus sensor-like noise, different for each seed. */
+    public static BufferedImage scene(long seed, int w, int h) {
+        java.util.Random r = new java.util.Random(seed);
+        BufferedImage img = new BufferedImage(w, h, BufferedImage.TYPE_INT_RGB);
+        Graphics2D g = img.createGraphics();
+        g.setRenderingHint(java.awt.RenderingHints.KEY_ANTIALIASING, java.awt.RenderingHints.VALUE_ANTIALIAS_ON);
+        g.setPaint(new java.awt.GradientPaint(0, 0, new Color(r.nextInt(256), r.nextInt(256), r.nextInt(256)), w, h,
+                new Color(r.nextInt(256), r.nextInt(256), r.nextInt(256))));
+        g.fillRect(0, 0, w, h);
+        for (int i = 0; i < 12; i++) {
+            g.setColor(new Color(r.nextInt(256), r.nextInt(256), r.nextInt(256)));
+            g.fillOval(r.nextInt(w), r.nextInt(h), w / 4 + r.nextInt(w / 3), h / 4 + r.nextInt(h / 3));
+        }
+        g.dispose();
+        for (int y = 0; y < h; y++) {
+            for (int x = 0; x < w; x++) {
+                int rgb = img.getRGB(x, y);
+                int n = r.nextInt(21) - 10;
+                int red = Math.clamp((rgb >> 16 & 0xFF) + n, 0, 255);
+                int green = Math.clamp((rgb >> 8 & 0xFF) + n, 0, 255);
+                int blue = Math.clamp((rgb & 0xFF) + n, 0, 255);
+                img.setRGB(x, y, red << 16 | green << 8 | blue);
+            }
+        }
+        return img;
     }
 }

@@ -128,7 +128,12 @@ public final class PerceptualHash {
         for (int y = 0; y < SIZE; y++) {
             for (int x = 0; x < SIZE; x++) {
                 int i = (y * SIZE + x) * 4;
-                grey[y][x] = 0.299 * Math.round(small[i]) + 0.587 * Math.round(small[i + 1]) + 0.114 * Math.round(small[i + 2]);
+                // On white, as the JPEG preview shows a transparent image (opaque pixels are unchanged).
+                double a = small[i + 3] / 255.0;
+                double r = Math.round(small[i]) * a + 255 * (1 - a);
+                double g = Math.round(small[i + 1]) * a + 255 * (1 - a);
+                double b = Math.round(small[i + 2]) * a + 255 * (1 - a);
+                grey[y][x] = 0.299 * r + 0.587 * g + 0.114 * b;
             }
         }
         return grey;

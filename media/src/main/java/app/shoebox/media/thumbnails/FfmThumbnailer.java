@@ -80,14 +80,29 @@ final class FfmThumbnailer implements Thumbnailer {
              var preview = vips.copyMemory(lazy)) {
             // JPEG has no alpha: transparent areas become white, as on the pure-Java path.
             vips.write(preview, p.preview() + "[Q=80,optimize_coding,strip,background=255]");
-            try (var small = vips.thumbnail(preview, THUMBNAIL_SIZE)) {
+            try (var small = vips.thumbnail(preview, THUMBNAIL_SIZE);
+                 var forHashes = vips.thumbnail(preview, Thumbnails.HASH_IMAGE_SIZE)) {
                 vips.write(small, p.thumbnail() + "[Q=80,strip]");
                 Dimensions previewSize = new Dimensions(preview.width(), preview.height());
                 Dimensions upright = Prepared.uprightLike(stored, previewSize);
+                // The hashes' pixels come from memory: decoding the preview file again for them cost
+                // more than a fifth of the thumbnail step (docs/media.md, Import speed).
                 return new Thumbnails(p.thumbnail(), p.preview(), upright.width(), upright.height(),
-                        new Dimensions(small.width(), small.height()), previewSize, ThumbnailFormat.WEBP);
+                        new Dimensions(small.width(), small.height()), previewSize, ThumbnailFormat.WEBP,
+                        vips.rgba(forHashes).map(FfmThumbnailer::image));
             }
         }
+    }
+
+    private static java.awt.image.BufferedImage image(LibVips.Rgba rgba) {
+        var image = new java.awt.image.BufferedImage(rgba.width(), rgba.height(), java.awt.image.BufferedImage.TYPE_INT_ARGB);
+        byte[] px = rgba.pixels();
+        int[] argb = new int[rgba.width() * rgba.height()];
+        for (int i = 0; i < argb.length; i++) {
+            argb[i] = (px[i * 4 + 3] & 0xFF) << 24 | (px[i * 4] & 0xFF) << 16 | (px[i * 4 + 1] & 0xFF) << 8 | px[i * 4 + 2] & 0xFF;
+        }
+        image.setRGB(0, 0, rgba.width(), rgba.height(), argb, 0, rgba.width());
+        return image;
     }
 
     private Dimensions headerSize(Prepared p) throws Throwable {

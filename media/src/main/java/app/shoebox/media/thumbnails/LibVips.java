@@ -47,6 +47,10 @@ final class LibVips {
     private final MethodHandle errorBuffer;
     private final MethodHandle errorClear;
     private final MethodHandle memHighwater;
+    private final MethodHandle writeToMemory;
+    private final MethodHandle getBands;
+    private final MethodHandle getFormat;
+    private final MethodHandle gFree;
     private final String version;
     private final ReentrantReadWriteLock errorBufferLock = new ReentrantReadWriteLock();
 
@@ -72,6 +76,11 @@ final class LibVips {
         errorBuffer = handle(lib, "vips_error_buffer", FunctionDescriptor.of(ADDRESS));
         errorClear = handle(lib, "vips_error_clear", FunctionDescriptor.ofVoid());
         memHighwater = handle(lib, "vips_tracked_get_mem_highwater", FunctionDescriptor.of(JAVA_LONG));
+        // void *vips_image_write_to_memory(VipsImage *in, size_t *size): the pixels, band-interleaved, g_free'd by the caller.
+        writeToMemory = handle(lib, "vips_image_write_to_memory", FunctionDescriptor.of(ADDRESS, ADDRESS, ADDRESS));
+        getBands = handle(lib, "vips_image_get_bands", FunctionDescriptor.of(JAVA_INT, ADDRESS));
+        getFormat = handle(lib, "vips_image_get_format", FunctionDescriptor.of(JAVA_INT, ADDRESS));
+        gFree = handle(lib, "g_free", FunctionDescriptor.ofVoid(ADDRESS));
         try (Arena arena = Arena.ofConfined()) {
             if ((int) init.invokeExact(arena.allocateFrom("shoebox")) != 0) {
                 throw new IllegalStateException("vips_init failed: " + takeError());
@@ -279,6 +288,52 @@ final class LibVips {
         }
         return new Image(image);
     }
+
+    // VipsBandFormat (vips/image.h): unsigned 8-bit.
+    private static final int FORMAT_UCHAR = 0;
+
+    /**
+     * The pixels of a small 8-bit image as RGBA bytes (grey and grey-alpha spread to RGB), or empty
+     * when it is not 8-bit with 1 to 4 bands (a 16-bit or CMYK image: the caller decodes the file instead).
+     */
+    Optional<Rgba> rgba(Image image) throws VipsError, Throwable {
+        int bands = (int) getBands.invokeExact(image.pointer);
+        int format = (int) getFormat.invokeExact(image.pointer);
+        if (format != FORMAT_UCHAR || bands < 1 || bands > 4) {
+            return Optional.empty();
+        }
+        int w = image.width();
+        int h = image.height();
+        byte[] in;
+        try (Arena arena = Arena.ofConfined()) {
+            MemorySegment size = arena.allocate(JAVA_LONG);
+            MemorySegment data = (MemorySegment) writeToMemory.invokeExact(image.pointer, size);
+            if (data.equals(MemorySegment.NULL)) {
+                throw error(false);
+            }
+            try {
+                long n = size.get(JAVA_LONG, 0);
+                if (n != (long) w * h * bands) {
+                    throw new VipsError("libvips handed back " + n + " bytes for a " + w + "x" + h + "x" + bands + " image", false);
+                }
+                in = data.reinterpret(n).toArray(java.lang.foreign.ValueLayout.JAVA_BYTE);
+            } finally {
+                gFree.invokeExact(data);
+            }
+        }
+        byte[] out = new byte[w * h * 4];
+        for (int i = 0, j = 0; i < w * h; i++, j += bands) {
+            boolean grey = bands <= 2;
+            out[i * 4] = in[j];
+            out[i * 4 + 1] = grey ? in[j] : in[j + 1];
+            out[i * 4 + 2] = grey ? in[j] : in[j + 2];
+            out[i * 4 + 3] = bands == 2 ? in[j + 1] : bands == 4 ? in[j + 3] : (byte) 255;
+        }
+        return Optional.of(new Rgba(w, h, out));
+    }
+
+    /** Interleaved red, green, blue, alpha bytes of a {@code width x height} image. */
+    record Rgba(int width, int height, byte[] pixels) {}
 
     /** Writes {@code image} to {@code fileWithOptions}, e.g. {@code /x/preview.jpeg[Q=80,strip]}. */
     void write(Image image, String fileWithOptions) throws VipsError, Throwable {

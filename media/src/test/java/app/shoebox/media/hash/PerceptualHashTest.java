@@ -22,31 +22,8 @@ class PerceptualHashTest {
     @TempDir
     Path dir;
 
-    /** A "photo": smooth shapes plus sensor-like noise, different for each seed. */
     static BufferedImage scene(long seed, int w, int h) {
-        Random r = new Random(seed);
-        BufferedImage img = new BufferedImage(w, h, BufferedImage.TYPE_INT_RGB);
-        Graphics2D g = img.createGraphics();
-        g.setRenderingHint(RenderingHints.KEY_ANTIALIASING, RenderingHints.VALUE_ANTIALIAS_ON);
-        g.setPaint(new java.awt.GradientPaint(0, 0, new Color(r.nextInt(256), r.nextInt(256), r.nextInt(256)), w, h,
-                new Color(r.nextInt(256), r.nextInt(256), r.nextInt(256))));
-        g.fillRect(0, 0, w, h);
-        for (int i = 0; i < 12; i++) {
-            g.setColor(new Color(r.nextInt(256), r.nextInt(256), r.nextInt(256)));
-            g.fillOval(r.nextInt(w), r.nextInt(h), w / 4 + r.nextInt(w / 3), h / 4 + r.nextInt(h / 3));
-        }
-        g.dispose();
-        for (int y = 0; y < h; y++) {
-            for (int x = 0; x < w; x++) {
-                int rgb = img.getRGB(x, y);
-                int n = r.nextInt(21) - 10;
-                int red = Math.clamp((rgb >> 16 & 0xFF) + n, 0, 255);
-                int green = Math.clamp((rgb >> 8 & 0xFF) + n, 0, 255);
-                int blue = Math.clamp((rgb & 0xFF) + n, 0, 255);
-                img.setRGB(x, y, red << 16 | green << 8 | blue);
-            }
-        }
-        return img;
+        return app.shoebox.media.TestImages.scene(seed, w, h);
     }
 
     static BufferedImage resized(BufferedImage src, int w, int h) {
@@ -98,5 +75,21 @@ class PerceptualHashTest {
         assertThat(PerceptualHash.distance(0L, -1L)).isEqualTo(64);
         assertThat(PerceptualHash.distance(0b1011L, 0b0001L)).isEqualTo(2);
         assertThat(PerceptualHash.toHex(255L)).isEqualTo("00000000000000ff");
+    }
+
+    @Test
+    void transparentPixelsHashAsTheyShowOnWhiteWhateverColourTheyHide() {
+        BufferedImage opaque = scene(7, 200, 150);
+        BufferedImage onWhite = new BufferedImage(200, 150, BufferedImage.TYPE_INT_RGB);
+        BufferedImage hiding = new BufferedImage(200, 150, BufferedImage.TYPE_INT_ARGB);
+        Random r = new Random(3);
+        for (int y = 0; y < 150; y++) {
+            for (int x = 0; x < 200; x++) {
+                boolean clear = x >= 100;
+                onWhite.setRGB(x, y, clear ? 0xFFFFFF : opaque.getRGB(x, y));
+                hiding.setRGB(x, y, clear ? r.nextInt(0x1000000) : 0xFF000000 | opaque.getRGB(x, y));
+            }
+        }
+        assertThat(PerceptualHash.of(hiding)).isEqualTo(PerceptualHash.of(onWhite));
     }
 }

@@ -102,6 +102,37 @@ class ThumbnailerTest {
 
     @ParameterizedTest
     @ValueSource(strings = {"ffm", "vipsthumbnail", "imageio"})
+    void theInProcessPathHandsTheHashesASmallUprightCopyOfThePreviewThatHashesAsThePreviewDoes(String pathName) throws Exception {
+        Thumbnailer thumbnailer = path(pathName);
+        Path photo = TestImages.write(TestImages.quadrants(3000, 2000), "jpg", dir.resolve("big.jpg"));
+
+        Thumbnails t = thumbnailer.generate(photo, FileType.JPEG, dir.resolve("out"), "asset-1");
+
+        if (!pathName.equals("ffm")) {
+            assertThat(t.hashImage()).as("the other paths leave the hashes to decode the preview").isEmpty();
+            return;
+        }
+        BufferedImage small = t.hashImage().orElseThrow();
+        assertThat(small.getWidth()).isEqualTo(Thumbnails.HASH_IMAGE_SIZE);
+        assertThat(small.getHeight()).isBetween(66, 67);
+        assertThat(TestImages.quadrantColours(small)).containsExactly("red", "green", "blue", "white");
+        // A photo-like scene for the hashes: four flat quadrants leave most DCT terms near zero,
+        // where any rounding flips the perceptual hash's bits.
+        Path scene = TestImages.write(TestImages.scene(5, 3000, 2000), "jpg", dir.resolve("scene.jpg"));
+        t = thumbnailer.generate(scene, FileType.JPEG, dir.resolve("out"), "asset-2");
+        small = t.hashImage().orElseThrow();
+        BufferedImage preview = ImageIO.read(t.previewPath().toFile());
+        assertThat(app.shoebox.media.hash.PerceptualHash.distance(app.shoebox.media.hash.PerceptualHash.of(small),
+                app.shoebox.media.hash.PerceptualHash.of(preview))).as("the same picture to the perceptual hash").isLessThanOrEqualTo(4);
+        double[] fromMemory = app.shoebox.media.hash.ThumbHash.averageRgba(app.shoebox.media.hash.ThumbHash.of(small));
+        double[] fromFile = app.shoebox.media.hash.ThumbHash.averageRgba(app.shoebox.media.hash.ThumbHash.of(preview));
+        for (int i = 0; i < 4; i++) {
+            assertThat(fromMemory[i]).as("thumbhash average channel %d", i).isCloseTo(fromFile[i], org.assertj.core.data.Offset.offset(0.03));
+        }
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"ffm", "vipsthumbnail", "imageio"})
     void neverEnlargesASmallImage(String pathName) throws Exception {
         Thumbnailer thumbnailer = path(pathName);
         Path photo = TestImages.write(TestImages.quadrants(200, 100), "png", dir.resolve("small.png"));

@@ -87,8 +87,9 @@ final class ThumbnailHandler implements AssetStep {
         long hash;
         byte[] thumbhash;
         try {
-            // One decode of the preview for both hashes; the original is decoded once, by the thumbnailer.
-            BufferedImage preview = PerceptualHash.decode(made.previewPath());
+            // Both hashes from the thumbnailer's small image, or from one decode of the preview where
+            // it has none; the original is decoded once, by the thumbnailer.
+            BufferedImage preview = made.hashImage().isPresent() ? made.hashImage().get() : PerceptualHash.decode(made.previewPath());
             hash = PerceptualHash.of(preview);
             thumbhash = ThumbHash.of(preview);
         } catch (MediaException e) {
