@@ -119,10 +119,27 @@ public final class ServeCommand implements Callable<Integer> {
     public static List<String> workerCommand(Path library, String storageTemplate) {
         String java = ProcessHandle.current().info().command()
                 .orElse(Path.of(System.getProperty("java.home"), "bin", "java").toString());
-        return List.of(java, "--enable-native-access=ALL-UNNAMED", "-cp", System.getProperty("java.class.path"),
+        List<String> command = new java.util.ArrayList<>(List.of(java, "--enable-native-access=ALL-UNNAMED"));
+        command.addAll(workerJavaOptions(System.getenv("SHOEBOX_WORKER_JAVA_OPTS")));
+        command.addAll(List.of("-cp", System.getProperty("java.class.path"),
                 Main.class.getName(), "worker", "--library", library.toAbsolutePath().toString(),
-                "--storage-template", storageTemplate);
+                "--storage-template", storageTemplate));
+        return List.copyOf(command);
     }
+
+    /**
+     * The worker's JVM options: {@code SHOEBOX_WORKER_JAVA_OPTS} when set (split at white space, as
+     * {@code SHOEBOX_JAVA_OPTS} is by the launcher), else {@link #WORKER_JAVA_OPTIONS}.
+     */
+    static List<String> workerJavaOptions(String fromEnvironment) {
+        if (fromEnvironment == null || fromEnvironment.isBlank()) {
+            return WORKER_JAVA_OPTIONS;
+        }
+        return List.of(fromEnvironment.strip().split("\\s+"));
+    }
+
+    /** The worker's default JVM options (none: the JVM's own defaults). */
+    static final List<String> WORKER_JAVA_OPTIONS = List.of();
 
     /**
      * The database URL, with its password, goes by environment: the process list shows arguments
