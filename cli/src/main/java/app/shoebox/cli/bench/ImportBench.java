@@ -50,6 +50,10 @@ public final class ImportBench implements Callable<Integer> {
             description = "vipsthumbnail processes at once for the floor (default ${DEFAULT-VALUE}).")
     int floorProcesses;
 
+    @Option(names = "--load-throttle", defaultValue = "on",
+            description = "on (as serve by default: background jobs give way while uploads are in flight) or off.")
+    String loadThrottle;
+
     @Option(names = "--timeout", defaultValue = "900", description = "Seconds to wait for the import to finish (default ${DEFAULT-VALUE}).")
     int timeoutSeconds;
 
@@ -57,6 +61,9 @@ public final class ImportBench implements Callable<Integer> {
     public Integer call() throws Exception {
         if (files < 1 || clients < 1 || floorProcesses < 1) {
             throw new IllegalArgumentException("--files, --clients and --floor-processes must be positive");
+        }
+        if (!loadThrottle.equals("on") && !loadThrottle.equals("off")) {
+            throw new IllegalArgumentException("--load-throttle must be on or off, got '" + loadThrottle + "'");
         }
         Path work = Files.createTempDirectory("shoebox-bench-import-");
         Map<String, String> figures = new LinkedHashMap<>();
@@ -75,6 +82,7 @@ public final class ImportBench implements Callable<Integer> {
             figures.put("files", String.valueOf(jpegs.size()));
             figures.put("megabytes", String.format(Locale.ROOT, "%.1f", bytes / 1e6));
             figures.put("cores", String.valueOf(Runtime.getRuntime().availableProcessors()));
+            figures.put("load_throttle", loadThrottle);
             figures.put("loadavg_start", DurabilityBench.loadAverage());
 
             double[] imported = importAll(work.resolve("library"), jpegs);
@@ -108,7 +116,9 @@ public final class ImportBench implements Callable<Integer> {
     private double[] importAll(Path library, List<Path> jpegs) throws Exception {
         ServerConfig config = ServerConfig.defaults(library).withBind("127.0.0.1", 0)
                 .withStorageTemplate(Optional.of(StorageTemplate.parse(StorageTemplate.DEFAULT)))
-                .withFirstAdmin(new ServerConfig.FirstAdmin(Optional.empty(), Optional.empty(), Optional.of(KEY)));
+                .withFirstAdmin(new ServerConfig.FirstAdmin(Optional.empty(), Optional.empty(), Optional.of(KEY)))
+                .withLoadThrottle(loadThrottle.equals("on") ? app.shoebox.server.throttle.LoadThrottle.Settings.DEFAULT
+                        : app.shoebox.server.throttle.LoadThrottle.Settings.OFF);
         try (ShoeboxServer server = ShoeboxServer.start(config)) {
             WorkerSupervisor worker = WorkerSupervisor.start(WorkerSupervisor.Settings.of(
                     ServeCommand.workerCommand(library, StorageTemplate.DEFAULT),
