@@ -171,7 +171,7 @@ public final class ImportBench implements Callable<Integer> {
     }
 
     /** Waits until the worker's job node is up, so its start-up is not counted. */
-    private static void awaitWorker(Jdbi jdbi) throws InterruptedException {
+    static void awaitWorker(Jdbi jdbi) throws InterruptedException {
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(120);
         while (jdbi.withHandle(h -> h.createQuery("SELECT count(*) FROM shoebox_jobs.job_node WHERE node_id LIKE 'worker-%'")
                 .mapTo(Long.class).one()) == 0) {

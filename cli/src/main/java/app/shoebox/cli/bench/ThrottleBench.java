@@ -3,7 +3,10 @@ package app.shoebox.cli.bench;
 import app.shoebox.jobs.JobSchema;
 import app.shoebox.jobs.QueueAdmin;
 import app.shoebox.jobs.QueueCounts;
+import app.shoebox.cli.serve.ServeCommand;
 import app.shoebox.server.ServerConfig;
+import app.shoebox.server.storage.StorageTemplate;
+import app.shoebox.server.worker.WorkerSupervisor;
 import app.shoebox.server.ShoeboxServer;
 import app.shoebox.server.db.DatabaseUrl;
 import app.shoebox.server.db.EmbeddedDatabase;
@@ -41,8 +44,9 @@ import java.util.concurrent.atomic.AtomicInteger;
  * For each setting (off first, the anchor; then on), on a fresh library and embedded database with
  * the server working its jobs: a few photos are uploaded and processed, the API's reads are timed
  * while nothing else happens (idle), then the import is uploaded by several clients while readers
- * keep reading, and the reads are timed again until the uploads end. The import counts until its
- * last job is done (uploaded, metadata read, thumbnails made, duplicates checked).
+ * keep reading, and the reads are timed again until the uploads end, and then apart while the jobs
+ * work through the import. The import counts until its last job is done (uploaded, metadata read,
+ * thumbnails made, duplicates checked).
  */
 @Command(name = "throttle", mixinStandardHelpOptions = true,
         description = "Measure API read latency during an import with the load throttle off and on, in the same run.")
@@ -71,13 +75,21 @@ public final class ThrottleBench implements Callable<Integer> {
     @Option(names = "--idle-seconds", defaultValue = "15", description = "How long reads are timed on the idle server (default ${DEFAULT-VALUE}).")
     int idleSeconds;
 
+    @Option(names = "--worker", defaultValue = "process",
+            description = "process (as serve runs its jobs: one supervised worker process, niced as serve starts it) or "
+                    + "in-process (the jobs in the server's own JVM); default ${DEFAULT-VALUE}.")
+    String worker;
+
     private static final ObjectMapper JSON = new ObjectMapper();
 
     /** Read latencies and times of one setting. */
-    private record Result(List<Long> idle, List<Long> during, double uploadSeconds, double importSeconds) {}
+    private record Result(List<Long> idle, List<Long> during, List<Long> jobs, double uploadSeconds, double importSeconds) {}
 
     @Override
     public Integer call() throws Exception {
+        if (!worker.equals("process") && !worker.equals("in-process")) {
+            throw new IllegalArgumentException("--worker must be process or in-process, got '" + worker + "'");
+        }
         if (files < 1 || distinct < 1 || clients < 1 || readers < 1 || idleSeconds < 1 || width < 16 || height < 16) {
             throw new IllegalArgumentException("--files, --distinct, --clients, --readers and --idle-seconds must be positive, "
                     + "--width and --height at least 16");
@@ -90,6 +102,7 @@ public final class ThrottleBench implements Callable<Integer> {
         double megabytes = (double) files * pictures.stream().mapToLong(b -> b.length).sum() / distinct / 1e6;
         Map<String, String> figures = new LinkedHashMap<>();
         figures.put("files", String.valueOf(files));
+        figures.put("worker", worker);
         figures.put("megabytes", String.format(Locale.ROOT, "%.0f", megabytes));
         figures.put("megapixels", String.format(Locale.ROOT, "%.1f", width * height / 1e6));
         figures.put("loadavg_start", DurabilityBench.loadAverage());
@@ -109,6 +122,9 @@ public final class ThrottleBench implements Callable<Integer> {
             figures.put("upload_s_" + e.getKey(), DurabilityBench.fmt(r.uploadSeconds()));
             figures.put("import_s_" + e.getKey(), DurabilityBench.fmt(r.importSeconds()));
             figures.put("import_p95_over_idle_p95_" + e.getKey(), ratio(percentile(r.during(), 0.95), percentile(r.idle(), 0.95)));
+            figures.put("jobs_read_p95_ms_" + e.getKey(), ms(percentile(r.jobs(), 0.95)));
+            figures.put("reads_while_jobs_ran_" + e.getKey(), String.valueOf(r.jobs().size()));
+            figures.put("jobs_p95_over_idle_p95_" + e.getKey(), ratio(percentile(r.jobs(), 0.95), percentile(r.idle(), 0.95)));
         }
         figures.put("import_time_on_over_off", String.format(Locale.ROOT, "%.2f",
                 results.get("on").importSeconds() / results.get("off").importSeconds()));
@@ -127,10 +143,16 @@ public final class ThrottleBench implements Callable<Integer> {
             ServerConfig config = ServerConfig.defaults(library).withBind("127.0.0.1", 0)
                     .withDatabaseUrl(Optional.of(DatabaseUrl.parse(pg.access().url(true))))
                     .withFirstAdmin(new ServerConfig.FirstAdmin(Optional.empty(), Optional.empty(), Optional.of(DurabilityBench.KEY)))
-                    .withInProcessJobs(true).withLoadThrottle(throttle);
+                    .withInProcessJobs(worker.equals("in-process")).withLoadThrottle(throttle);
             try (ShoeboxServer server = ShoeboxServer.start(config);
-                 ExecutorService pool = Executors.newFixedThreadPool(clients + readers)) {
+                 ExecutorService pool = Executors.newFixedThreadPool(clients + readers);
+                 AutoCloseable workers = worker.equals("process") ? WorkerSupervisor.start(WorkerSupervisor.Settings.of(
+                         ServeCommand.workerCommand(library, StorageTemplate.DEFAULT), Map.of("SHOEBOX_DATABASE_URL", pg.access().url(true))))
+                         : () -> { }) {
                 HttpClient http = HttpClient.newHttpClient();
+                if (worker.equals("process")) {
+                    ImportBench.awaitWorker(server.database().jdbi());
+                }
                 QueueAdmin queues = QueueAdmin.create(server.database().dataSource(), JobSchema.DEFAULT);
                 // something to browse: a few photos, processed
                 List<String> ids = Collections.synchronizedList(new ArrayList<>());
@@ -166,12 +188,22 @@ public final class ThrottleBench implements Callable<Integer> {
                 for (Future<?> f : readersDone) {
                     f.get();
                 }
+                // then while the jobs work through the import, until the last is done
+                AtomicBoolean working = new AtomicBoolean(true);
+                List<Long> jobs = Collections.synchronizedList(new ArrayList<>());
+                List<Future<?>> jobReaders = startReaders(pool, http, server.port(), ids, working, jobs);
                 awaitJobsDone(queues);
                 double importSeconds = (System.nanoTime() - start) / 1e9;
+                working.set(false);
+                for (Future<?> f : jobReaders) {
+                    f.get();
+                }
                 System.out.printf("%-13s import: uploads %.1f s, all jobs done %.1f s; reads during the uploads: %d, p50 %s ms, "
                         + "p95 %s ms, p99 %s ms%n", name, uploadSeconds, importSeconds, during.size(), ms(percentile(during, 0.5)),
                         ms(percentile(during, 0.95)), ms(percentile(during, 0.99)));
-                return new Result(idle, List.copyOf(during), uploadSeconds, importSeconds);
+                System.out.printf("%-13s reads while the jobs ran: %d, p50 %s ms, p95 %s ms, p99 %s ms%n", name, jobs.size(),
+                        ms(percentile(jobs, 0.5)), ms(percentile(jobs, 0.95)), ms(percentile(jobs, 0.99)));
+                return new Result(idle, List.copyOf(during), List.copyOf(jobs), uploadSeconds, importSeconds);
             }
         } finally {
             DurabilityBench.deleteTree(work);

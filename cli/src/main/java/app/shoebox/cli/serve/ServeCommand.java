@@ -119,7 +119,8 @@ public final class ServeCommand implements Callable<Integer> {
     public static List<String> workerCommand(Path library, String storageTemplate) {
         String java = ProcessHandle.current().info().command()
                 .orElse(Path.of(System.getProperty("java.home"), "bin", "java").toString());
-        List<String> command = new java.util.ArrayList<>(List.of(java, "--enable-native-access=ALL-UNNAMED"));
+        List<String> command = new java.util.ArrayList<>(niceness(System.getenv("SHOEBOX_WORKER_NICE")));
+        command.addAll(List.of(java, "--enable-native-access=ALL-UNNAMED"));
         command.addAll(workerJavaOptions(System.getenv("SHOEBOX_WORKER_JAVA_OPTS")));
         command.addAll(List.of("-cp", System.getProperty("java.class.path"),
                 Main.class.getName(), "worker", "--library", library.toAbsolutePath().toString(),
@@ -137,6 +138,38 @@ public final class ServeCommand implements Callable<Integer> {
         }
         return List.of(fromEnvironment.strip().split("\\s+"));
     }
+
+    /**
+     * How much the worker processes give way to the server for the CPU: they run under
+     * {@code nice -n 10} by default ({@code SHOEBOX_WORKER_NICE}, 0 to 19; 0 runs them as the server),
+     * so a request the API serves is not queued behind a thumbnail on a small machine. A niced
+     * process still takes every core nobody else wants. {@code nice} execs the JVM: the worker's pid
+     * is the one started.
+     */
+    static List<String> niceness(String fromEnvironment) {
+        int nice = DEFAULT_WORKER_NICE;
+        if (fromEnvironment != null && !fromEnvironment.isBlank()) {
+            try {
+                nice = Integer.parseInt(fromEnvironment.strip());
+            } catch (NumberFormatException e) {
+                throw new IllegalArgumentException("SHOEBOX_WORKER_NICE must be a number from 0 to 19, got '" + fromEnvironment + "'");
+            }
+            if (nice < 0 || nice > 19) {
+                throw new IllegalArgumentException("SHOEBOX_WORKER_NICE must be from 0 to 19, got " + nice);
+            }
+        }
+        if (nice == 0) {
+            return List.of();
+        }
+        for (String nicePath : List.of("/usr/bin/nice", "/bin/nice")) {
+            if (java.nio.file.Files.isExecutable(Path.of(nicePath))) {
+                return List.of(nicePath, "-n", String.valueOf(nice));
+            }
+        }
+        return List.of();
+    }
+
+    static final int DEFAULT_WORKER_NICE = 10;
 
     /** The worker's default JVM options (none: the JVM's own defaults). */
     static final List<String> WORKER_JAVA_OPTIONS = List.of();

@@ -24,6 +24,17 @@ class WorkerCommandLineTest {
         assertThat(classPath).isGreaterThan(0);
         assertThat(command.subList(classPath + 2, command.size())).containsExactly(app.shoebox.cli.Main.class.getName(),
                 "worker", "--library", "/srv/library", "--storage-template", "{{y}}/{{filename}}");
-        assertThat(command.get(1)).isEqualTo("--enable-native-access=ALL-UNNAMED");
+        assertThat(command.get(command.indexOf("-cp") - 1)).isEqualTo("--enable-native-access=ALL-UNNAMED");
+    }
+
+    @Test
+    void workersRunNicedSoTheApiIsServedFirstUnlessTheOperatorSaysOtherwise() {
+        assertThat(ServeCommand.niceness(null)).containsExactly("/usr/bin/nice", "-n", "10");
+        assertThat(ServeCommand.niceness("15")).containsExactly("/usr/bin/nice", "-n", "15");
+        assertThat(ServeCommand.niceness("0")).isEmpty();
+        org.assertj.core.api.Assertions.assertThatThrownBy(() -> ServeCommand.niceness("-5"))
+                .hasMessageContaining("SHOEBOX_WORKER_NICE must be from 0 to 19");
+        org.assertj.core.api.Assertions.assertThatThrownBy(() -> ServeCommand.niceness("low"))
+                .hasMessageContaining("SHOEBOX_WORKER_NICE must be a number");
     }
 }
