@@ -1,11 +1,16 @@
 package app.shoebox.cli.serve;
 
 import app.shoebox.cli.Main;
+import app.shoebox.client.api.ApiClient;
+import app.shoebox.client.api.Http;
+import app.shoebox.client.api.RetryPolicy;
+import app.shoebox.client.api.ServerAddress;
 import app.shoebox.testing.TestFolders;
 import app.shoebox.testing.TestUploads;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
+import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -13,8 +18,12 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
 import java.time.Duration;
+import java.time.OffsetDateTime;
 import java.util.ArrayList;
+import java.util.HexFormat;
 import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.CopyOnWriteArrayList;
@@ -74,6 +83,8 @@ class ServeCrashTest {
 
     @AfterEach
     void stopEverything() throws Exception {
+        clients.values().forEach(ApiClient::close);
+        clients.clear();
         for (Process p : started) {
             if (p.isAlive()) {
                 p.destroy();
@@ -197,22 +208,33 @@ class ServeCrashTest {
         }
     }
 
-    /** The new asset's id when the server acknowledged the upload (201); empty when it did not answer. */
+    /** The uploader's client for each server started, connected once. */
+    private final java.util.Map<Integer, ApiClient> clients = new java.util.concurrent.ConcurrentHashMap<>();
+
+    /** One attempt only: a retry after the crash would blur which uploads the dead server acknowledged. */
+    private static final Http.Settings ONE_ATTEMPT = new Http.Settings(Duration.ofSeconds(30),
+            new RetryPolicy(1, Duration.ofMillis(100), Duration.ofSeconds(1)));
+
+    /**
+     * The new asset's id when the server acknowledged the upload (201), sent by the uploader's own
+     * client; empty when it did not answer.
+     */
     private Optional<String> upload(Serve serve, int n) {
-        TestUploads.Form form = TestUploads.asset("crash-" + n + ".jpg", TestUploads.noiseJpeg(64, 48, n));
+        String name = "crash-" + n + ".jpg";
+        byte[] content = TestUploads.noiseJpeg(64, 48, n);
+        OffsetDateTime when = OffsetDateTime.parse("2024-05-01T10:00:00Z");
         try {
-            HttpResponse<String> r = http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + serve.port() + "/api/assets"))
-                    .header("x-api-key", KEY).header("content-type", form.contentType()).timeout(Duration.ofSeconds(30))
-                    .POST(HttpRequest.BodyPublishers.ofByteArray(form.body())).build(), HttpResponse.BodyHandlers.ofString());
-            if (r.statusCode() != 201) {
-                return Optional.empty();
-            }
-            Matcher id = Pattern.compile("\"id\":\"([0-9a-f-]{36})\"").matcher(r.body());
-            return id.find() ? Optional.of(id.group(1)) : Optional.empty();
-        } catch (IOException e) {
-            return Optional.empty();
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
+            ApiClient client = clients.computeIfAbsent(serve.port(), port -> {
+                ApiClient c = ApiClient.open(ServerAddress.parse("http://127.0.0.1:" + port), KEY, ONE_ATTEMPT);
+                c.connect();
+                return c;
+            });
+            ApiClient.UploadResult r = client.upload(new ApiClient.UploadRequest(
+                    new ApiClient.FileBytes(name, content.length, name, () -> new ByteArrayInputStream(content)),
+                    HexFormat.of().formatHex(MessageDigest.getInstance("SHA-1").digest(content)), when, when, false, false,
+                    Optional.empty(), Optional.empty()));
+            return r.created() ? Optional.of(r.assetId()) : Optional.empty();
+        } catch (RuntimeException | NoSuchAlgorithmException e) {
             return Optional.empty();
         }
     }
