@@ -125,6 +125,10 @@ public final class ThrottleBench implements Callable<Integer> {
             figures.put("jobs_read_p95_ms_" + e.getKey(), ms(percentile(r.jobs(), 0.95)));
             figures.put("reads_while_jobs_ran_" + e.getKey(), String.valueOf(r.jobs().size()));
             figures.put("jobs_p95_over_idle_p95_" + e.getKey(), ratio(percentile(r.jobs(), 0.95), percentile(r.idle(), 0.95)));
+            List<Long> whole = new ArrayList<>(r.during());
+            whole.addAll(r.jobs());
+            figures.put("whole_import_read_p95_ms_" + e.getKey(), ms(percentile(whole, 0.95)));
+            figures.put("whole_import_p95_over_idle_p95_" + e.getKey(), ratio(percentile(whole, 0.95), percentile(r.idle(), 0.95)));
         }
         figures.put("import_time_on_over_off", String.format(Locale.ROOT, "%.2f",
                 results.get("on").importSeconds() / results.get("off").importSeconds()));
