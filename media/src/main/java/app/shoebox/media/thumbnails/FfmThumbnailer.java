@@ -86,7 +86,7 @@ final class FfmThumbnailer implements Thumbnailer {
                 Dimensions previewSize = new Dimensions(preview.width(), preview.height());
                 Dimensions upright = Prepared.uprightLike(stored, previewSize);
                 // The hashes' pixels come from memory: decoding the preview file again for them cost
-                // more than a fifth of the thumbnail step (docs/media.md, Import speed).
+                // about a tenth of the thumbnail step (docs/media.md, "A whole import against vipsthumbnail").
                 return new Thumbnails(p.thumbnail(), p.preview(), upright.width(), upright.height(),
                         new Dimensions(small.width(), small.height()), previewSize, ThumbnailFormat.WEBP,
                         vips.rgba(forHashes).map(FfmThumbnailer::image));
