@@ -44,9 +44,10 @@ import java.util.concurrent.atomic.AtomicInteger;
  * For each setting (off first, the anchor; then on), on a fresh library and embedded database with
  * the server working its jobs: a few photos are uploaded and processed, the API's reads are timed
  * while nothing else happens (idle), then the import is uploaded by several clients while readers
- * keep reading, and the reads are timed again until the uploads end, and then apart while the jobs
- * work through the import. The import counts until its last job is done (uploaded, metadata read,
- * thumbnails made, duplicates checked).
+ * keep reading, and the reads are timed again until the uploads end, then apart while the jobs
+ * work through the import, and once more idle on the catalogue the import left. The import counts
+ * until its last job is done (uploaded, metadata read, thumbnails made, duplicates checked). The
+ * reads run once untimed first, so neither setting's figures include the JIT's warm-up.
  */
 @Command(name = "throttle", mixinStandardHelpOptions = true,
         description = "Measure API read latency during an import with the load throttle off and on, in the same run.")
@@ -83,7 +84,8 @@ public final class ThrottleBench implements Callable<Integer> {
     private static final ObjectMapper JSON = new ObjectMapper();
 
     /** Read latencies and times of one setting. */
-    private record Result(List<Long> idle, List<Long> during, List<Long> jobs, double uploadSeconds, double importSeconds) {}
+    private record Result(List<Long> idle, List<Long> during, List<Long> jobs, List<Long> idleAfter, double uploadSeconds,
+                          double importSeconds) {}
 
     @Override
     public Integer call() throws Exception {
@@ -129,6 +131,9 @@ public final class ThrottleBench implements Callable<Integer> {
             whole.addAll(r.jobs());
             figures.put("whole_import_read_p95_ms_" + e.getKey(), ms(percentile(whole, 0.95)));
             figures.put("whole_import_p95_over_idle_p95_" + e.getKey(), ratio(percentile(whole, 0.95), percentile(r.idle(), 0.95)));
+            figures.put("idle_after_read_p95_ms_" + e.getKey(), ms(percentile(r.idleAfter(), 0.95)));
+            figures.put("whole_import_p95_over_idle_after_p95_" + e.getKey(),
+                    ratio(percentile(whole, 0.95), percentile(r.idleAfter(), 0.95)));
         }
         figures.put("import_time_on_over_off", String.format(Locale.ROOT, "%.2f",
                 results.get("on").importSeconds() / results.get("off").importSeconds()));
@@ -166,6 +171,8 @@ public final class ThrottleBench implements Callable<Integer> {
                 }
                 awaitJobsDone(queues);
 
+                // the same reads once untimed, so the first setting's idle figures are not the JIT's
+                timeReads(pool, http, server.port(), ids, Duration.ofSeconds(Math.min(5, idleSeconds)));
                 List<Long> idle = timeReads(pool, http, server.port(), ids, Duration.ofSeconds(idleSeconds));
                 System.out.printf("%-13s idle reads: %d, p50 %s ms, p95 %s ms, p99 %s ms%n", name, idle.size(),
                         ms(percentile(idle, 0.5)), ms(percentile(idle, 0.95)), ms(percentile(idle, 0.99)));
@@ -207,7 +214,11 @@ public final class ThrottleBench implements Callable<Integer> {
                         ms(percentile(during, 0.95)), ms(percentile(during, 0.99)));
                 System.out.printf("%-13s reads while the jobs ran: %d, p50 %s ms, p95 %s ms, p99 %s ms%n", name, jobs.size(),
                         ms(percentile(jobs, 0.5)), ms(percentile(jobs, 0.95)), ms(percentile(jobs, 0.99)));
-                return new Result(idle, List.copyOf(during), List.copyOf(jobs), uploadSeconds, importSeconds);
+                // idle again, on the catalogue the import left: timeline and search read more rows now
+                List<Long> idleAfter = timeReads(pool, http, server.port(), ids, Duration.ofSeconds(idleSeconds));
+                System.out.printf("%-13s idle reads after the import: %d, p50 %s ms, p95 %s ms, p99 %s ms%n", name, idleAfter.size(),
+                        ms(percentile(idleAfter, 0.5)), ms(percentile(idleAfter, 0.95)), ms(percentile(idleAfter, 0.99)));
+                return new Result(idle, List.copyOf(during), List.copyOf(jobs), idleAfter, uploadSeconds, importSeconds);
             }
         } finally {
             DurabilityBench.deleteTree(work);
