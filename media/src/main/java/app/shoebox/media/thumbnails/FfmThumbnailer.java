@@ -89,19 +89,14 @@ final class FfmThumbnailer implements Thumbnailer {
                 // about a tenth of the thumbnail step (docs/media.md, "A whole import against vipsthumbnail").
                 return new Thumbnails(p.thumbnail(), p.preview(), upright.width(), upright.height(),
                         new Dimensions(small.width(), small.height()), previewSize, ThumbnailFormat.WEBP,
-                        vips.rgba(forHashes).map(FfmThumbnailer::image));
+                        vips.argb(forHashes).map(FfmThumbnailer::image));
             }
         }
     }
 
-    private static java.awt.image.BufferedImage image(LibVips.Rgba rgba) {
-        var image = new java.awt.image.BufferedImage(rgba.width(), rgba.height(), java.awt.image.BufferedImage.TYPE_INT_ARGB);
-        byte[] px = rgba.pixels();
-        int[] argb = new int[rgba.width() * rgba.height()];
-        for (int i = 0; i < argb.length; i++) {
-            argb[i] = (px[i * 4 + 3] & 0xFF) << 24 | (px[i * 4] & 0xFF) << 16 | (px[i * 4 + 1] & 0xFF) << 8 | px[i * 4 + 2] & 0xFF;
-        }
-        image.setRGB(0, 0, rgba.width(), rgba.height(), argb, 0, rgba.width());
+    private static java.awt.image.BufferedImage image(LibVips.Argb argb) {
+        var image = new java.awt.image.BufferedImage(argb.width(), argb.height(), java.awt.image.BufferedImage.TYPE_INT_ARGB);
+        image.setRGB(0, 0, argb.width(), argb.height(), argb.pixels(), 0, argb.width());
         return image;
     }
 

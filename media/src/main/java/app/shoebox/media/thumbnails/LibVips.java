@@ -293,10 +293,11 @@ final class LibVips {
     private static final int FORMAT_UCHAR = 0;
 
     /**
-     * The pixels of a small 8-bit image as RGBA bytes (grey and grey-alpha spread to RGB), or empty
-     * when it is not 8-bit with 1 to 4 bands (a 16-bit or CMYK image: the caller decodes the file instead).
+     * The pixels of a small 8-bit image as packed ARGB ints, row by row (grey and grey-alpha spread
+     * to RGB, no alpha band opaque), or empty when it is not 8-bit with 1 to 4 bands (a 16-bit or
+     * CMYK image: the caller decodes the file instead).
      */
-    Optional<Rgba> rgba(Image image) throws VipsError, Throwable {
+    Optional<Argb> argb(Image image) throws VipsError, Throwable {
         int bands = (int) getBands.invokeExact(image.pointer);
         int format = (int) getFormat.invokeExact(image.pointer);
         if (format != FORMAT_UCHAR || bands < 1 || bands > 4) {
@@ -321,19 +322,20 @@ final class LibVips {
                 gFree.invokeExact(data);
             }
         }
-        byte[] out = new byte[w * h * 4];
-        for (int i = 0, j = 0; i < w * h; i++, j += bands) {
-            boolean grey = bands <= 2;
-            out[i * 4] = in[j];
-            out[i * 4 + 1] = grey ? in[j] : in[j + 1];
-            out[i * 4 + 2] = grey ? in[j] : in[j + 2];
-            out[i * 4 + 3] = bands == 2 ? in[j + 1] : bands == 4 ? in[j + 3] : (byte) 255;
+        boolean grey = bands <= 2;
+        int[] out = new int[w * h];
+        for (int i = 0, j = 0; i < out.length; i++, j += bands) {
+            int r = in[j] & 0xFF;
+            int g = grey ? r : in[j + 1] & 0xFF;
+            int b = grey ? r : in[j + 2] & 0xFF;
+            int a = bands == 2 ? in[j + 1] & 0xFF : bands == 4 ? in[j + 3] & 0xFF : 0xFF;
+            out[i] = a << 24 | r << 16 | g << 8 | b;
         }
-        return Optional.of(new Rgba(w, h, out));
+        return Optional.of(new Argb(w, h, out));
     }
 
-    /** Interleaved red, green, blue, alpha bytes of a {@code width x height} image. */
-    record Rgba(int width, int height, byte[] pixels) {}
+    /** Packed ARGB pixels of a {@code width x height} image, row by row. */
+    record Argb(int width, int height, int[] pixels) {}
 
     /** Writes {@code image} to {@code fileWithOptions}, e.g. {@code /x/preview.jpeg[Q=80,strip]}. */
     void write(Image image, String fileWithOptions) throws VipsError, Throwable {
