@@ -62,9 +62,7 @@ public final class ImportBench implements Callable<Integer> {
         if (files < 1 || clients < 1 || floorProcesses < 1) {
             throw new IllegalArgumentException("--files, --clients and --floor-processes must be positive");
         }
-        if (!loadThrottle.equals("on") && !loadThrottle.equals("off")) {
-            throw new IllegalArgumentException("--load-throttle must be on or off, got '" + loadThrottle + "'");
-        }
+        var throttle = ServeCommand.loadThrottle(loadThrottle);
         Path work = Files.createTempDirectory("shoebox-bench-import-");
         Map<String, String> figures = new LinkedHashMap<>();
         try {
@@ -82,10 +80,10 @@ public final class ImportBench implements Callable<Integer> {
             figures.put("files", String.valueOf(jpegs.size()));
             figures.put("megabytes", String.format(Locale.ROOT, "%.1f", bytes / 1e6));
             figures.put("cores", String.valueOf(Runtime.getRuntime().availableProcessors()));
-            figures.put("load_throttle", loadThrottle);
+            figures.put("load_throttle", throttle.enabled() ? "on" : "off");
             figures.put("loadavg_start", DurabilityBench.loadAverage());
 
-            double[] imported = importAll(work.resolve("library"), jpegs);
+            double[] imported = importAll(work.resolve("library"), jpegs, throttle);
             double[] floor = vipsthumbnail(work.resolve("floor"), jpegs);
             figures.put("import_seconds", String.format(Locale.ROOT, "%.2f", imported[0]));
             figures.put("vipsthumbnail_seconds", String.format(Locale.ROOT, "%.2f", floor[0]));
@@ -113,12 +111,12 @@ public final class ImportBench implements Callable<Integer> {
      * seconds the server (with this benchmark's HTTP clients), the worker with its exiftool
      * processes and PostgreSQL used meanwhile.
      */
-    private double[] importAll(Path library, List<Path> jpegs) throws Exception {
+    private double[] importAll(Path library, List<Path> jpegs, app.shoebox.server.throttle.LoadThrottle.Settings throttle)
+            throws Exception {
         ServerConfig config = ServerConfig.defaults(library).withBind("127.0.0.1", 0)
                 .withStorageTemplate(Optional.of(StorageTemplate.parse(StorageTemplate.DEFAULT)))
                 .withFirstAdmin(new ServerConfig.FirstAdmin(Optional.empty(), Optional.empty(), Optional.of(KEY)))
-                .withLoadThrottle(loadThrottle.equals("on") ? app.shoebox.server.throttle.LoadThrottle.Settings.DEFAULT
-                        : app.shoebox.server.throttle.LoadThrottle.Settings.OFF);
+                .withLoadThrottle(throttle);
         try (ShoeboxServer server = ShoeboxServer.start(config)) {
             WorkerSupervisor worker = WorkerSupervisor.start(WorkerSupervisor.Settings.of(
                     ServeCommand.workerCommand(library, StorageTemplate.DEFAULT),

@@ -77,13 +77,11 @@ public final class ServeCommand implements Callable<Integer> {
             return 2;
         }
         LoadThrottle.Settings throttle;
-        switch (loadThrottle.strip().toLowerCase(java.util.Locale.ROOT)) {
-            case "on" -> throttle = LoadThrottle.Settings.DEFAULT;
-            case "off" -> throttle = LoadThrottle.Settings.OFF;
-            default -> {
-                System.err.println("serve: --load-throttle must be on or off, got '" + loadThrottle + "'");
-                return 2;
-            }
+        try {
+            throttle = loadThrottle(loadThrottle);
+        } catch (IllegalArgumentException e) {
+            System.err.println("serve: " + e.getMessage());
+            return 2;
         }
         ServerConfig config = ServerConfig.defaults(catalogue.library)
                 .withBind(bind, port)
@@ -113,6 +111,15 @@ public final class ServeCommand implements Callable<Integer> {
     /** The same program, as {@code shoebox worker} on the same library and storage template. */
     private List<String> workerCommand() {
         return workerCommand(catalogue.library, storageTemplate.value);
+    }
+
+    /** The load throttle's settings for {@code --load-throttle on|off}. */
+    public static LoadThrottle.Settings loadThrottle(String value) {
+        return switch (value.strip().toLowerCase(java.util.Locale.ROOT)) {
+            case "on" -> LoadThrottle.Settings.DEFAULT;
+            case "off" -> LoadThrottle.Settings.OFF;
+            default -> throw new IllegalArgumentException("--load-throttle must be on or off, got '" + value + "'");
+        };
     }
 
     /** This program, as {@code shoebox worker} on {@code library} with {@code storageTemplate}. */
