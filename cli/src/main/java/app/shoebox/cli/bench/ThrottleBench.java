@@ -174,8 +174,7 @@ public final class ThrottleBench implements Callable<Integer> {
                 // the same reads once untimed, so the first setting's idle figures are not the JIT's
                 timeReads(pool, http, server.port(), ids, Duration.ofSeconds(Math.min(5, idleSeconds)));
                 List<Long> idle = timeReads(pool, http, server.port(), ids, Duration.ofSeconds(idleSeconds));
-                System.out.printf("%-13s idle reads: %d, p50 %s ms, p95 %s ms, p99 %s ms%n", name, idle.size(),
-                        ms(percentile(idle, 0.5)), ms(percentile(idle, 0.95)), ms(percentile(idle, 0.99)));
+                printReads(name, "idle reads", idle);
 
                 AtomicBoolean uploading = new AtomicBoolean(true);
                 List<Long> during = Collections.synchronizedList(new ArrayList<>());
@@ -212,12 +211,10 @@ public final class ThrottleBench implements Callable<Integer> {
                 System.out.printf("%-13s import: uploads %.1f s, all jobs done %.1f s; reads during the uploads: %d, p50 %s ms, "
                         + "p95 %s ms, p99 %s ms%n", name, uploadSeconds, importSeconds, during.size(), ms(percentile(during, 0.5)),
                         ms(percentile(during, 0.95)), ms(percentile(during, 0.99)));
-                System.out.printf("%-13s reads while the jobs ran: %d, p50 %s ms, p95 %s ms, p99 %s ms%n", name, jobs.size(),
-                        ms(percentile(jobs, 0.5)), ms(percentile(jobs, 0.95)), ms(percentile(jobs, 0.99)));
+                printReads(name, "reads while the jobs ran", jobs);
                 // idle again, on the catalogue the import left: timeline and search read more rows now
                 List<Long> idleAfter = timeReads(pool, http, server.port(), ids, Duration.ofSeconds(idleSeconds));
-                System.out.printf("%-13s idle reads after the import: %d, p50 %s ms, p95 %s ms, p99 %s ms%n", name, idleAfter.size(),
-                        ms(percentile(idleAfter, 0.5)), ms(percentile(idleAfter, 0.95)), ms(percentile(idleAfter, 0.99)));
+                printReads(name, "idle reads after the import", idleAfter);
                 return new Result(idle, List.copyOf(during), List.copyOf(jobs), idleAfter, uploadSeconds, importSeconds);
             }
         } finally {
@@ -302,6 +299,12 @@ public final class ThrottleBench implements Callable<Integer> {
         }
         List<Long> sorted = nanos.stream().sorted().toList();
         return sorted.get((int) Math.min(sorted.size() - 1, Math.max(0, Math.ceil(sorted.size() * q) - 1))) / 1e6;
+    }
+
+    /** One line of a phase's reads: how many, and their p50, p95 and p99. */
+    private static void printReads(String setting, String phase, List<Long> reads) {
+        System.out.printf("%-13s %s: %d, p50 %s ms, p95 %s ms, p99 %s ms%n", setting, phase, reads.size(),
+                ms(percentile(reads, 0.5)), ms(percentile(reads, 0.95)), ms(percentile(reads, 0.99)));
     }
 
     private static String ms(double v) {
