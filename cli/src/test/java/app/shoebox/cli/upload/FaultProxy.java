@@ -130,7 +130,7 @@ final class FaultProxy implements AutoCloseable {
         String query = ex.getRequestURI().getRawQuery();
         Seen request = new Seen(method, path, ex.getRequestHeaders().getFirst("x-immich-checksum"));
         seen.add(request);
-        int attempt = attempts.computeIfAbsent(method + " " + path + "|" + ex.getRequestHeaders().getFirst("x-immich-checksum"),
+        int attempt = attempts.computeIfAbsent(method + " " + path + "|" + request.checksum(),
                 k -> new AtomicInteger()).incrementAndGet();
         // Every path answers and closes the exchange, except a drop: its exception makes the
         // server cut the connection with no answer.

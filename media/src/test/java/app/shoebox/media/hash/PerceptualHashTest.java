@@ -1,5 +1,6 @@
 package app.shoebox.media.hash;
 
+import app.shoebox.media.TestImages;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -8,7 +9,6 @@ import javax.imageio.ImageIO;
 import javax.imageio.ImageWriteParam;
 import javax.imageio.ImageWriter;
 import javax.imageio.stream.ImageOutputStream;
-import java.awt.Color;
 import java.awt.Graphics2D;
 import java.awt.RenderingHints;
 import java.awt.image.BufferedImage;
@@ -21,10 +21,6 @@ class PerceptualHashTest {
 
     @TempDir
     Path dir;
-
-    static BufferedImage scene(long seed, int w, int h) {
-        return app.shoebox.media.TestImages.scene(seed, w, h);
-    }
 
     static BufferedImage resized(BufferedImage src, int w, int h) {
         BufferedImage out = new BufferedImage(w, h, BufferedImage.TYPE_INT_RGB);
@@ -52,7 +48,7 @@ class PerceptualHashTest {
 
     @Test
     void aResizedReencodedCopyIsNear() throws Exception {
-        BufferedImage original = scene(1, 1200, 900);
+        BufferedImage original = TestImages.scene(1, 1200, 900);
         long a = PerceptualHash.of(jpeg(original, "a.jpg", 0.95f));
         long b = PerceptualHash.of(jpeg(resized(original, 400, 300), "b.jpg", 0.5f));
 
@@ -63,8 +59,8 @@ class PerceptualHashTest {
     @Test
     void differentPhotosAreFar() throws Exception {
         for (long seed = 2; seed < 8; seed++) {
-            long a = PerceptualHash.of(scene(seed, 400, 300));
-            long b = PerceptualHash.of(scene(seed + 100, 400, 300));
+            long a = PerceptualHash.of(TestImages.scene(seed, 400, 300));
+            long b = PerceptualHash.of(TestImages.scene(seed + 100, 400, 300));
             assertThat(PerceptualHash.distance(a, b)).as("seeds %d and %d", seed, seed + 100)
                     .isGreaterThan(PerceptualHash.NEAR_DUPLICATE_MAX_DISTANCE);
         }
@@ -79,7 +75,7 @@ class PerceptualHashTest {
 
     @Test
     void transparentPixelsHashAsTheyShowOnWhiteWhateverColourTheyHide() {
-        BufferedImage opaque = scene(7, 200, 150);
+        BufferedImage opaque = TestImages.scene(7, 200, 150);
         BufferedImage onWhite = new BufferedImage(200, 150, BufferedImage.TYPE_INT_RGB);
         BufferedImage hiding = new BufferedImage(200, 150, BufferedImage.TYPE_INT_ARGB);
         Random r = new Random(3);

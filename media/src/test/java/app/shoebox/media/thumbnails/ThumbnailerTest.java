@@ -80,13 +80,16 @@ class ThumbnailerTest {
         assertThat(Thumbnailers.best().libvipsVersion()).isEqualTo(version);
     }
 
+    /** {@code picture} written as {@code <baseName>.jpg} and thumbnailed into {@code out} under {@code baseName}. */
+    private Thumbnails ofJpeg(Thumbnailer thumbnailer, BufferedImage picture, String baseName) throws Exception {
+        Path photo = TestImages.write(picture, "jpg", dir.resolve(baseName + ".jpg"));
+        return thumbnailer.generate(photo, FileType.JPEG, dir.resolve("out"), baseName);
+    }
+
     @ParameterizedTest
     @ValueSource(strings = {"ffm", "vipsthumbnail", "imageio"})
     void makesAPreviewOfAtMost1440AndAThumbnailOf250(String pathName) throws Exception {
-        Thumbnailer thumbnailer = path(pathName);
-        Path photo = TestImages.write(TestImages.quadrants(3000, 2000), "jpg", dir.resolve("big.jpg"));
-
-        Thumbnails t = thumbnailer.generate(photo, FileType.JPEG, dir.resolve("out"), "asset-1");
+        Thumbnails t = ofJpeg(path(pathName), TestImages.quadrants(3000, 2000), "asset-1");
 
         assertThat(t.previewPath()).isEqualTo(dir.resolve("out/asset-1-preview.jpeg").toAbsolutePath());
         assertThat(t.previewSize().longEdge()).isEqualTo(1440);
@@ -104,9 +107,7 @@ class ThumbnailerTest {
     @ValueSource(strings = {"ffm", "vipsthumbnail", "imageio"})
     void theInProcessPathHandsTheHashesASmallUprightCopyOfThePreviewThatHashesAsThePreviewDoes(String pathName) throws Exception {
         Thumbnailer thumbnailer = path(pathName);
-        Path photo = TestImages.write(TestImages.quadrants(3000, 2000), "jpg", dir.resolve("big.jpg"));
-
-        Thumbnails t = thumbnailer.generate(photo, FileType.JPEG, dir.resolve("out"), "asset-1");
+        Thumbnails t = ofJpeg(thumbnailer, TestImages.quadrants(3000, 2000), "asset-1");
 
         if (!pathName.equals("ffm")) {
             assertThat(t.hashImage()).as("the other paths leave the hashes to decode the preview").isEmpty();
@@ -118,8 +119,7 @@ class ThumbnailerTest {
         assertThat(TestImages.quadrantColours(small)).containsExactly("red", "green", "blue", "white");
         // A photo-like scene for the hashes: four flat quadrants leave most DCT terms near zero,
         // where any rounding flips the perceptual hash's bits.
-        Path scene = TestImages.write(TestImages.scene(5, 3000, 2000), "jpg", dir.resolve("scene.jpg"));
-        t = thumbnailer.generate(scene, FileType.JPEG, dir.resolve("out"), "asset-2");
+        t = ofJpeg(thumbnailer, TestImages.scene(5, 3000, 2000), "asset-2");
         small = t.hashImage().orElseThrow();
         BufferedImage preview = ImageIO.read(t.previewPath().toFile());
         assertThat(app.shoebox.media.hash.PerceptualHash.distance(app.shoebox.media.hash.PerceptualHash.of(small),
