@@ -73,10 +73,10 @@ final class FfmThumbnailer implements Thumbnailer {
 
     /** Both outputs from one decode; repeatable, as {@link LibVips#exactly} needs. */
     private Thumbnails render(Prepared p) throws Throwable {
-        Dimensions stored = p.stored().isPresent() ? p.stored().get() : headerSize(p);
+        Header header = header(p);
         // The preview is rendered into memory first: writing it and then thumbnailing the lazy
         // pipeline again would decode the source twice.
-        try (var lazy = vips.thumbnail(p.decodable().toString(), PREVIEW_SIZE);
+        try (var lazy = vips.thumbnail(p.decodable().toString(), PREVIEW_SIZE, header.iccProfile());
              var preview = vips.copyMemory(lazy)) {
             // JPEG has no alpha: transparent areas become white, as on the pure-Java path.
             vips.write(preview, p.preview() + "[Q=80,optimize_coding,strip,background=255]");
@@ -84,7 +84,7 @@ final class FfmThumbnailer implements Thumbnailer {
                  var forHashes = vips.thumbnail(preview, Thumbnails.HASH_IMAGE_SIZE)) {
                 vips.write(small, p.thumbnail() + "[Q=80,strip]");
                 Dimensions previewSize = new Dimensions(preview.width(), preview.height());
-                Dimensions upright = Prepared.uprightLike(stored, previewSize);
+                Dimensions upright = Prepared.uprightLike(header.stored(), previewSize);
                 // The hashes' pixels come from memory: decoding the preview file again for them cost
                 // about a tenth of the thumbnail step (docs/media.md, "A whole import against vipsthumbnail").
                 return new Thumbnails(p.thumbnail(), p.preview(), upright.width(), upright.height(),
@@ -100,13 +100,17 @@ final class FfmThumbnailer implements Thumbnailer {
         return image;
     }
 
-    private Dimensions headerSize(Prepared p) throws Throwable {
+    /** The stored size (metadata-extractor's where it read one) and whether an ICC profile is embedded. */
+    private record Header(Dimensions stored, boolean iccProfile) {}
+
+    /** libvips' own view of the header: it decides which profile it would convert from. Decodes no pixels. */
+    private Header header(Prepared p) throws Throwable {
         try (var header = vips.open(p.decodable().toString())) {
-            Dimensions d = new Dimensions(header.width(), header.height());
+            Dimensions d = p.stored().isPresent() ? p.stored().get() : new Dimensions(header.width(), header.height());
             if (d.pixels() > pixelLimit) {
                 throw new Failed(ImageHeader.tooLarge(p.source(), d, pixelLimit));
             }
-            return d;
+            return new Header(d, header.hasIccProfile());
         }
     }
 

@@ -88,8 +88,14 @@ final class VipsThumbnailProcess implements Thumbnailer {
     }
 
     private long run(Path in, int size, String out, Path source, boolean fromSource) throws MediaException {
-        var result = ProcessRunner.run(List.of(vipsthumbnail.toString(), in.toString(), "--size", size + "x" + size + ">",
-                "--export-profile", "srgb", "-o", out), BLOCK_UNTRUSTED, timeout, source);
+        List<String> command = new java.util.ArrayList<>(List.of(vipsthumbnail.toString(), in.toString(), "--size", size + "x" + size + ">"));
+        if (fromSource) {
+            // Our own preview is sRGB already and carries no profile: converting it again would
+            // only cost time (an lcms pass over every pixel).
+            command.addAll(List.of("--export-profile", "srgb"));
+        }
+        command.addAll(List.of("-o", out));
+        var result = ProcessRunner.run(command, BLOCK_UNTRUSTED, timeout, source);
         String stderr = result.stderr();
         if (!result.succeeded()) {
             // Writing the output, or reading our own preview back, is not the source's fault:

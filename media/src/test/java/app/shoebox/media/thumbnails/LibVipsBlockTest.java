@@ -63,18 +63,18 @@ class LibVipsBlockTest {
         // Another process, without the block, reads it: the loader exists on this machine.
         NativeToolsForTests.run(NativeToolsForTests.require("vips").toString(), "copy", file.toString(), dir.resolve("ok.v").toString());
 
-        assertThatThrownBy(() -> vips.thumbnail(file.toString(), 100)).isInstanceOf(LibVips.VipsError.class);
+        assertThatThrownBy(() -> vips.thumbnail(file.toString(), 100, false)).isInstanceOf(LibVips.VipsError.class);
         assertThatThrownBy(() -> vips.open(file.toString())).isInstanceOf(LibVips.VipsError.class);
         // Named as a PNG, it is still what its bytes are.
         Path renamed = Files.copy(file, dir.resolve("looks-fine.png"));
-        assertThatThrownBy(() -> vips.thumbnail(renamed.toString(), 100)).isInstanceOf(LibVips.VipsError.class);
+        assertThatThrownBy(() -> vips.thumbnail(renamed.toString(), 100, false)).isInstanceOf(LibVips.VipsError.class);
     }
 
     @Test
     void trustedLoadersStillRead() throws Throwable {
         LibVips vips = vips();
         Path png = TestImages.write(TestImages.quadrants(64, 48), "png", dir.resolve("fine.png"));
-        try (var image = vips.thumbnail(png.toString(), 32)) {
+        try (var image = vips.thumbnail(png.toString(), 32, false)) {
             assertThat(image.width()).isEqualTo(32);
         }
     }

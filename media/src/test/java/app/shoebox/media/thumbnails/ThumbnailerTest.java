@@ -159,6 +159,48 @@ class ThumbnailerTest {
         assertThat(rgb & 0xFF).as("blue of %06x", rgb).isGreaterThan(240);
     }
 
+    /**
+     * A JPEG whose embedded profile is linear RGB: grey 100 there is grey 168 in sRGB. The preview
+     * is sRGB without a profile, so the pixels must have been converted; a JPEG without a profile is
+     * sRGB already and keeps its values.
+     */
+    @ParameterizedTest
+    @ValueSource(strings = {"ffm", "vipsthumbnail"})
+    void anEmbeddedColourProfileIsConvertedToSrgbAndAnImageWithoutOneKeepsItsValues(String pathName) throws Exception {
+        Thumbnailer thumbnailer = path(pathName);
+        BufferedImage grey = new BufferedImage(400, 300, BufferedImage.TYPE_INT_RGB);
+        java.awt.Graphics2D g = grey.createGraphics();
+        g.setColor(new java.awt.Color(100, 100, 100));
+        g.fillRect(0, 0, 400, 300);
+        g.dispose();
+        Path plain = TestImages.write(grey, "jpeg", dir.resolve("plain.jpg"));
+        Path linear = dir.resolve("linear.jpg");
+        byte[] profile = java.awt.color.ICC_Profile.getInstance(java.awt.color.ColorSpace.CS_LINEAR_RGB).getData();
+        Files.write(linear, withIccProfile(Files.readAllBytes(plain), profile));
+
+        Thumbnails converted = thumbnailer.generate(linear, FileType.JPEG, dir.resolve("out-linear"));
+        Thumbnails kept = thumbnailer.generate(plain, FileType.JPEG, dir.resolve("out-plain"));
+
+        assertThat(ImageIO.read(converted.previewPath().toFile()).getRGB(200, 150) & 0xFF).isBetween(160, 176);
+        assertThat(ImageIO.read(converted.thumbnailPath().toFile()).getRGB(125, 93) & 0xFF).isBetween(160, 176);
+        assertThat(ImageIO.read(kept.previewPath().toFile()).getRGB(200, 150) & 0xFF).isBetween(96, 104);
+    }
+
+    /** {@code jpeg} with an APP2 ICC_PROFILE segment (one chunk) after its first segment. */
+    private static byte[] withIccProfile(byte[] jpeg, byte[] profile) {
+        byte[] id = "ICC_PROFILE\0".getBytes(java.nio.charset.StandardCharsets.US_ASCII);
+        int length = 2 + id.length + 2 + profile.length;
+        var segment = java.nio.ByteBuffer.allocate(2 + length)
+                .put((byte) 0xFF).put((byte) 0xE2).putShort((short) length).put(id).put((byte) 1).put((byte) 1).put(profile);
+        // SOI, then the writer's APP0 (JFIF): the profile goes after it.
+        int afterApp0 = 4 + ((jpeg[4] & 0xFF) << 8 | jpeg[5] & 0xFF);
+        var out = new java.io.ByteArrayOutputStream();
+        out.write(jpeg, 0, afterApp0);
+        out.writeBytes(segment.array());
+        out.write(jpeg, afterApp0, jpeg.length - afterApp0);
+        return out.toByteArray();
+    }
+
     @ParameterizedTest
     @ValueSource(strings = {"ffm", "vipsthumbnail", "imageio"})
     void aFileNameWithBracketsIsNotReadAsLibvipsOptions(String pathName) throws Exception {
