@@ -4,6 +4,7 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
+import java.util.Map;
 
 /**
  * CPU seconds used by processes, from Linux's {@code /proc}: what a benchmark on a shared machine
@@ -42,6 +43,45 @@ final class CpuTime {
         String folder = library.toAbsolutePath().normalize().toString();
         return ProcessHandle.allProcesses().filter(p -> cmdline(p.pid()).contains(folder)
                 && p.info().command().map(c -> c.endsWith("postgres")).orElse(false)).findFirst();
+    }
+
+    /**
+     * CPU seconds of each living thread of {@code process}, by thread id, with the thread's name
+     * ({@code /proc/<pid>/task}). Threads that have ended are not listed: a difference of two of
+     * these is a lower bound of what the groups used in between.
+     */
+    static java.util.Map<Long, Map.Entry<String, Double>> threads(ProcessHandle process) {
+        java.util.Map<Long, Map.Entry<String, Double>> out = new java.util.HashMap<>();
+        try (var tasks = Files.list(Path.of("/proc/" + process.pid() + "/task"))) {
+            for (Path task : tasks.toList()) {
+                try {
+                    String stat = Files.readString(task.resolve("stat"));
+                    String name = stat.substring(stat.indexOf('(') + 1, stat.lastIndexOf(')'));
+                    String[] rest = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
+                    out.put(Long.parseLong(task.getFileName().toString()),
+                            Map.entry(name, (Long.parseLong(rest[11]) + Long.parseLong(rest[12])) / TICKS));
+                } catch (IOException | RuntimeException e) {
+                    // the thread ended while we looked
+                }
+            }
+        } catch (IOException e) {
+            // no /proc: nothing to say
+        }
+        return out;
+    }
+
+    /**
+     * What each group of threads used between two {@link #threads} readings, largest first: threads
+     * grouped by name without their number ("C2 CompilerThread0" and "...1" are one group).
+     */
+    static List<Map.Entry<String, Double>> byThreadGroup(java.util.Map<Long, Map.Entry<String, Double>> before,
+                                                         java.util.Map<Long, Map.Entry<String, Double>> after) {
+        java.util.Map<String, Double> groups = new java.util.HashMap<>();
+        after.forEach((tid, now) -> {
+            double was = before.containsKey(tid) ? before.get(tid).getValue() : 0;
+            groups.merge(now.getKey().replaceAll("[-#_ ]?\\d+$", ""), now.getValue() - was, Double::sum);
+        });
+        return groups.entrySet().stream().sorted(Map.Entry.<String, Double>comparingByValue().reversed()).toList();
     }
 
     private static String cmdline(long pid) {
