@@ -33,6 +33,7 @@ import app.shoebox.server.auth.LoginThrottle;
 import app.shoebox.server.auth.SessionRoutes;
 import app.shoebox.server.auth.SessionService;
 import app.shoebox.server.db.Database;
+import app.shoebox.server.db.ServerLock;
 import app.shoebox.server.db.LibraryLock;
 import app.shoebox.server.duplicates.DuplicateRoutes;
 import app.shoebox.server.duplicates.DuplicateService;
@@ -88,7 +89,7 @@ public final class ShoeboxServer implements AutoCloseable {
     private final ServerConfig config;
     private final LibraryLock libraryLock;
     private final Database database;
-    private final Database.ServerLock serverLock;
+    private final ServerLock serverLock;
     private final HttpServer http;
     private final Optional<JobEngine> jobEngine;
     private final Optional<FirstStart.Admin> firstStart;
@@ -97,7 +98,7 @@ public final class ShoeboxServer implements AutoCloseable {
     private final CatalogueEventListener listener;
     private final LoadThrottle loadThrottle;
 
-    private ShoeboxServer(ServerConfig config, LibraryLock libraryLock, Database database, Database.ServerLock serverLock,
+    private ShoeboxServer(ServerConfig config, LibraryLock libraryLock, Database database, ServerLock serverLock,
                           HttpServer http, Optional<JobEngine> jobEngine, Optional<FirstStart.Admin> firstStart,
                           SocketIoRoutes socketIo, CatalogueEventListener listener, LoadThrottle loadThrottle) {
         this.loadThrottle = loadThrottle;
@@ -129,7 +130,7 @@ public final class ShoeboxServer implements AutoCloseable {
             throw e;
         }
         Optional<JobEngine> engine = Optional.empty();
-        Database.ServerLock serverLock = null;
+        ServerLock serverLock = null;
         HttpServer http = null;
         SocketIoRoutes socketIo = null;
         CatalogueEventListener listener = null;
@@ -274,6 +275,14 @@ public final class ShoeboxServer implements AutoCloseable {
     /** Present only on the start that created the first admin. */
     public Optional<FirstStart.Admin> firstStart() {
         return firstStart;
+    }
+
+    /**
+     * Completes, with why, if another server took this server's catalogue while the connection
+     * holding its claim was lost ({@link ServerLock}): the process should then stop serving.
+     */
+    public java.util.concurrent.CompletableFuture<String> catalogueLost() {
+        return serverLock.lost();
     }
 
     @Override

@@ -3,6 +3,7 @@ package app.shoebox.server;
 import app.shoebox.server.assets.Multipart;
 import app.shoebox.server.assets.TestFiles;
 import app.shoebox.server.db.DatabaseUrl;
+import app.shoebox.server.db.ServerLock;
 import app.shoebox.testing.TestPostgres;
 import org.junit.jupiter.api.Test;
 
@@ -12,6 +13,7 @@ import java.io.PipedInputStream;
 import java.io.PipedOutputStream;
 import java.io.SequenceInputStream;
 import java.net.http.HttpRequest;
+import java.sql.Connection;
 import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -83,6 +85,99 @@ class OneServerPerLibraryTest {
         }
         try (ShoeboxServer again = ShoeboxServer.start(config)) {
             assertThat(again.port()).as("a stopped server lets both locks go").isPositive();
+        }
+    }
+
+    /**
+     * The claim is a session lock: when its connection goes (a database restart cuts every
+     * connection; here only that one is cut), the server takes it again on a new connection, and a
+     * second server is refused as before.
+     */
+    @Test
+    void theClaimIsTakenAgainWhenItsConnectionIsLost() throws Exception {
+        try (ServerFixture first = ServerFixture.start("claim_again");
+             Connection test = connect(first)) {
+            int before = claimHolder(test).orElseThrow();
+            terminate(test, before);
+
+            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
+            while (claimHolder(test).filter(pid -> pid != before).isEmpty()) {
+                if (System.nanoTime() > deadline) {
+                    throw new AssertionError("the server did not take its claim again");
+                }
+                Thread.sleep(100);
+            }
+            Path otherFolder = Files.createTempDirectory(first.library().getParent(), "library-other-");
+            ServerConfig elsewhere = ServerConfig.defaults(otherFolder).withBind("127.0.0.1", 0)
+                    .withDatabaseUrl(first.server().config().databaseUrl());
+            assertThatThrownBy(() -> ShoeboxServer.start(elsewhere))
+                    .isInstanceOf(IllegalStateException.class)
+                    .hasMessageContaining("another shoebox serves this library");
+            assertThat(first.server().catalogueLost()).isNotDone();
+        }
+    }
+
+    /**
+     * If another session takes the claim while the server's connection is gone (a second server
+     * started during a database restart), the server says it has lost its catalogue; {@code serve}
+     * then exits. The other session queues for the lock before the cut, so it is granted the lock
+     * the moment it is let go, ahead of the server's own try.
+     */
+    @Test
+    void aServerWhoseClaimWasTakenMeanwhileSaysItHasLostItsCatalogue() throws Exception {
+        try (ServerFixture first = ServerFixture.start("claim_lost");
+             Connection test = connect(first);
+             Connection other = connect(first)) {
+            int holder = claimHolder(test).orElseThrow();
+            CompletableFuture<Void> taken = CompletableFuture.runAsync(() -> {
+                try (var s = other.createStatement()) {
+                    s.execute("SELECT pg_advisory_lock(" + ServerLock.KEY + ")");
+                } catch (java.sql.SQLException e) {
+                    throw new IllegalStateException(e);
+                }
+            });
+            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+            while (!claimAwaited(test)) {
+                if (System.nanoTime() > deadline) {
+                    throw new AssertionError("the other session never queued for the claim");
+                }
+                Thread.sleep(10);
+            }
+            terminate(test, holder);
+            taken.get(30, TimeUnit.SECONDS);
+
+            String why = first.server().catalogueLost().get(60, TimeUnit.SECONDS);
+            assertThat(why).contains("another server took the catalogue").contains("stops serving it");
+        }
+    }
+
+    private static Connection connect(ServerFixture server) throws java.sql.SQLException {
+        DatabaseUrl url = server.server().config().databaseUrl().orElseThrow();
+        return java.sql.DriverManager.getConnection(url.jdbcUrl(), url.user().orElseThrow(), url.password().orElseThrow());
+    }
+
+    /** The backend holding the server's claim in this database, if any. */
+    private static Optional<Integer> claimHolder(Connection c) throws java.sql.SQLException {
+        try (var s = c.createStatement(); var rs = s.executeQuery(claimQuery("l.granted"))) {
+            return rs.next() ? Optional.of(rs.getInt(1)) : Optional.empty();
+        }
+    }
+
+    private static boolean claimAwaited(Connection c) throws java.sql.SQLException {
+        try (var s = c.createStatement(); var rs = s.executeQuery(claimQuery("NOT l.granted"))) {
+            return rs.next();
+        }
+    }
+
+    private static String claimQuery(String condition) {
+        return "SELECT l.pid FROM pg_locks l WHERE l.locktype = 'advisory' AND " + condition
+                + " AND l.objid = (" + ServerLock.KEY + "::bigint & 4294967295)"
+                + " AND l.database = (SELECT oid FROM pg_database WHERE datname = current_database())";
+    }
+
+    private static void terminate(Connection c, int pid) throws java.sql.SQLException {
+        try (var s = c.createStatement(); var rs = s.executeQuery("SELECT pg_terminate_backend(" + pid + ", 10000)")) {
+            assertThat(rs.next() && rs.getBoolean(1)).as("backend %d terminated", pid).isTrue();
         }
     }
 

@@ -104,6 +104,11 @@ public final class ServeCommand implements Callable<Integer> {
             server.close();
             stopped.countDown();
         }, "shutdown"));
+        server.catalogueLost().thenAcceptAsync(why -> {
+            // Two servers on one catalogue would mix two libraries' files: stop, and say why.
+            System.err.println("shoebox serve: " + why);
+            System.exit(1);
+        });
         stopped.await();
         return 0;
     }

@@ -232,7 +232,7 @@ public final class Database implements AutoCloseable {
         return db;
     }
 
-    private static String rootMessage(Throwable e) {
+    static String rootMessage(Throwable e) {
         Throwable t = e;
         while (t.getCause() != null && t.getCause() != t) {
             t = t.getCause();
@@ -281,10 +281,8 @@ public final class Database implements AutoCloseable {
     }
 
     /**
-     * The server's claim on its catalogue: a session-level advisory lock on a connection of its own,
-     * held until {@link ServerLock#close}. One catalogue is served by one server, so a second server
-     * on the same database (another library folder, or the same folder from another machine) is
-     * refused before it touches anything.
+     * The server's claim on its catalogue ({@link ServerLock}): taken on a connection of its own,
+     * named after {@code who}, and taken again on a new one if that connection is lost.
      */
     public ServerLock holdServerLock(String who) {
         Properties props = new Properties();
@@ -293,63 +291,7 @@ public final class Database implements AutoCloseable {
         String name = ("shoebox serve " + who);
         props.setProperty("ApplicationName", name.substring(0, Math.min(63, name.length())));
         props.setProperty("tcpKeepAlive", "true");
-        Connection c;
-        try {
-            c = DriverManager.getConnection(target.jdbcUrl(), props);
-        } catch (SQLException e) {
-            throw new IllegalStateException("cannot connect to the " + target.description() + ": " + rootMessage(e), e);
-        }
-        try (Statement s = c.createStatement();
-             ResultSet rs = s.executeQuery("SELECT pg_try_advisory_lock(" + ServerLock.KEY + ")")) {
-            rs.next();
-            if (!rs.getBoolean(1)) {
-                String holder = holderOf(c);
-                c.close();
-                throw new IllegalStateException("another shoebox serves this library: the catalogue in the "
-                        + target.description() + " is in use" + holder + ". One library is served by one server; stop "
-                        + "the other one first.");
-            }
-            return new ServerLock(c);
-        } catch (SQLException e) {
-            closeQuietly(c);
-            throw new IllegalStateException("cannot lock the catalogue in the " + target.description() + ": " + rootMessage(e), e);
-        }
-    }
-
-    private static String holderOf(Connection c) {
-        try (Statement s = c.createStatement(); ResultSet rs = s.executeQuery("""
-                SELECT a.application_name, coalesce(host(a.client_addr), 'this machine') FROM pg_locks l
-                JOIN pg_stat_activity a ON a.pid = l.pid
-                WHERE l.locktype = 'advisory' AND l.granted AND l.objid = (%d::bigint & 4294967295)""".formatted(ServerLock.KEY))) {
-            return rs.next() && rs.getString(1) != null && !rs.getString(1).isBlank()
-                    ? " by " + rs.getString(1) + " (from " + rs.getString(2) + ")" : "";
-        } catch (SQLException e) {
-            return "";
-        }
-    }
-
-    private static void closeQuietly(Connection c) {
-        try {
-            c.close();
-        } catch (SQLException ignored) {
-            // already broken
-        }
-    }
-
-    /** A held claim on the catalogue; closing its connection lets it go. */
-    public static final class ServerLock implements AutoCloseable {
-        /** "SHOEBOX" in ASCII: one key for the whole database, since one catalogue has one server. */
-        static final long KEY = 0x53484F45424F58L;
-        private final Connection connection;
-
-        private ServerLock(Connection connection) {
-            this.connection = connection;
-        }
-
-        @Override
-        public void close() {
-            closeQuietly(connection);
-        }
+        return ServerLock.take(() -> DriverManager.getConnection(target.jdbcUrl(), props), target.description());
     }
 
     public DataSource dataSource() {
