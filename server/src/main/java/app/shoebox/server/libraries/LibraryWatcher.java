@@ -40,7 +40,7 @@ import java.util.concurrent.TimeUnit;
 public final class LibraryWatcher implements AutoCloseable {
 
     private static final Logger log = LoggerFactory.getLogger(LibraryWatcher.class);
-    private static final long LOCK_KEY = 0x5348_4f45_4c49_4257L;
+    static final long LOCK_KEY = 0x5348_4f45_4c49_4257L;
 
     /**
      * @param settle  how long a folder must be quiet before its changes are queued (a copy in progress
@@ -109,6 +109,21 @@ public final class LibraryWatcher implements AutoCloseable {
      * watched yet. Returns whether this process is the one watching.
      */
     public synchronized boolean refresh() {
+        if (lock != null && !lockStillHeld()) {
+            // The lock went with its connection (the database restarted, or the connection was
+            // cut): another process may watch by now. Stop watching, then try to take it again.
+            log.warn("library watcher: the connection holding the watcher's lock was lost; watching again only if "
+                    + "the lock is still free");
+            try {
+                lock.close();
+            } catch (RuntimeException e) {
+                log.debug("closing the lost lock's handle: {}", e.toString());
+            }
+            lock = null;
+            keys.keySet().forEach(WatchKey::cancel);
+            keys.clear();
+            pending.clear();
+        }
         if (lock == null) {
             Handle h = jdbi.open();
             if (!h.createQuery("SELECT pg_try_advisory_lock(:k)").bind("k", LOCK_KEY).mapTo(Boolean.class).one()) {
@@ -129,6 +144,14 @@ public final class LibraryWatcher implements AutoCloseable {
             }
         }
         return true;
+    }
+
+    private boolean lockStillHeld() {
+        try {
+            return lock.getConnection().isValid(2);
+        } catch (java.sql.SQLException e) {
+            return false;
+        }
     }
 
     /** Watches {@code folder} and the folders below it; with {@code collect}, their files count as changed. */

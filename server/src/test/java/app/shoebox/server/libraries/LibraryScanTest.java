@@ -413,6 +413,40 @@ class LibraryScanTest {
         assertThat(queued).as("files the watcher queued").isGreaterThanOrEqualTo(files);
     }
 
+    /**
+     * The watcher's lock is a session lock: when its connection is lost (a database restart), a
+     * second process's watcher takes it, and the first one stops watching instead of both queueing
+     * every change.
+     */
+    @Test
+    void aWatcherWhoseLockConnectionIsLostStopsWatchingWhenAnotherTookTheLock() throws Exception {
+        Path root = TestFolders.create("watched-twice-");
+        String id = createLibrary(alice.id(), List.of(root.toString()), List.of()).get("id").asText();
+        scan(id);
+        JobClient jobs = JobClient.create(server.server().database().dataSource(), JobSchema.DEFAULT);
+        var jdbi = server.server().database().jdbi();
+        LibraryWatcher.Config config = new LibraryWatcher.Config(Duration.ofMillis(200), Duration.ofMinutes(1));
+        try (LibraryWatcher first = new LibraryWatcher(jdbi, jobs, config);
+             LibraryWatcher second = new LibraryWatcher(jdbi, jobs, config)) {
+            assertThat(first.refresh()).isTrue();
+            assertThat(second.refresh()).as("one watcher at a time").isFalse();
+            jdbi.useHandle(h -> assertThat(h.createQuery("""
+                    SELECT pg_terminate_backend(pid, 10000) FROM pg_locks
+                    WHERE locktype = 'advisory' AND granted AND objid = (:k::bigint & 4294967295)
+                      AND database = (SELECT oid FROM pg_database WHERE datname = current_database())""")
+                    .bind("k", LibraryWatcher.LOCK_KEY).mapTo(Boolean.class).list()).containsExactly(true));
+
+            assertThat(second.refresh()).as("the lock is free once its connection is gone").isTrue();
+            assertThat(first.refresh()).as("the first watcher sees it lost its lock").isFalse();
+
+            write(root.resolve("seen-once.jpg"), TestUploads.noiseJpeg(30, 30, 74));
+            awaitQueued(second, 1);
+            assertThat(first.drain(Duration.ofMillis(1000))).as("files the first watcher still queued").isZero();
+            awaitIdle();
+            assertThat(assetsByName(id)).containsOnlyKeys("seen-once.jpg");
+        }
+    }
+
     @Test
     void theWatcherIndexesNewChangedAndDeletedFilesWithoutAScan() throws Exception {
         Path root = TestFolders.create("watched-");
