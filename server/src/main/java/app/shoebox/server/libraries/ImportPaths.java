@@ -10,8 +10,8 @@ import java.util.Optional;
 
 /**
  * What an import path must be (an absolute folder the server can read, not inside the server's
- * own library folder), and where a file found under one really is (symlinks that lead outside are
- * refused unless the library allows them).
+ * own library folder), and which files under one are indexed (each file once, at its own path;
+ * symlinks that lead outside only when the library allows them).
  */
 final class ImportPaths {
 
@@ -89,49 +89,54 @@ final class ImportPaths {
     }
 
     /**
-     * Decides which files under one import path may be indexed: a regular file whose real location
-     * is inside the root's real location, or anywhere when the library allows links that lead out.
-     * Remembers the last folder it resolved, as a batch's paths come folder by folder.
+     * Decides which files under one import path may be indexed. A file whose real location is
+     * inside the root is indexed at that location only: reached through a link (to the file, or to
+     * a folder above it) it would be a second asset of the same file, so it is refused. A file whose
+     * real location is outside the root is indexed only when the library allows links that lead
+     * out. Remembers the last folder it resolved, as a batch's paths come folder by folder.
      */
     static final class Admission {
+        private final Path root;
         private final Path rootReal;
         private final boolean followOutside;
         private Path lastParent;
-        private boolean lastParentInside;
+        private Path lastParentReal;
 
         Admission(Path root, boolean followOutside) throws IOException {
+            this.root = root.toAbsolutePath().normalize();
             this.rootReal = root.toRealPath();
             this.followOutside = followOutside;
         }
 
-        /** The file's attributes if it may be indexed; empty when it is gone, not a file, or a link that leads out. */
+        /** The file's attributes if it may be indexed; empty when it is gone, not a file, or refused as above. */
         Optional<BasicFileAttributes> admit(Path file) {
             try {
-                BasicFileAttributes own = Files.readAttributes(file, BasicFileAttributes.class, LinkOption.NOFOLLOW_LINKS);
-                if (own.isRegularFile()) {
-                    // A real file: only a linked folder above it could lead outside.
-                    return followOutside || parentInside(file.getParent()) ? Optional.of(own) : Optional.empty();
-                }
-                if (!own.isSymbolicLink()) {
+                Path path = file.toAbsolutePath().normalize();
+                BasicFileAttributes own = Files.readAttributes(path, BasicFileAttributes.class, LinkOption.NOFOLLOW_LINKS);
+                if (!own.isRegularFile() && !own.isSymbolicLink()) {
                     return Optional.empty();
                 }
-                Path real = file.toRealPath();
-                if (!followOutside && !real.startsWith(rootReal)) {
+                Path real = own.isSymbolicLink() ? path.toRealPath() : parentReal(path.getParent()).resolve(path.getFileName());
+                if (real.startsWith(rootReal)) {
+                    if (!path.startsWith(root) || !real.equals(rootReal.resolve(root.relativize(path)))) {
+                        return Optional.empty();
+                    }
+                } else if (!followOutside) {
                     return Optional.empty();
                 }
-                BasicFileAttributes target = Files.readAttributes(real, BasicFileAttributes.class);
+                BasicFileAttributes target = own.isSymbolicLink() ? Files.readAttributes(real, BasicFileAttributes.class) : own;
                 return target.isRegularFile() ? Optional.of(target) : Optional.empty();
             } catch (IOException e) {
                 return Optional.empty();
             }
         }
 
-        private boolean parentInside(Path parent) throws IOException {
+        private Path parentReal(Path parent) throws IOException {
             if (!parent.equals(lastParent)) {
-                lastParentInside = parent.toRealPath().startsWith(rootReal);
+                lastParentReal = parent.toRealPath();
                 lastParent = parent;
             }
-            return lastParentInside;
+            return lastParentReal;
         }
     }
 }

@@ -22,9 +22,10 @@ import java.util.Set;
  * before the resume point are skipped without being listed. Memory holds one folder listing per
  * level of depth, never the tree.
  *
- * <p>A symlink is followed only when its target lies inside the import path, unless the library
- * allows links that lead out; a linked folder already on the current descent is not entered again
- * (no cycles).
+ * <p>A symlink whose target lies inside the import path is not followed: the walk reaches the
+ * target at its own path, and following the link would index the same file twice. A link that
+ * leads out is followed only when the library allows it; a linked folder already on the current
+ * descent is not entered again (no cycles).
  */
 final class LibraryWalker {
 
@@ -86,7 +87,13 @@ final class LibraryWalker {
                 attrs = Files.readAttributes(child, BasicFileAttributes.class, LinkOption.NOFOLLOW_LINKS);
                 if (attrs.isSymbolicLink()) {
                     real = child.toRealPath();
-                    if (!followOutside && !real.startsWith(rootReal)) {
+                    if (real.startsWith(rootReal)) {
+                        // The walk reaches the target at its own path: following the link would
+                        // index the same file twice.
+                        log.debug("library scan: not following {} -> {} (indexed at its own path)", child, real);
+                        continue;
+                    }
+                    if (!followOutside) {
                         log.debug("library scan: not following {} -> {} (outside the import path)", child, real);
                         continue;
                     }

@@ -52,7 +52,7 @@ class LibraryWalkerTest {
     }
 
     @Test
-    void linksOutOfTheImportPathAreNotFollowedUnlessAllowedAndCyclesEnd() throws IOException {
+    void linksInsideAreNotFollowedSoEachFileIsIndexedOnceAndLinksOutOnlyWhenAllowed() throws IOException {
         Path outside = TestFolders.create("outside-");
         touch(outside.resolve("secret.jpg"));
         touch(outside.resolve("dir/other.jpg"));
@@ -63,12 +63,28 @@ class LibraryWalkerTest {
         Files.createSymbolicLink(root.resolve("own/loop"), root.resolve("own"));
         Files.createSymbolicLink(root.resolve("inside.jpg"), root.resolve("own/real.jpg"));
 
+        Files.createSymbolicLink(root.resolve("album"), root.resolve("own"));
+
+        // A link inside (to a file, or to a folder) leads to a file the walk indexes at its own path.
         List<Path> confined = walkAll(new LibraryWalker(root, new Exclusions(List.of()), false), Optional.empty());
-        assertThat(confined).extracting(p -> root.relativize(p).toString()).containsExactly("inside.jpg", "own/real.jpg");
+        assertThat(confined).extracting(p -> root.relativize(p).toString()).containsExactly("own/real.jpg");
 
         List<Path> followed = walkAll(new LibraryWalker(root, new Exclusions(List.of()), true), Optional.empty());
         assertThat(followed).extracting(p -> root.relativize(p).toString())
-                .containsExactly("inside.jpg", "out.jpg", "outdir/other.jpg", "own/real.jpg");
+                .containsExactly("out.jpg", "outdir/other.jpg", "own/real.jpg");
+
+        // Files named one by one (the watcher's batches, the offline check) are judged the same way.
+        ImportPaths.Admission confinedAdmission = new ImportPaths.Admission(root, false);
+        ImportPaths.Admission followingAdmission = new ImportPaths.Admission(root, true);
+        for (String name : List.of("inside.jpg", "album/real.jpg", "own/loop/real.jpg")) {
+            assertThat(confinedAdmission.admit(root.resolve(name))).as(name).isEmpty();
+            assertThat(followingAdmission.admit(root.resolve(name))).as(name).isEmpty();
+        }
+        assertThat(confinedAdmission.admit(root.resolve("own/real.jpg"))).isPresent();
+        assertThat(confinedAdmission.admit(root.resolve("out.jpg"))).isEmpty();
+        assertThat(confinedAdmission.admit(root.resolve("outdir/other.jpg"))).isEmpty();
+        assertThat(followingAdmission.admit(root.resolve("out.jpg"))).isPresent();
+        assertThat(followingAdmission.admit(root.resolve("outdir/other.jpg"))).isPresent();
     }
 
     @Test
