@@ -283,6 +283,13 @@ public final class LibraryWatcher implements AutoCloseable {
         }
         synchronized (this) {
             if (lock != null) {
+                // The handle's connection goes back to the pool: a session lock left on it would
+                // keep every other watcher out for as long as that connection lives.
+                try {
+                    lock.createQuery("SELECT pg_advisory_unlock(:k)").bind("k", LOCK_KEY).mapTo(Boolean.class).one();
+                } catch (RuntimeException e) {
+                    log.debug("library watcher: letting its lock go: {}", e.toString());
+                }
                 lock.close();
                 lock = null;
             }
