@@ -100,7 +100,7 @@ final class FfmThumbnailer implements Thumbnailer {
         return image;
     }
 
-    /** The stored size (metadata-extractor's where it read one) and whether an ICC profile is embedded. */
+    /** The stored size (metadata-extractor's where it read one) and whether a usable ICC profile is embedded. */
     private record Header(Dimensions stored, boolean iccProfile) {}
 
     /** libvips' own view of the header: it decides which profile it would convert from. Decodes no pixels. */
@@ -110,7 +110,7 @@ final class FfmThumbnailer implements Thumbnailer {
             if (d.pixels() > pixelLimit) {
                 throw new Failed(ImageHeader.tooLarge(p.source(), d, pixelLimit));
             }
-            return new Header(d, header.hasIccProfile());
+            return new Header(d, header.hasUsableIccProfile());
         }
     }
 

@@ -52,6 +52,8 @@ final class LibVips {
     private final MethodHandle getFormat;
     private final MethodHandle gFree;
     private final MethodHandle getTypeof;
+    private final MethodHandle getBlob;
+    private final MethodHandle iccCompatible;
     private final String version;
     private final ReentrantReadWriteLock errorBufferLock = new ReentrantReadWriteLock();
 
@@ -84,6 +86,10 @@ final class LibVips {
         gFree = handle(lib, "g_free", FunctionDescriptor.ofVoid(ADDRESS));
         // GType vips_image_get_typeof(const VipsImage *image, const char *name): 0 when the field is absent.
         getTypeof = handle(lib, "vips_image_get_typeof", FunctionDescriptor.of(JAVA_LONG, ADDRESS, ADDRESS));
+        // int vips_image_get_blob(const VipsImage *image, const char *name, const void **data, size_t *length)
+        getBlob = handle(lib, "vips_image_get_blob", FunctionDescriptor.of(JAVA_INT, ADDRESS, ADDRESS, ADDRESS, ADDRESS));
+        // gboolean vips_icc_is_compatible_profile(VipsImage *image, const void *data, size_t data_length)
+        iccCompatible = handle(lib, "vips_icc_is_compatible_profile", FunctionDescriptor.of(JAVA_INT, ADDRESS, ADDRESS, JAVA_LONG));
         try (Arena arena = Arena.ofConfined()) {
             if ((int) init.invokeExact(arena.allocateFrom("shoebox")) != 0) {
                 throw new IllegalStateException("vips_init failed: " + takeError());
@@ -202,10 +208,26 @@ final class LibVips {
             return (int) getHeight.invokeExact(pointer);
         }
 
-        /** Whether the image carries an embedded ICC profile (libvips' {@code icc-profile-data}). */
-        boolean hasIccProfile() throws Throwable {
+        /**
+         * Whether the image embeds an ICC profile that lcms can read and that fits the image (an RGB
+         * profile on an RGB image, a grey one on a grey image...). Some files carry one that does
+         * not: a grey JPEG with an sRGB profile is common, and converting through it fails the
+         * whole thumbnail ("unable to load or find any compatible input profile"). Such a profile is
+         * ignored, as newer libvips does: the pixels are taken as they are.
+         */
+        boolean hasUsableIccProfile() throws Throwable {
             try (Arena arena = Arena.ofConfined()) {
-                return (long) getTypeof.invokeExact(pointer, arena.allocateFrom("icc-profile-data")) != 0;
+                MemorySegment name = arena.allocateFrom("icc-profile-data");
+                if ((long) getTypeof.invokeExact(pointer, name) == 0) {
+                    return false;
+                }
+                MemorySegment data = arena.allocate(ADDRESS);
+                MemorySegment length = arena.allocate(JAVA_LONG);
+                if ((int) getBlob.invokeExact(pointer, name, data, length) != 0) {
+                    clearError();
+                    return false;
+                }
+                return (int) iccCompatible.invokeExact(pointer, data.get(ADDRESS, 0), length.get(JAVA_LONG, 0)) != 0;
             }
         }
 

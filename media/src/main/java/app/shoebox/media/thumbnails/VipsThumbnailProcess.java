@@ -88,14 +88,14 @@ final class VipsThumbnailProcess implements Thumbnailer {
     }
 
     private long run(Path in, int size, String out, Path source, boolean fromSource) throws MediaException {
-        List<String> command = new java.util.ArrayList<>(List.of(vipsthumbnail.toString(), in.toString(), "--size", size + "x" + size + ">"));
-        if (fromSource) {
-            // Our own preview is sRGB already and carries no profile: converting it again would
-            // only cost time (an lcms pass over every pixel).
-            command.addAll(List.of("--export-profile", "srgb"));
+        // Our own preview is sRGB already and carries no profile: converting it again would only
+        // cost time (an lcms pass over every pixel).
+        var result = ProcessRunner.run(command(in, size, out, fromSource), BLOCK_UNTRUSTED, timeout, source);
+        if (fromSource && !result.succeeded() && result.stderr().contains("compatible input profile")) {
+            // An embedded profile that does not fit the pixels (a grey JPEG with an RGB profile):
+            // ignored, the pixels taken as they are, as on the in-process path.
+            result = ProcessRunner.run(command(in, size, out, false), BLOCK_UNTRUSTED, timeout, source);
         }
-        command.addAll(List.of("-o", out));
-        var result = ProcessRunner.run(command, BLOCK_UNTRUSTED, timeout, source);
         String stderr = result.stderr();
         if (!result.succeeded()) {
             // Writing the output, or reading our own preview back, is not the source's fault:
@@ -114,6 +114,15 @@ final class VipsThumbnailProcess implements Thumbnailer {
                     source + " is truncated (" + firstError(stderr) + "); the file is incomplete");
         }
         return result.peakRssKiB();
+    }
+
+    private List<String> command(Path in, int size, String out, boolean toSrgb) {
+        List<String> command = new java.util.ArrayList<>(List.of(vipsthumbnail.toString(), in.toString(), "--size", size + "x" + size + ">"));
+        if (toSrgb) {
+            command.addAll(List.of("--export-profile", "srgb"));
+        }
+        command.addAll(List.of("-o", out));
+        return command;
     }
 
     private Dimensions headerSize(Prepared p) throws MediaException {
