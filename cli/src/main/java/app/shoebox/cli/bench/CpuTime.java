@@ -50,19 +50,13 @@ final class CpuTime {
      * ({@code /proc/<pid>/task}). Threads that have ended are not listed: a difference of two of
      * these is a lower bound of what the groups used in between.
      */
-    static java.util.Map<Long, Map.Entry<String, Double>> threads(ProcessHandle process) {
-        java.util.Map<Long, Map.Entry<String, Double>> out = new java.util.HashMap<>();
+    static Map<Long, Map.Entry<String, Double>> threads(ProcessHandle process) {
+        Map<Long, Map.Entry<String, Double>> out = new java.util.HashMap<>();
         try (var tasks = Files.list(Path.of("/proc/" + process.pid() + "/task"))) {
             for (Path task : tasks.toList()) {
-                try {
-                    String stat = Files.readString(task.resolve("stat"));
-                    String name = stat.substring(stat.indexOf('(') + 1, stat.lastIndexOf(')'));
-                    String[] rest = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
-                    out.put(Long.parseLong(task.getFileName().toString()),
-                            Map.entry(name, (Long.parseLong(rest[11]) + Long.parseLong(rest[12])) / TICKS));
-                } catch (IOException | RuntimeException e) {
-                    // the thread ended while we looked
-                }
+                // a thread that ends while we look is left out
+                stat(task.resolve("stat")).ifPresent(s -> out.put(Long.parseLong(task.getFileName().toString()),
+                        Map.entry(s.name(), (s.fields().get(11) + s.fields().get(12)) / TICKS)));
             }
         } catch (IOException e) {
             // no /proc: nothing to say
@@ -74,9 +68,9 @@ final class CpuTime {
      * What each group of threads used between two {@link #threads} readings, largest first: threads
      * grouped by name without their number ("C2 CompilerThread0" and "...1" are one group).
      */
-    static List<Map.Entry<String, Double>> byThreadGroup(java.util.Map<Long, Map.Entry<String, Double>> before,
-                                                         java.util.Map<Long, Map.Entry<String, Double>> after) {
-        java.util.Map<String, Double> groups = new java.util.HashMap<>();
+    static List<Map.Entry<String, Double>> byThreadGroup(Map<Long, Map.Entry<String, Double>> before,
+                                                         Map<Long, Map.Entry<String, Double>> after) {
+        Map<String, Double> groups = new java.util.HashMap<>();
         after.forEach((tid, now) -> {
             double was = before.containsKey(tid) ? before.get(tid).getValue() : 0;
             groups.merge(now.getKey().replaceAll("[-#_ ]?\\d+$", ""), now.getValue() - was, Double::sum);
@@ -94,15 +88,24 @@ final class CpuTime {
 
     /** The numeric fields after the command name: index 0 is the state, 11-14 utime, stime, cutime, cstime. */
     private static java.util.Optional<List<Long>> fields(long pid) {
+        return stat(Path.of("/proc/" + pid + "/stat")).map(Stat::fields);
+    }
+
+    /** A {@code stat} file of a process or a thread: its command name and {@link #fields}. */
+    private record Stat(String name, List<Long> fields) {}
+
+    private static java.util.Optional<Stat> stat(Path statFile) {
         try {
-            String stat = Files.readString(Path.of("/proc/" + pid + "/stat"));
+            String stat = Files.readString(statFile);
             String[] rest = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
             List<Long> out = new java.util.ArrayList<>();
             out.add(0L);
             for (int i = 1; i < 15 && i < rest.length; i++) {
                 out.add(Long.parseLong(rest[i]));
             }
-            return out.size() == 15 ? java.util.Optional.of(out) : java.util.Optional.empty();
+            return out.size() == 15
+                    ? java.util.Optional.of(new Stat(stat.substring(stat.indexOf('(') + 1, stat.lastIndexOf(')')), out))
+                    : java.util.Optional.empty();
         } catch (IOException | RuntimeException e) {
             return java.util.Optional.empty();
         }

@@ -103,10 +103,17 @@ final class FfmThumbnailer implements Thumbnailer {
     /** The stored size (metadata-extractor's where it read one) and whether a usable ICC profile is embedded. */
     private record Header(Dimensions stored, boolean iccProfile) {}
 
-    /** libvips' own view of the header: it decides which profile it would convert from. Decodes no pixels. */
+    /**
+     * libvips' own view of the header: it decides which profile it would convert from, and sizes the
+     * formats metadata-extractor does not ({@link Prepared#check} held those it did to the limit).
+     * Decodes no pixels.
+     */
     private Header header(Prepared p) throws Throwable {
         try (var header = vips.open(p.decodable().toString())) {
-            Dimensions d = p.stored().isPresent() ? p.stored().get() : new Dimensions(header.width(), header.height());
+            if (p.stored().isPresent()) {
+                return new Header(p.stored().get(), header.hasUsableIccProfile());
+            }
+            Dimensions d = new Dimensions(header.width(), header.height());
             if (d.pixels() > pixelLimit) {
                 throw new Failed(ImageHeader.tooLarge(p.source(), d, pixelLimit));
             }

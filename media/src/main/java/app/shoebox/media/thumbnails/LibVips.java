@@ -305,8 +305,7 @@ final class LibVips {
             MemorySegment profileOption = toSrgb ? arena.allocateFrom("export_profile") : MemorySegment.NULL;
             int status = (int) thumbnail.invokeExact(arena.allocateFrom(file), out, size,
                     arena.allocateFrom("size"), SIZE_DOWN, arena.allocateFrom("fail_on"), FAIL_ON_TRUNCATED,
-                    profileOption, arena.allocateFrom("srgb"),
-                    MemorySegment.NULL);
+                    profileOption, arena.allocateFrom("srgb"), MemorySegment.NULL);
             return checked(status, out);
         }
     }
@@ -335,8 +334,9 @@ final class LibVips {
 
     /**
      * The pixels of a small 8-bit image as packed ARGB ints, row by row (grey and grey-alpha spread
-     * to RGB, no alpha band opaque), or empty when it is not 8-bit with 1 to 4 bands (a 16-bit or
-     * CMYK image: the caller decodes the file instead).
+     * to RGB, no alpha band opaque), or empty when it is not 8-bit with 1 to 4 bands (a 16-bit
+     * image: the caller decodes the file instead). Four bands are read as RGBA: the image must be
+     * what {@code vips_thumbnail} made, which is sRGB or grey (it converts CMYK).
      */
     Optional<Argb> argb(Image image) throws VipsError, Throwable {
         int bands = (int) getBands.invokeExact(image.pointer);

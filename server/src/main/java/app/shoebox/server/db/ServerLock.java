@@ -40,9 +40,6 @@ public final class ServerLock implements AutoCloseable {
         Connection connect() throws SQLException;
     }
 
-    /** What a look at the claim found. */
-    public enum Check { HELD, TAKEN_AGAIN, DATABASE_UNREACHABLE, LOST }
-
     private final Connector connector;
     private final String database;
     private final CompletableFuture<String> lost = new CompletableFuture<>();
@@ -51,20 +48,16 @@ public final class ServerLock implements AutoCloseable {
     private boolean unreachableLogged;
     private boolean closed;
 
-    private ServerLock(Connector connector, String database, Connection connection, Duration checkEvery) {
+    private ServerLock(Connector connector, String database, Connection connection) {
         this.connector = connector;
         this.database = database;
         this.connection = connection;
         this.keeper = Executors.newSingleThreadScheduledExecutor(Thread.ofPlatform().name("catalogue-lock").daemon().factory());
-        keeper.scheduleWithFixedDelay(this::checkQuietly, checkEvery.toMillis(), checkEvery.toMillis(), TimeUnit.MILLISECONDS);
+        keeper.scheduleWithFixedDelay(this::checkQuietly, CHECK_EVERY.toMillis(), CHECK_EVERY.toMillis(), TimeUnit.MILLISECONDS);
     }
 
     /** Takes the claim, or says who holds it. {@code database} names it in messages. */
     static ServerLock take(Connector connector, String database) {
-        return take(connector, database, CHECK_EVERY);
-    }
-
-    static ServerLock take(Connector connector, String database, Duration checkEvery) {
         Connection c;
         try {
             c = connector.connect();
@@ -79,7 +72,7 @@ public final class ServerLock implements AutoCloseable {
                         + database + " is in use" + holder + ". One library is served by one server; stop "
                         + "the other one first.");
             }
-            return new ServerLock(connector, database, c, checkEvery);
+            return new ServerLock(connector, database, c);
         } catch (SQLException e) {
             closeQuietly(c);
             throw new IllegalStateException("cannot lock the catalogue in the " + database + ": " + Database.rootMessage(e), e);
@@ -92,19 +85,19 @@ public final class ServerLock implements AutoCloseable {
     }
 
     /**
-     * Looks at the claim now (the keeper does it every {@link #CHECK_EVERY}): keeps it, takes it
-     * again on a new connection, finds the database unreachable (and tries again next time), or
-     * finds it lost to another session.
+     * One look at the claim (the keeper's, every {@link #CHECK_EVERY}): keeps it, takes it again on
+     * a new connection, finds the database unreachable (and tries again next time), or finds it
+     * lost to another session.
      */
-    public Check check() {
+    private void check() {
         String lostBecause;
         synchronized (this) {
             if (closed || lost.isDone()) {
-                return Check.LOST;
+                return;
             }
             try {
                 if (connection.isValid(2)) {
-                    return Check.HELD;
+                    return;
                 }
             } catch (SQLException e) {
                 // treated as broken below
@@ -119,7 +112,7 @@ public final class ServerLock implements AutoCloseable {
                             + "(trying every {} s): {}", database, CHECK_EVERY.toSeconds(), Database.rootMessage(e));
                     unreachableLogged = true;
                 }
-                return Check.DATABASE_UNREACHABLE;
+                return;
             }
             try {
                 if (tryLock(c)) {
@@ -127,7 +120,7 @@ public final class ServerLock implements AutoCloseable {
                     unreachableLogged = false;
                     log.info("took the catalogue's lock again in the {} after its connection was lost (the database "
                             + "restarted, or the connection was cut)", database);
-                    return Check.TAKEN_AGAIN;
+                    return;
                 }
                 lostBecause = "another server took the catalogue in the " + database + holderOf(c)
                         + " while this server's connection to it was lost; this server stops serving it";
@@ -138,12 +131,11 @@ public final class ServerLock implements AutoCloseable {
                 closeQuietly(c);
                 log.warn("could not take the catalogue's lock again in the {} (trying again in {} s): {}", database,
                         CHECK_EVERY.toSeconds(), Database.rootMessage(e));
-                return Check.DATABASE_UNREACHABLE;
+                return;
             }
         }
         // Outside the lock: whoever waits on lost() may stop the process, and closing takes the lock.
         lost.complete(lostBecause);
-        return Check.LOST;
     }
 
     private void checkQuietly() {
