@@ -202,7 +202,9 @@ public final class JobEngine implements AutoCloseable {
         }
         listener.stop();
         ownedPool.ifPresent(HikariDataSource::close);
-        log.info("job node {} stopped, {} jobs handed back", nodeId, handedBack);
+        JobMetrics m = metrics();
+        log.info("job node {} stopped, {} jobs handed back; it claimed {} jobs in {} claim queries and completed {}", nodeId,
+                handedBack, m.claimed(), m.claimQueries(), m.completed());
         return handedBack;
     }
 
