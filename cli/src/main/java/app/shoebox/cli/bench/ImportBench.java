@@ -106,6 +106,11 @@ public final class ImportBench implements Callable<Integer> {
                 "-frames:v", String.valueOf(n), "-q:v", "3", dir.resolve("IMG_%04d.jpg").toString()), 600);
     }
 
+    private static String byThread(List<Map.Entry<String, Double>> threads) {
+        return String.join(", ", threads.stream().filter(e -> e.getValue() >= 0.05).limit(8)
+                .map(e -> String.format(Locale.ROOT, "%s %.1f", e.getKey(), e.getValue())).toList());
+    }
+
     /**
      * Seconds from the first upload until every asset is done and no job is left, and the CPU
      * seconds the server (with this benchmark's HTTP clients), the worker with its exiftool
@@ -128,6 +133,7 @@ public final class ImportBench implements Callable<Integer> {
                 Optional<ProcessHandle> postgres = CpuTime.postmaster(library);
                 double[] cpuBefore = {CpuTime.self(), CpuTime.tree(workerProcess), postgres.map(CpuTime::tree).orElse(0.0)};
                 var workerThreadsBefore = CpuTime.threads(workerProcess);
+                var serverThreadsBefore = CpuTime.threads(ProcessHandle.current());
                 HttpClient http = HttpClient.newHttpClient();
                 AtomicInteger next = new AtomicInteger();
                 long start = System.nanoTime();
@@ -158,15 +164,15 @@ public final class ImportBench implements Callable<Integer> {
                 double workers = CpuTime.tree(workerProcess) - cpuBefore[1];
                 double database = postgres.map(CpuTime::tree).orElse(0.0) - cpuBefore[2];
                 var workerThreads = CpuTime.byThreadGroup(workerThreadsBefore, CpuTime.threads(workerProcess));
+                var serverThreads = CpuTime.byThreadGroup(serverThreadsBefore, CpuTime.threads(ProcessHandle.current()));
                 double cpu = serverCpu + workers + database;
                 System.out.printf("imported (metadata, move, thumbnails, duplicates) in %.2f s, %.1f CPU s: server and uploaders %.1f, "
                                 + "worker with exiftool %.1f, PostgreSQL %s%n", seconds, cpu, serverCpu, workers,
                         postgres.isPresent() ? String.format(Locale.ROOT, "%.1f", database) : "not found, not counted");
                 printSteps(jdbi);
                 // Living threads only (libvips' own, the JIT compilers, the job threads...); exiftool is a process of its own.
-                System.out.println("  worker CPU s by thread, living threads only: " + String.join(", ", workerThreads.stream()
-                        .filter(e -> e.getValue() >= 0.05).limit(6)
-                        .map(e -> String.format(Locale.ROOT, "%s %.1f", e.getKey(), e.getValue())).toList()));
+                System.out.println("  worker CPU s by thread, living threads only: " + byThread(workerThreads));
+                System.out.println("  server and uploaders CPU s by thread, living threads only: " + byThread(serverThreads));
                 return new double[] {seconds, cpu};
             } finally {
                 worker.close();
