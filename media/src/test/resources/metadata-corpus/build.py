@@ -21,6 +21,8 @@ import sys
 
 MAX_JPEG = 8 * 1024
 MAX_OTHER = 512 * 1024
+# Folders of files that come from elsewhere than these packages, added by hand.
+HAND_ADDED = {"tika"}
 SOURCES = {
     "Image-ExifTool-12.57": "exiftool",
     "exiv2-0.27.6": "exiv2",
@@ -113,7 +115,11 @@ def main(root, out):
         rows.append("\t".join([os.path.relpath(target, out), PACKAGES[short], os.path.relpath(path, os.path.join(root, [
             s for s, v in SOURCES.items() if v == short][0])), digest, rebuilt]))
         taken += 1
-    with open(os.path.join(out, "..", "sources.tsv"), "w") as f:
+    # Files added by hand (README: "Added by hand") are kept, with their rows.
+    listed = os.path.join(out, "..", "sources.tsv")
+    if os.path.exists(listed):
+        rows += [r for r in open(listed).read().splitlines()[1:] if r.split("/")[0] in HAND_ADDED]
+    with open(listed, "w") as f:
         f.write("\n".join(rows) + "\n")
     print(f"{taken} files in {out}")
 

@@ -17,8 +17,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.within;
 
 /**
- * Two real iPhone XR HEICs (exiv2's test data) through both readers: orientation, the capture time
- * with its offset, GPS and the whole picture's size. No real live-photo pair is in the reachable
+ * Real iPhone HEICs through both readers: two iPhone XR files (exiv2's test data) for orientation,
+ * the capture time with its offset tags, GPS and the whole picture's size, and an iPhone 8 file
+ * (Apache Tika's test data) whose offset only its GPS time gives. No real live-photo pair is in the reachable
  * sources, so the MOV half of the pairing is checked on a clip that ffmpeg writes Apple's key into.
  */
 class PhoneFilesTest {
@@ -67,6 +68,25 @@ class PhoneFilesTest {
             assertThat(m.captureTime().localDateTime().toString()).isEqualTo("2020-04-17T10:03:40.031");
             assertThat(m.location()).isEmpty();
             assertThat(m.lensModel()).isPresent();
+        }
+    }
+
+    /** iOS 11 wrote no offset tags: the offset comes from the GPS clock (UTC) against the local time. */
+    @ParameterizedTest
+    @ValueSource(strings = {"exiftool", "metadata-extractor"})
+    void iphoneHeicWithoutOffsetTagsTakesTheOffsetFromItsGpsTime(String readerName) throws Exception {
+        try (MetadataExtractor reader = reader(readerName)) {
+            MediaMetadata m = reader.extract(CorpusAgreementTest.CORPUS.resolve("files/tika/IMG_1034.heic"), FileType.HEIC,
+                    Optional.empty(), Instant.EPOCH);
+
+            assertThat(m.model()).contains("iPhone 8");
+            assertThat(m.lensModel()).contains("iPhone 8 back camera 3.99mm f/1.8");
+            assertThat(m.orientationString()).contains("1");
+            assertThat(m.captureTime().localDateTime()).hasToString("2018-02-05T15:11:44.277");
+            assertThat(m.timeZone()).contains("UTC+8");
+            assertThat(m.dateTimeOriginal()).isEqualTo(Instant.parse("2018-02-05T07:11:44.277Z"));
+            assertThat(m.latitude().orElseThrow()).isCloseTo(23.1779, within(1e-3));
+            assertThat(m.longitude().orElseThrow()).isCloseTo(113.3943, within(1e-3));
         }
     }
 
