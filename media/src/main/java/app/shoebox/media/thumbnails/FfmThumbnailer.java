@@ -76,7 +76,7 @@ final class FfmThumbnailer implements Thumbnailer {
         Header header = header(p);
         // The preview is rendered into memory first: writing it and then thumbnailing the lazy
         // pipeline again would decode the source twice.
-        try (var lazy = vips.thumbnail(p.decodable().toString(), PREVIEW_SIZE, header.iccProfile());
+        try (var lazy = vips.thumbnail(p.decodable().toString(), PREVIEW_SIZE, header.toSrgb());
              var preview = vips.copyMemory(lazy)) {
             // JPEG has no alpha: transparent areas become white, as on the pure-Java path.
             vips.write(preview, p.preview() + "[Q=80,optimize_coding,strip,background=255]");
@@ -100,8 +100,8 @@ final class FfmThumbnailer implements Thumbnailer {
         return image;
     }
 
-    /** The stored size (metadata-extractor's where it read one) and whether a usable ICC profile is embedded. */
-    private record Header(Dimensions stored, boolean iccProfile) {}
+    /** The stored size (metadata-extractor's where it read one) and whether the pixels go through their ICC profile to sRGB. */
+    private record Header(Dimensions stored, boolean toSrgb) {}
 
     /**
      * libvips' own view of the header: it decides which profile it would convert from, and sizes the
@@ -111,13 +111,13 @@ final class FfmThumbnailer implements Thumbnailer {
     private Header header(Prepared p) throws Throwable {
         try (var header = vips.open(p.decodable().toString())) {
             if (p.stored().isPresent()) {
-                return new Header(p.stored().get(), header.hasUsableIccProfile());
+                return new Header(p.stored().get(), header.needsConversionToSrgb());
             }
             Dimensions d = new Dimensions(header.width(), header.height());
             if (d.pixels() > pixelLimit) {
                 throw new Failed(ImageHeader.tooLarge(p.source(), d, pixelLimit));
             }
-            return new Header(d, header.hasUsableIccProfile());
+            return new Header(d, header.needsConversionToSrgb());
         }
     }
 

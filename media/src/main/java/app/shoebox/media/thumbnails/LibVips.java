@@ -10,6 +10,7 @@ import java.util.Optional;
 import java.util.concurrent.locks.ReentrantReadWriteLock;
 
 import static java.lang.foreign.ValueLayout.ADDRESS;
+import static java.lang.foreign.ValueLayout.JAVA_BYTE;
 import static java.lang.foreign.ValueLayout.JAVA_INT;
 import static java.lang.foreign.ValueLayout.JAVA_LONG;
 
@@ -209,25 +210,42 @@ final class LibVips {
         }
 
         /**
-         * Whether the image embeds an ICC profile that lcms can read and that fits the image (an RGB
-         * profile on an RGB image, a grey one on a grey image...). Some files carry one that does
-         * not: a grey JPEG with an sRGB profile is common, and converting through it fails the
+         * Whether the pixels must go through their profile to become sRGB: a usable profile
+         * ({@link #usableIccProfile}) that is not the standard sRGB one. Editors (Photoshop,
+         * Lightroom and most others) embed that one in what they export; converting from it to
+         * libvips' sRGB changes no value by more than rounding and costs about a tenth of a
+         * thumbnail's CPU (docs/media.md, "Colour").
+         */
+        boolean needsConversionToSrgb() throws Throwable {
+            return usableIccProfile().filter(profile -> !(profile.byteSize() == StandardSrgb.LENGTH
+                    && StandardSrgb.is(profile.toArray(JAVA_BYTE)))).isPresent();
+        }
+
+        /**
+         * The embedded ICC profile, as libvips holds it while this image lives, if lcms can read it
+         * and it fits the image (an RGB profile on an RGB image, a grey one on a grey image...).
+         * Some files carry one that does not: a grey JPEG with an sRGB profile is common, and converting through it fails the
          * whole thumbnail ("unable to load or find any compatible input profile"). Such a profile is
          * ignored, as newer libvips does: the pixels are taken as they are.
          */
-        boolean hasUsableIccProfile() throws Throwable {
+        private java.util.Optional<MemorySegment> usableIccProfile() throws Throwable {
             try (Arena arena = Arena.ofConfined()) {
                 MemorySegment name = arena.allocateFrom("icc-profile-data");
                 if ((long) getTypeof.invokeExact(pointer, name) == 0) {
-                    return false;
+                    return java.util.Optional.empty();
                 }
                 MemorySegment data = arena.allocate(ADDRESS);
                 MemorySegment length = arena.allocate(JAVA_LONG);
                 if ((int) getBlob.invokeExact(pointer, name, data, length) != 0) {
                     clearError();
-                    return false;
+                    return java.util.Optional.empty();
                 }
-                return (int) iccCompatible.invokeExact(pointer, data.get(ADDRESS, 0), length.get(JAVA_LONG, 0)) != 0;
+                MemorySegment blob = data.get(ADDRESS, 0);
+                long size = length.get(JAVA_LONG, 0);
+                if ((int) iccCompatible.invokeExact(pointer, blob, size) == 0) {
+                    return java.util.Optional.empty();
+                }
+                return java.util.Optional.of(blob.reinterpret(size));
             }
         }
 

@@ -255,7 +255,7 @@ class ThumbnailerTest {
     }
 
     /** {@code jpeg} with an APP2 ICC_PROFILE segment (one chunk) after its first segment. */
-    private static byte[] withIccProfile(byte[] jpeg, byte[] profile) {
+    static byte[] withIccProfile(byte[] jpeg, byte[] profile) {
         byte[] id = "ICC_PROFILE\0".getBytes(java.nio.charset.StandardCharsets.US_ASCII);
         int length = 2 + id.length + 2 + profile.length;
         var segment = java.nio.ByteBuffer.allocate(2 + length)
