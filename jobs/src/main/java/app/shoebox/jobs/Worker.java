@@ -9,7 +9,9 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 
 /**
@@ -58,15 +60,15 @@ final class Worker {
      * After a queue's notification the fetcher polls that queue every {@link #HOT_POLL_MILLIS} for a
      * while: inserts close together send one notification between them ({@link InsertNotifier}), and
      * the others are found by these polls instead of waiting for the poll interval. Only the
-     * notified queue is polled so: the notifier folds inserts per queue, so no other queue has
-     * jobs that only a hot poll would find. (Polling every queue measured nine claim queries per
-     * job in a four-step media import on two cores, most of them empty.)
+     * notified queue is hot: the notifier folds inserts per queue, so no other queue has jobs
+     * that only these polls would find. (Polling every queue measured nine claim queries per job
+     * in a four-step media import on two cores, most of them empty.)
      */
     private final Map<String, Long> hotUntilNanos = new ConcurrentHashMap<>();
     /** Queues to look at on the next round: notified, or a slot of theirs came free. */
-    private final java.util.Set<String> due = ConcurrentHashMap.newKeySet();
+    private final Set<String> due = ConcurrentHashMap.newKeySet();
     /** Every queue to be looked at on the next round: settings changed, a global slot came free, a poll was asked for. */
-    private final java.util.concurrent.atomic.AtomicBoolean allDue = new java.util.concurrent.atomic.AtomicBoolean(true);
+    private final AtomicBoolean allDue = new AtomicBoolean(true);
     private static final long HOT_WINDOW_NANOS = 25_000_000L;
     private static final long HOT_POLL_MILLIS = 2;
     private long settingsReadAt;

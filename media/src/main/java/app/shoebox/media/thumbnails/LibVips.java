@@ -228,24 +228,24 @@ final class LibVips {
          * whole thumbnail ("unable to load or find any compatible input profile"). Such a profile is
          * ignored, as newer libvips does: the pixels are taken as they are.
          */
-        private java.util.Optional<MemorySegment> usableIccProfile() throws Throwable {
+        private Optional<MemorySegment> usableIccProfile() throws Throwable {
             try (Arena arena = Arena.ofConfined()) {
                 MemorySegment name = arena.allocateFrom("icc-profile-data");
                 if ((long) getTypeof.invokeExact(pointer, name) == 0) {
-                    return java.util.Optional.empty();
+                    return Optional.empty();
                 }
                 MemorySegment data = arena.allocate(ADDRESS);
                 MemorySegment length = arena.allocate(JAVA_LONG);
                 if ((int) getBlob.invokeExact(pointer, name, data, length) != 0) {
                     clearError();
-                    return java.util.Optional.empty();
+                    return Optional.empty();
                 }
                 MemorySegment blob = data.get(ADDRESS, 0);
                 long size = length.get(JAVA_LONG, 0);
                 if ((int) iccCompatible.invokeExact(pointer, blob, size) == 0) {
-                    return java.util.Optional.empty();
+                    return Optional.empty();
                 }
-                return java.util.Optional.of(blob.reinterpret(size));
+                return Optional.of(blob.reinterpret(size));
             }
         }
 
