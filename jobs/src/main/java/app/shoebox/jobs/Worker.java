@@ -170,7 +170,6 @@ final class Worker {
     private void fetchLoop() {
         long backoff = 50;
         Map<String, Long> lastClaim = new HashMap<>();
-        boolean everyQueue;
         long lastSweep = System.nanoTime();
         while (!stopping) {
             try {
@@ -178,7 +177,7 @@ final class Worker {
                 boolean more = false;
                 boolean deferred = false;
                 long sweepAt = System.nanoTime();
-                everyQueue = allDue.getAndSet(false) || sweepAt - lastSweep >= config.pollInterval().toNanos();
+                boolean everyQueue = allDue.getAndSet(false) || sweepAt - lastSweep >= config.pollInterval().toNanos();
                 if (everyQueue) {
                     lastSweep = sweepAt;
                 }

@@ -224,9 +224,10 @@ final class LibVips {
         /**
          * The embedded ICC profile, as libvips holds it while this image lives, if lcms can read it
          * and it fits the image (an RGB profile on an RGB image, a grey one on a grey image...).
-         * Some files carry one that does not: a grey JPEG with an sRGB profile is common, and converting through it fails the
-         * whole thumbnail ("unable to load or find any compatible input profile"). Such a profile is
-         * ignored, as newer libvips does: the pixels are taken as they are.
+         * Some files carry one that does not: a grey JPEG with an sRGB profile is common, and
+         * converting through it fails the whole thumbnail ("unable to load or find any compatible
+         * input profile"). Such a profile is ignored, as newer libvips does: the pixels are taken
+         * as they are.
          */
         private Optional<MemorySegment> usableIccProfile() throws Throwable {
             try (Arena arena = Arena.ofConfined()) {
