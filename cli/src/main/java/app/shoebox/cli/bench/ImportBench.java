@@ -13,6 +13,7 @@ import java.io.IOException;
 import java.net.http.HttpClient;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -43,6 +44,11 @@ public final class ImportBench implements Callable<Integer> {
     @Option(names = "--files", defaultValue = "150", description = "12-megapixel JPEGs imported (default ${DEFAULT-VALUE}).")
     int files;
 
+    @Option(names = "--warm-up", defaultValue = "0",
+            description = "Other JPEGs imported first, untimed, so the timed import meets a server and worker that have run "
+                    + "a while (their JIT done) rather than fresh ones (default ${DEFAULT-VALUE}: fresh, as after a start).")
+    int warmUp;
+
     @Option(names = "--clients", defaultValue = "4", description = "Uploads at once (default ${DEFAULT-VALUE}).")
     int clients;
 
@@ -59,20 +65,22 @@ public final class ImportBench implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
-        if (files < 1 || clients < 1 || floorProcesses < 1) {
-            throw new IllegalArgumentException("--files, --clients and --floor-processes must be positive");
+        if (files < 1 || clients < 1 || floorProcesses < 1 || warmUp < 0) {
+            throw new IllegalArgumentException("--files, --clients and --floor-processes must be positive, --warm-up at least 0");
         }
         var throttle = ServeCommand.loadThrottle(loadThrottle);
         Path work = Files.createTempDirectory("shoebox-bench-import-");
         Map<String, String> figures = new LinkedHashMap<>();
         try {
             Path photos = Files.createDirectories(work.resolve("photos"));
-            System.out.printf("generating %d 4000x3000 JPEGs with ffmpeg...%n", files);
-            generate(photos, files);
-            List<Path> jpegs;
+            System.out.printf("generating %d 4000x3000 JPEGs with ffmpeg...%n", warmUp + files);
+            generate(photos, warmUp + files);
+            List<Path> all;
             try (var list = Files.list(photos)) {
-                jpegs = list.sorted().toList();
+                all = list.sorted().toList();
             }
+            List<Path> warming = all.subList(0, warmUp);
+            List<Path> jpegs = all.subList(warmUp, all.size());
             long bytes = 0;
             for (Path p : jpegs) {
                 bytes += Files.size(p);
@@ -81,9 +89,10 @@ public final class ImportBench implements Callable<Integer> {
             figures.put("megabytes", String.format(Locale.ROOT, "%.1f", bytes / 1e6));
             figures.put("cores", String.valueOf(Runtime.getRuntime().availableProcessors()));
             figures.put("load_throttle", throttle.enabled() ? "on" : "off");
+            figures.put("warm_up_files", String.valueOf(warmUp));
             figures.put("loadavg_start", DurabilityBench.loadAverage());
 
-            double[] imported = importAll(work.resolve("library"), jpegs, throttle);
+            double[] imported = importAll(work.resolve("library"), warming, jpegs, throttle);
             double[] floor = vipsthumbnail(work.resolve("floor"), jpegs, figures);
             figures.put("import_seconds", String.format(Locale.ROOT, "%.2f", imported[0]));
             figures.put("vipsthumbnail_seconds", String.format(Locale.ROOT, "%.2f", floor[0]));
@@ -112,11 +121,12 @@ public final class ImportBench implements Callable<Integer> {
     }
 
     /**
-     * Seconds from the first upload until every asset is done and no job is left, and the CPU
+     * Seconds from the first timed upload until every asset is done and no job is left, and the CPU
      * seconds the server (with this benchmark's HTTP clients), the worker with its exiftool
-     * processes and PostgreSQL used meanwhile.
+     * processes and PostgreSQL used meanwhile. The {@code warming} files go first, untimed.
      */
-    private double[] importAll(Path library, List<Path> jpegs, app.shoebox.server.throttle.LoadThrottle.Settings throttle)
+    private double[] importAll(Path library, List<Path> warming, List<Path> jpegs,
+            app.shoebox.server.throttle.LoadThrottle.Settings throttle)
             throws Exception {
         ServerConfig config = ServerConfig.defaults(library).withBind("127.0.0.1", 0)
                 .withStorageTemplate(Optional.of(StorageTemplate.parse(StorageTemplate.DEFAULT)))
@@ -130,35 +140,25 @@ public final class ImportBench implements Callable<Integer> {
                 Jdbi jdbi = server.database().jdbi();
                 awaitWorker(jdbi);
                 ProcessHandle workerProcess = worker.process().orElseThrow();
+                HttpClient http = HttpClient.newHttpClient();
+                if (!warming.isEmpty()) {
+                    long warmStart = System.nanoTime();
+                    uploadAll(pool, http, server.port(), warming);
+                    awaitDone(jdbi, warming.size());
+                    awaitNoThrottle(jdbi);
+                    System.out.printf("warm-up: %d files imported in %.2f s, untimed%n", warming.size(),
+                            (System.nanoTime() - warmStart) / 1e9);
+                }
                 Optional<ProcessHandle> postgres = CpuTime.postmaster(library);
                 double[] cpuBefore = {CpuTime.self(), CpuTime.tree(workerProcess), postgres.map(CpuTime::tree).orElse(0.0)};
                 var workerThreadsBefore = CpuTime.threads(workerProcess);
                 var serverThreadsBefore = CpuTime.threads(ProcessHandle.current());
-                HttpClient http = HttpClient.newHttpClient();
-                AtomicInteger next = new AtomicInteger();
+                Instant since = jdbi.withHandle(h -> h.createQuery("SELECT now()").mapTo(Instant.class).one());
                 long start = System.nanoTime();
-                List<Future<?>> futures = new ArrayList<>();
-                for (int c = 0; c < clients; c++) {
-                    futures.add(pool.submit(() -> {
-                        for (int i = next.getAndIncrement(); i < jpegs.size(); i = next.getAndIncrement()) {
-                            Path f = jpegs.get(i);
-                            DurabilityBench.upload(http, server.port(), f.getFileName().toString(), Files.readAllBytes(f));
-                        }
-                        return null;
-                    }));
-                }
-                for (Future<?> f : futures) {
-                    f.get();
-                }
+                uploadAll(pool, http, server.port(), jpegs);
                 double uploaded = (System.nanoTime() - start) / 1e9;
                 System.out.printf("uploaded %d files in %.2f s%n", jpegs.size(), uploaded);
-                long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(timeoutSeconds);
-                while (!done(jdbi, jpegs.size())) {
-                    if (System.nanoTime() > deadline) {
-                        throw new IllegalStateException("the import did not finish within " + timeoutSeconds + " s");
-                    }
-                    Thread.sleep(50);
-                }
+                awaitDone(jdbi, warming.size() + jpegs.size());
                 double seconds = (System.nanoTime() - start) / 1e9;
                 double serverCpu = CpuTime.self() - cpuBefore[0];
                 double workers = CpuTime.tree(workerProcess) - cpuBefore[1];
@@ -169,7 +169,7 @@ public final class ImportBench implements Callable<Integer> {
                 System.out.printf("imported (metadata, move, thumbnails, duplicates) in %.2f s, %.1f CPU s: server and uploaders %.1f, "
                                 + "worker with exiftool %.1f, PostgreSQL %s%n", seconds, cpu, serverCpu, workers,
                         postgres.isPresent() ? String.format(Locale.ROOT, "%.1f", database) : "not found, not counted");
-                printSteps(jdbi);
+                printSteps(jdbi, since);
                 // Living threads only (libvips' own, the JIT compilers, the job threads...); exiftool is a process of its own.
                 System.out.println("  worker CPU s by thread, living threads only: " + byThread(workerThreads));
                 System.out.println("  server and uploaders CPU s by thread, living threads only: " + byThread(serverThreads));
@@ -177,6 +177,45 @@ public final class ImportBench implements Callable<Integer> {
             } finally {
                 worker.close();
             }
+        }
+    }
+
+    private void uploadAll(ExecutorService pool, HttpClient http, int port, List<Path> jpegs) throws Exception {
+        AtomicInteger next = new AtomicInteger();
+        List<Future<?>> futures = new ArrayList<>();
+        for (int c = 0; c < clients; c++) {
+            futures.add(pool.submit(() -> {
+                for (int i = next.getAndIncrement(); i < jpegs.size(); i = next.getAndIncrement()) {
+                    Path f = jpegs.get(i);
+                    DurabilityBench.upload(http, port, f.getFileName().toString(), Files.readAllBytes(f));
+                }
+                return null;
+            }));
+        }
+        for (Future<?> f : futures) {
+            f.get();
+        }
+    }
+
+    private void awaitDone(Jdbi jdbi, int assets) throws InterruptedException {
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(timeoutSeconds);
+        while (!done(jdbi, assets)) {
+            if (System.nanoTime() > deadline) {
+                throw new IllegalStateException("the import did not finish within " + timeoutSeconds + " s");
+            }
+            Thread.sleep(50);
+        }
+    }
+
+    /** After the warm-up, the load throttle is let go before the timed import starts, as on a server at rest. */
+    private static void awaitNoThrottle(Jdbi jdbi) throws InterruptedException {
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
+        while (jdbi.withHandle(h -> h.createQuery("SELECT count(*) FROM shoebox_jobs.job_throttle WHERE expires_at > now()")
+                .mapTo(Long.class).one()) > 0) {
+            if (System.nanoTime() > deadline) {
+                throw new IllegalStateException("the load throttle did not end within 60 s of the warm-up");
+            }
+            Thread.sleep(100);
         }
     }
 
@@ -192,15 +231,16 @@ public final class ImportBench implements Callable<Integer> {
         }
     }
 
-    /** Where the time went, per step: how long its jobs ran and how long they waited to be claimed. */
-    private static void printSteps(Jdbi jdbi) {
+    /** Where the time went, per step of the jobs created since {@code since}: how long they ran and waited to be claimed. */
+    private static void printSteps(Jdbi jdbi, Instant since) {
         jdbi.useHandle(h -> h.createQuery("""
                         SELECT kind, count(*) AS jobs,
                                avg(extract(epoch FROM finished_at - attempted_at)) * 1000 AS run_ms,
                                sum(extract(epoch FROM finished_at - attempted_at)) AS run_s,
                                avg(extract(epoch FROM attempted_at - created_at)) * 1000 AS wait_ms,
                                extract(epoch FROM max(finished_at) - min(created_at)) AS span_s
-                        FROM shoebox_jobs.job GROUP BY kind ORDER BY min(created_at)""")
+                        FROM shoebox_jobs.job WHERE created_at >= :since GROUP BY kind ORDER BY min(created_at)""")
+                .bind("since", since)
                 .mapToMap().forEach(r -> System.out.printf(Locale.ROOT,
                         "  %-32s %4d jobs, %7.1f ms each (%6.1f s in all), waited %7.1f ms, first to last %6.1f s%n",
                         r.get("kind"), ((Number) r.get("jobs")).longValue(), ((Number) r.get("run_ms")).doubleValue(),
