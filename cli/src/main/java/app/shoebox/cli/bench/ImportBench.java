@@ -49,6 +49,12 @@ public final class ImportBench implements Callable<Integer> {
                     + "a while (their JIT done) rather than fresh ones (default ${DEFAULT-VALUE}: fresh, as after a start).")
     int warmUp;
 
+    @Option(names = "--client", defaultValue = "java",
+            description = "Who uploads the timed photos: java (this benchmark's HTTP clients, --clients at once) or immich-cli "
+                    + "(the official Immich CLI with its defaults, the command line in SHOEBOX_IMMICH_CLI; its CPU counts with "
+                    + "the uploads'). Default ${DEFAULT-VALUE}.")
+    String client;
+
     @Option(names = "--clients", defaultValue = "4", description = "Uploads at once (default ${DEFAULT-VALUE}).")
     int clients;
 
@@ -69,6 +75,7 @@ public final class ImportBench implements Callable<Integer> {
             throw new IllegalArgumentException("--files, --clients and --floor-processes must be positive, --warm-up at least 0");
         }
         var throttle = ServeCommand.loadThrottle(loadThrottle);
+        Optional<List<String>> immichCli = immichCli(client, System.getenv("SHOEBOX_IMMICH_CLI"));
         Path work = Files.createTempDirectory("shoebox-bench-import-");
         Map<String, String> figures = new LinkedHashMap<>();
         try {
@@ -80,7 +87,12 @@ public final class ImportBench implements Callable<Integer> {
                 all = list.sorted().toList();
             }
             List<Path> warming = all.subList(0, warmUp);
-            List<Path> jpegs = all.subList(warmUp, all.size());
+            // The timed photos get a folder of their own: the Immich CLI uploads a folder.
+            Path timed = Files.createDirectories(work.resolve("import"));
+            List<Path> jpegs = new ArrayList<>();
+            for (Path p : all.subList(warmUp, all.size())) {
+                jpegs.add(Files.move(p, timed.resolve(p.getFileName())));
+            }
             long bytes = 0;
             for (Path p : jpegs) {
                 bytes += Files.size(p);
@@ -90,13 +102,17 @@ public final class ImportBench implements Callable<Integer> {
             figures.put("cores", String.valueOf(Runtime.getRuntime().availableProcessors()));
             figures.put("load_throttle", throttle.enabled() ? "on" : "off");
             figures.put("warm_up_files", String.valueOf(warmUp));
+            figures.put("client", immichCli.isPresent() ? "immich-cli" : "java");
             figures.put("loadavg_start", DurabilityBench.loadAverage());
 
-            double[] imported = importAll(work.resolve("library"), warming, jpegs, throttle);
+            double[] imported = importAll(work.resolve("library"), warming, timed, jpegs, throttle, immichCli);
             double[] floor = vipsthumbnail(work.resolve("floor"), jpegs, figures);
             figures.put("import_seconds", String.format(Locale.ROOT, "%.2f", imported[0]));
             figures.put("vipsthumbnail_seconds", String.format(Locale.ROOT, "%.2f", floor[0]));
             figures.put("import_over_vipsthumbnail", String.format(Locale.ROOT, "%.2f", imported[0] / floor[0]));
+            figures.put("first_upload_stored_seconds", String.format(Locale.ROOT, "%.2f", imported[2]));
+            figures.put("import_from_first_stored_over_vipsthumbnail", String.format(Locale.ROOT, "%.2f",
+                    (imported[0] - imported[2]) / floor[0]));
             figures.put("import_cpu_seconds", String.format(Locale.ROOT, "%.2f", imported[1]));
             figures.put("vipsthumbnail_cpu_seconds", String.format(Locale.ROOT, "%.2f", floor[1]));
             figures.put("import_cpu_over_vipsthumbnail_cpu", String.format(Locale.ROOT, "%.2f", imported[1] / floor[1]));
@@ -121,12 +137,13 @@ public final class ImportBench implements Callable<Integer> {
     }
 
     /**
-     * Seconds from the first timed upload until every asset is done and no job is left, and the CPU
-     * seconds the server (with this benchmark's HTTP clients), the worker with its exiftool
-     * processes and PostgreSQL used meanwhile. The {@code warming} files go first, untimed.
+     * Seconds from the start of the timed uploads until every asset is done and no job is left, the
+     * CPU seconds the server (with the uploading clients), the worker with its exiftool processes
+     * and PostgreSQL used meanwhile, and the seconds until the first photo was stored. The
+     * {@code warming} files go first, untimed.
      */
-    private double[] importAll(Path library, List<Path> warming, List<Path> jpegs,
-            app.shoebox.server.throttle.LoadThrottle.Settings throttle)
+    private double[] importAll(Path library, List<Path> warming, Path timed, List<Path> jpegs,
+            app.shoebox.server.throttle.LoadThrottle.Settings throttle, Optional<List<String>> immichCli)
             throws Exception {
         ServerConfig config = ServerConfig.defaults(library).withBind("127.0.0.1", 0)
                 .withStorageTemplate(Optional.of(StorageTemplate.parse(StorageTemplate.DEFAULT)))
@@ -149,18 +166,33 @@ public final class ImportBench implements Callable<Integer> {
                     System.out.printf("warm-up: %d files imported in %.2f s, untimed%n", warming.size(),
                             (System.nanoTime() - warmStart) / 1e9);
                 }
+                Path cliHome = library.resolveSibling("immich-cli-home");
+                if (immichCli.isPresent()) {
+                    loginImmichCli(immichCli.get(), server.port(), cliHome);
+                }
                 Optional<ProcessHandle> postgres = CpuTime.postmaster(library);
                 double[] cpuBefore = {CpuTime.self(), CpuTime.tree(workerProcess), postgres.map(CpuTime::tree).orElse(0.0)};
                 var workerThreadsBefore = CpuTime.threads(workerProcess);
                 var serverThreadsBefore = CpuTime.threads(ProcessHandle.current());
                 Instant since = jdbi.withHandle(h -> h.createQuery("SELECT now()").mapTo(Instant.class).one());
+                double cliCpuBefore = CpuTime.reapedChildren();
                 long start = System.nanoTime();
-                uploadAll(pool, http, server.port(), jpegs);
+                if (immichCli.isPresent()) {
+                    runImmichCli(immichCli.get(), cliHome, "upload", "--recursive", timed.toString());
+                } else {
+                    uploadAll(pool, http, server.port(), jpegs);
+                }
                 double uploaded = (System.nanoTime() - start) / 1e9;
                 System.out.printf("uploaded %d files in %.2f s%n", jpegs.size(), uploaded);
                 awaitDone(jdbi, warming.size() + jpegs.size());
                 double seconds = (System.nanoTime() - start) / 1e9;
-                double serverCpu = CpuTime.self() - cpuBefore[0];
+                // When the first timed photo was stored: the Immich CLI hashes every file and asks which are new first.
+                double firstStored = jdbi.withHandle(h -> h.createQuery(
+                                "SELECT extract(epoch FROM min(created_at) - :since) FROM assets WHERE created_at >= :since")
+                        .bind("since", since).mapTo(Double.class).one());
+                System.out.printf("the first photo was stored %.2f s after the start%n", firstStored);
+                // The Immich CLI is a child of this JVM, reaped by now: its CPU joins this benchmark's own clients'.
+                double serverCpu = CpuTime.self() - cpuBefore[0] + CpuTime.reapedChildren() - cliCpuBefore;
                 double workers = CpuTime.tree(workerProcess) - cpuBefore[1];
                 double database = postgres.map(CpuTime::tree).orElse(0.0) - cpuBefore[2];
                 var workerThreads = CpuTime.byThreadGroup(workerThreadsBefore, CpuTime.threads(workerProcess));
@@ -173,7 +205,7 @@ public final class ImportBench implements Callable<Integer> {
                 // Living threads only (libvips' own, the JIT compilers, the job threads...); exiftool is a process of its own.
                 System.out.println("  worker CPU s by thread, living threads only: " + byThread(workerThreads));
                 System.out.println("  server and uploaders CPU s by thread, living threads only: " + byThread(serverThreads));
-                return new double[] {seconds, cpu};
+                return new double[] {seconds, cpu, firstStored};
             } finally {
                 worker.close();
             }
@@ -194,6 +226,48 @@ public final class ImportBench implements Callable<Integer> {
         }
         for (Future<?> f : futures) {
             f.get();
+        }
+    }
+
+    /** The Immich CLI's command line when {@code --client immich-cli}, empty for this benchmark's own clients. */
+    static Optional<List<String>> immichCli(String client, String fromEnvironment) {
+        return switch (client) {
+            case "java" -> Optional.empty();
+            case "immich-cli" -> {
+                if (fromEnvironment == null || fromEnvironment.isBlank()) {
+                    throw new IllegalArgumentException("--client immich-cli needs SHOEBOX_IMMICH_CLI, the command line that runs "
+                            + "the Immich CLI (for example \"node .../@immich/cli/dist/index.js\"; .ci/run shows how it is installed)");
+                }
+                yield Optional.of(List.of(fromEnvironment.trim().split("\\s+")));
+            }
+            default -> throw new IllegalArgumentException("--client is java or immich-cli, not '" + client + "'");
+        };
+    }
+
+    /** Logs the Immich CLI in with the benchmark's key, untimed, in a home of its own so the user's login is left alone. */
+    private static void loginImmichCli(List<String> cli, int port, Path home) throws Exception {
+        Files.createDirectories(home);
+        runImmichCli(cli, home, "login", "http://127.0.0.1:" + port + "/api", KEY);
+    }
+
+    private static void runImmichCli(List<String> cli, Path home, String... args) throws Exception {
+        List<String> command = new ArrayList<>(cli);
+        command.addAll(List.of(args));
+        ProcessBuilder pb = new ProcessBuilder(command).redirectErrorStream(true);
+        pb.environment().put("HOME", home.toString());
+        pb.environment().remove("IMMICH_INSTANCE_URL");
+        pb.environment().remove("IMMICH_API_KEY");
+        Process p;
+        try {
+            p = pb.start();
+        } catch (IOException e) {
+            throw new IllegalStateException("the Immich CLI (SHOEBOX_IMMICH_CLI: " + String.join(" ", cli)
+                    + ") could not be started: " + e.getMessage(), e);
+        }
+        byte[] output = p.getInputStream().readAllBytes();
+        if (!p.waitFor(900, TimeUnit.SECONDS) || p.exitValue() != 0) {
+            p.destroyForcibly();
+            throw new IllegalStateException("the Immich CLI's " + args[0] + " failed: " + new String(output).strip());
         }
     }
 
