@@ -4,8 +4,13 @@ import javax.imageio.ImageIO;
 import java.awt.Color;
 import java.awt.Graphics2D;
 import java.awt.image.BufferedImage;
+import java.io.ByteArrayOutputStream;
 import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
+import java.util.Arrays;
+import java.util.Optional;
 
 /** Images the tests draw: quadrants of known colours, so orientation can be read back from pixels, and photo-like scenes. */
 public final class TestImages {
@@ -14,6 +19,7 @@ public final class TestImages {
     public static final Color GREEN = new Color(20, 200, 20);
     public static final Color BLUE = new Color(20, 20, 220);
     public static final Color WHITE = new Color(240, 240, 240);
+    private static final byte[] ICC_ID = "ICC_PROFILE\0".getBytes(StandardCharsets.US_ASCII);
 
     private TestImages() {
     }
@@ -91,5 +97,36 @@ public final class TestImages {
             }
         }
         return img;
+    }
+
+    /** {@code jpeg} with an APP2 ICC_PROFILE segment (one chunk) after its first segment (the writer's JFIF APP0). */
+    public static byte[] withIccProfile(byte[] jpeg, byte[] profile) {
+        byte[] id = ICC_ID;
+        int length = 2 + id.length + 2 + profile.length;
+        ByteBuffer segment = ByteBuffer.allocate(2 + length)
+                .put((byte) 0xFF).put((byte) 0xE2).putShort((short) length).put(id).put((byte) 1).put((byte) 1).put(profile);
+        int afterApp0 = 4 + ((jpeg[4] & 0xFF) << 8 | jpeg[5] & 0xFF);
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        out.write(jpeg, 0, afterApp0);
+        out.writeBytes(segment.array());
+        out.write(jpeg, afterApp0, jpeg.length - afterApp0);
+        return out.toByteArray();
+    }
+
+    /** The ICC profile of a JPEG when it is in one APP2 chunk. */
+    public static Optional<byte[]> iccProfile(byte[] jpeg) {
+        int at = 2;
+        while (at + 4 <= jpeg.length && (jpeg[at] & 0xFF) == 0xFF) {
+            int marker = jpeg[at + 1] & 0xFF;
+            int length = (jpeg[at + 2] & 0xFF) << 8 | jpeg[at + 3] & 0xFF;
+            if (marker == 0xDA) {
+                break;
+            }
+            if (marker == 0xE2 && Arrays.equals(jpeg, at + 4, at + 4 + ICC_ID.length, ICC_ID, 0, ICC_ID.length)) {
+                return Optional.of(Arrays.copyOfRange(jpeg, at + 4 + ICC_ID.length + 2, at + 2 + length));
+            }
+            at += 2 + length;
+        }
+        return Optional.empty();
     }
 }

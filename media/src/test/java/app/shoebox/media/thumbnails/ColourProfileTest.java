@@ -5,11 +5,9 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 import java.awt.image.BufferedImage;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Arrays;
-import java.util.Optional;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -35,9 +33,9 @@ class ColourProfileTest {
         Path plain = TestImages.write(TestImages.quadrants(400, 300), "jpeg", dir.resolve("plain.jpg"));
         // Two copies of the HP sRGB profile that differ in their header (the rendering intent), and Adobe RGB (1998).
         for (String from : new String[] {"exiftool/XMP.jpg", "jhead/iptc-utf8.jpg", "exiftool/ExifTool.jpg"}) {
-            byte[] profile = iccProfile(Files.readAllBytes(CORPUS.resolve(from))).orElseThrow();
+            byte[] profile = TestImages.iccProfile(Files.readAllBytes(CORPUS.resolve(from))).orElseThrow();
             Path tagged = dir.resolve(from.replace('/', '-'));
-            Files.write(tagged, ThumbnailerTest.withIccProfile(Files.readAllBytes(plain), profile));
+            Files.write(tagged, TestImages.withIccProfile(Files.readAllBytes(plain), profile));
             try (var image = vips.open(tagged.toString())) {
                 assertThat(image.needsConversionToSrgb()).as("a colour JPEG with the profile of " + from)
                         .isEqualTo(from.equals("exiftool/ExifTool.jpg"));
@@ -52,7 +50,7 @@ class ColourProfileTest {
 
     @Test
     void aProfileThatOnlyLooksLikeTheStandardOneIsNotTakenForIt() throws Exception {
-        byte[] standard = iccProfile(Files.readAllBytes(CORPUS.resolve("exiftool/XMP.jpg"))).orElseThrow();
+        byte[] standard = TestImages.iccProfile(Files.readAllBytes(CORPUS.resolve("exiftool/XMP.jpg"))).orElseThrow();
         assertThat(StandardSrgb.is(standard)).isTrue();
 
         byte[] header = standard.clone();
@@ -71,11 +69,11 @@ class ColourProfileTest {
     @Test
     void convertingFromTheStandardProfileWouldChangeNothingButRounding() throws Throwable {
         LibVips vips = LibVipsBlockTest.vips();
-        byte[] standard = iccProfile(Files.readAllBytes(CORPUS.resolve("exiftool/XMP.jpg"))).orElseThrow();
+        byte[] standard = TestImages.iccProfile(Files.readAllBytes(CORPUS.resolve("exiftool/XMP.jpg"))).orElseThrow();
         BufferedImage colours = TestImages.quadrants(400, 300);
         Path plain = TestImages.write(colours, "jpeg", dir.resolve("plain.jpg"));
         Path tagged = dir.resolve("srgb.jpg");
-        Files.write(tagged, ThumbnailerTest.withIccProfile(Files.readAllBytes(plain), standard));
+        Files.write(tagged, TestImages.withIccProfile(Files.readAllBytes(plain), standard));
 
         int[] converted;
         int[] asIs;
@@ -91,23 +89,5 @@ class ColourProfileTest {
             }
         }
         assertThat(worst).as("largest difference of a channel value").isLessThanOrEqualTo(2);
-    }
-
-    /** The ICC profile of a JPEG when it is in one APP2 chunk. */
-    static Optional<byte[]> iccProfile(byte[] jpeg) {
-        byte[] id = "ICC_PROFILE\0".getBytes(StandardCharsets.US_ASCII);
-        int at = 2;
-        while (at + 4 <= jpeg.length && (jpeg[at] & 0xFF) == 0xFF) {
-            int marker = jpeg[at + 1] & 0xFF;
-            int length = (jpeg[at + 2] & 0xFF) << 8 | jpeg[at + 3] & 0xFF;
-            if (marker == 0xDA) {
-                break;
-            }
-            if (marker == 0xE2 && Arrays.equals(jpeg, at + 4, at + 4 + id.length, id, 0, id.length)) {
-                return Optional.of(Arrays.copyOfRange(jpeg, at + 4 + id.length + 2, at + 2 + length));
-            }
-            at += 2 + length;
-        }
-        return Optional.empty();
     }
 }

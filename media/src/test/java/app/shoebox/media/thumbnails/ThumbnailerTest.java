@@ -176,7 +176,7 @@ class ThumbnailerTest {
         Path plain = TestImages.write(grey, "jpeg", dir.resolve("plain.jpg"));
         Path linear = dir.resolve("linear.jpg");
         byte[] profile = java.awt.color.ICC_Profile.getInstance(java.awt.color.ColorSpace.CS_LINEAR_RGB).getData();
-        Files.write(linear, withIccProfile(Files.readAllBytes(plain), profile));
+        Files.write(linear, TestImages.withIccProfile(Files.readAllBytes(plain), profile));
 
         Thumbnails converted = thumbnailer.generate(linear, FileType.JPEG, dir.resolve("out-linear"));
         Thumbnails kept = thumbnailer.generate(plain, FileType.JPEG, dir.resolve("out-plain"));
@@ -208,7 +208,7 @@ class ThumbnailerTest {
         Path plain = TestImages.write(grey, "jpeg", dir.resolve("grey.jpg"));
         Path withRgbProfile = dir.resolve("grey-srgb-profile.jpg");
         byte[] srgb = java.awt.color.ICC_Profile.getInstance(java.awt.color.ColorSpace.CS_sRGB).getData();
-        Files.write(withRgbProfile, withIccProfile(Files.readAllBytes(plain), srgb));
+        Files.write(withRgbProfile, TestImages.withIccProfile(Files.readAllBytes(plain), srgb));
 
         Thumbnails t = thumbnailer.generate(withRgbProfile, FileType.JPEG, dir.resolve("out-grey"));
 
@@ -252,21 +252,6 @@ class ThumbnailerTest {
         }
         assertThat(failed.keySet()).as("refused: %s", failed).isEqualTo(new java.util.TreeSet<>(withoutPixels));
         assertThat(made).isGreaterThan(250);
-    }
-
-    /** {@code jpeg} with an APP2 ICC_PROFILE segment (one chunk) after its first segment. */
-    static byte[] withIccProfile(byte[] jpeg, byte[] profile) {
-        byte[] id = "ICC_PROFILE\0".getBytes(java.nio.charset.StandardCharsets.US_ASCII);
-        int length = 2 + id.length + 2 + profile.length;
-        var segment = java.nio.ByteBuffer.allocate(2 + length)
-                .put((byte) 0xFF).put((byte) 0xE2).putShort((short) length).put(id).put((byte) 1).put((byte) 1).put(profile);
-        // SOI, then the writer's APP0 (JFIF): the profile goes after it.
-        int afterApp0 = 4 + ((jpeg[4] & 0xFF) << 8 | jpeg[5] & 0xFF);
-        var out = new java.io.ByteArrayOutputStream();
-        out.write(jpeg, 0, afterApp0);
-        out.writeBytes(segment.array());
-        out.write(jpeg, afterApp0, jpeg.length - afterApp0);
-        return out.toByteArray();
     }
 
     @ParameterizedTest
