@@ -103,7 +103,8 @@ public final class WorkerCommand implements Callable<Integer> {
             throw e;
         }
         LibraryWatcher watcher = watchLibraries
-                ? new LibraryWatcher(db.jdbi(), engine.client(), LibraryWatcher.Config.defaults()).start() : null;
+                ? new LibraryWatcher(db.jdbi(), engine.client(), LibraryWatcher.Config.defaults(),
+                        () -> db.connectOutsidePool(LibraryWatcher.CONNECTION_NAME)).start() : null;
         CountDownLatch stopped = new CountDownLatch(1);
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {
             if (watcher != null) {

@@ -285,13 +285,22 @@ public final class Database implements AutoCloseable {
      * named after {@code who}, and taken again on a new one if that connection is lost.
      */
     public ServerLock holdServerLock(String who) {
+        return ServerLock.take(() -> connectOutsidePool("shoebox serve " + who), target.description());
+    }
+
+    /**
+     * A new connection to the catalogue's database that is not the pool's, named {@code name} in
+     * {@code pg_stat_activity}: for a session lock held as long as a process runs, which would
+     * otherwise keep a pooled connection out of use for as long, and whose loss is expected rather
+     * than a broken pool connection.
+     */
+    public Connection connectOutsidePool(String name) throws SQLException {
         Properties props = new Properties();
         target.user().ifPresent(u -> props.setProperty("user", u));
         target.password().ifPresent(p -> props.setProperty("password", p));
-        String name = ("shoebox serve " + who);
         props.setProperty("ApplicationName", name.substring(0, Math.min(63, name.length())));
         props.setProperty("tcpKeepAlive", "true");
-        return ServerLock.take(() -> DriverManager.getConnection(target.jdbcUrl(), props), target.description());
+        return DriverManager.getConnection(target.jdbcUrl(), props);
     }
 
     public DataSource dataSource() {

@@ -2,7 +2,6 @@ package app.shoebox.server.libraries;
 
 import app.shoebox.jobs.JobClient;
 import app.shoebox.jobs.JobRequest;
-import org.jdbi.v3.core.Handle;
 import org.jdbi.v3.core.Jdbi;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -19,6 +18,10 @@ import java.nio.file.WatchEvent;
 import java.nio.file.WatchKey;
 import java.nio.file.WatchService;
 import java.nio.file.attribute.BasicFileAttributes;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -41,6 +44,8 @@ public final class LibraryWatcher implements AutoCloseable {
 
     private static final Logger log = LoggerFactory.getLogger(LibraryWatcher.class);
     static final long LOCK_KEY = 0x5348_4f45_4c49_4257L;
+    /** What the lock's connection is called in {@code pg_stat_activity}. */
+    public static final String CONNECTION_NAME = "shoebox library watcher";
 
     /**
      * @param settle  how long a folder must be quiet before its changes are queued (a copy in progress
@@ -61,21 +66,32 @@ public final class LibraryWatcher implements AutoCloseable {
 
     private record Watched(UUID libraryId, Path root, Path folder) {}
 
+    /**
+     * Opens the connection the watcher's lock is held on: one of its own, not the pool's
+     * ({@code Database#connectOutsidePool}), since it is held as long as the process watches.
+     */
+    @FunctionalInterface
+    public interface LockConnections {
+        Connection open() throws SQLException;
+    }
+
     private final Jdbi jdbi;
     private final JobClient jobs;
     private final Config config;
+    private final LockConnections lockConnections;
     private final WatchService watcher;
     private final Map<WatchKey, Watched> keys = new HashMap<>();
     /** Changed files per (library, import path), in the order seen. */
     private final Map<Watched, Set<Path>> pending = new LinkedHashMap<>();
-    private Handle lock;
+    private Connection lock;
     private Thread thread;
     private volatile boolean running;
 
-    public LibraryWatcher(Jdbi jdbi, JobClient jobs, Config config) throws IOException {
+    public LibraryWatcher(Jdbi jdbi, JobClient jobs, Config config, LockConnections lockConnections) throws IOException {
         this.jdbi = jdbi;
         this.jobs = jobs;
         this.config = config;
+        this.lockConnections = lockConnections;
         this.watcher = FileSystems.getDefault().newWatchService();
     }
 
@@ -114,23 +130,30 @@ public final class LibraryWatcher implements AutoCloseable {
             // cut): another process may watch by now. Stop watching, then try to take it again.
             log.warn("library watcher: the connection holding the watcher's lock was lost; watching again only if "
                     + "the lock is still free");
-            try {
-                lock.close();
-            } catch (RuntimeException e) {
-                log.debug("closing the lost lock's handle: {}", e.toString());
-            }
+            closeQuietly(lock);
             lock = null;
             keys.keySet().forEach(WatchKey::cancel);
             keys.clear();
             pending.clear();
         }
         if (lock == null) {
-            Handle h = jdbi.open();
-            if (!h.createQuery("SELECT pg_try_advisory_lock(:k)").bind("k", LOCK_KEY).mapTo(Boolean.class).one()) {
-                h.close();
-                return false;
+            Connection c = null;
+            try {
+                c = lockConnections.open();
+                try (PreparedStatement take = c.prepareStatement("SELECT pg_try_advisory_lock(?)")) {
+                    take.setLong(1, LOCK_KEY);
+                    try (ResultSet rs = take.executeQuery()) {
+                        if (!rs.next() || !rs.getBoolean(1)) {
+                            closeQuietly(c);
+                            return false;
+                        }
+                    }
+                }
+            } catch (SQLException e) {
+                closeQuietly(c);
+                throw new IllegalStateException("could not take the watcher's lock: " + e.getMessage(), e);
             }
-            lock = h;
+            lock = c;
             log.info("library watcher: this process watches the libraries' folders");
         }
         Set<Path> watchedFolders = new LinkedHashSet<>();
@@ -148,9 +171,20 @@ public final class LibraryWatcher implements AutoCloseable {
 
     private boolean lockStillHeld() {
         try {
-            return lock.getConnection().isValid(2);
-        } catch (java.sql.SQLException e) {
+            return lock.isValid(2);
+        } catch (SQLException e) {
             return false;
+        }
+    }
+
+    private static void closeQuietly(Connection c) {
+        if (c == null) {
+            return;
+        }
+        try {
+            c.close();
+        } catch (SQLException e) {
+            log.debug("library watcher: closing its lock's connection: {}", e.toString());
         }
     }
 
@@ -282,17 +316,9 @@ public final class LibraryWatcher implements AutoCloseable {
             }
         }
         synchronized (this) {
-            if (lock != null) {
-                // The handle's connection goes back to the pool: a session lock left on it would
-                // keep every other watcher out for as long as that connection lives.
-                try {
-                    lock.createQuery("SELECT pg_advisory_unlock(:k)").bind("k", LOCK_KEY).mapTo(Boolean.class).one();
-                } catch (RuntimeException e) {
-                    log.debug("library watcher: letting its lock go: {}", e.toString());
-                }
-                lock.close();
-                lock = null;
-            }
+            // The lock's connection is its own: closing it lets the session lock go.
+            closeQuietly(lock);
+            lock = null;
         }
     }
 }

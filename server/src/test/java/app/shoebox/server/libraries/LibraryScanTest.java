@@ -426,10 +426,18 @@ class LibraryScanTest {
         JobClient jobs = JobClient.create(server.server().database().dataSource(), JobSchema.DEFAULT);
         var jdbi = server.server().database().jdbi();
         LibraryWatcher.Config config = new LibraryWatcher.Config(Duration.ofMillis(200), Duration.ofMinutes(1));
-        try (LibraryWatcher first = new LibraryWatcher(jdbi, jobs, config);
-             LibraryWatcher second = new LibraryWatcher(jdbi, jobs, config)) {
+        LibraryWatcher.LockConnections own = () -> server.server().database().connectOutsidePool(LibraryWatcher.CONNECTION_NAME);
+        try (LibraryWatcher first = new LibraryWatcher(jdbi, jobs, config, own);
+             LibraryWatcher second = new LibraryWatcher(jdbi, jobs, config, own)) {
             assertThat(first.refresh()).isTrue();
             assertThat(second.refresh()).as("one watcher at a time").isFalse();
+            List<String> holders = jdbi.withHandle(h -> h.createQuery("""
+                    SELECT a.application_name FROM pg_locks l JOIN pg_stat_activity a ON a.pid = l.pid
+                    WHERE l.locktype = 'advisory' AND l.granted AND l.objid = (:k::bigint & 4294967295)
+                      AND l.database = (SELECT oid FROM pg_database WHERE datname = current_database())""")
+                    .bind("k", LibraryWatcher.LOCK_KEY).mapTo(String.class).list());
+            assertThat(holders).as("the lock is held on a connection of its own, not on one the pool lends")
+                    .containsExactly(LibraryWatcher.CONNECTION_NAME);
             jdbi.useHandle(h -> assertThat(h.createQuery("""
                     SELECT pg_terminate_backend(pid, 10000) FROM pg_locks
                     WHERE locktype = 'advisory' AND granted AND objid = (:k::bigint & 4294967295)
@@ -445,6 +453,14 @@ class LibraryScanTest {
             awaitIdle();
             assertThat(assetsByName(id)).containsOnlyKeys("seen-once.jpg");
         }
+        long deadline = System.nanoTime() + java.util.concurrent.TimeUnit.SECONDS.toNanos(10);
+        long left;
+        while ((left = jdbi.withHandle(h -> h.createQuery("""
+                SELECT count(*) FROM pg_stat_activity WHERE application_name = :n AND datname = current_database()""")
+                .bind("n", LibraryWatcher.CONNECTION_NAME).mapTo(Long.class).one())) > 0 && System.nanoTime() < deadline) {
+            Thread.sleep(50);
+        }
+        assertThat(left).as("lock connections left once both watchers closed").isZero();
     }
 
     @Test
@@ -455,7 +471,8 @@ class LibraryScanTest {
         scan(id);
         JobClient jobs = JobClient.create(server.server().database().dataSource(), JobSchema.DEFAULT);
         try (LibraryWatcher watcher = new LibraryWatcher(server.server().database().jdbi(), jobs,
-                new LibraryWatcher.Config(Duration.ofMillis(200), Duration.ofMinutes(1)))) {
+                new LibraryWatcher.Config(Duration.ofMillis(200), Duration.ofMinutes(1)),
+                () -> server.server().database().connectOutsidePool(LibraryWatcher.CONNECTION_NAME))) {
             assertThat(watcher.refresh()).as("the only watcher holds the lock").isTrue();
             write(root.resolve("top.jpg"), TestUploads.noiseJpeg(30, 30, 71));
             write(root.resolve("new-folder/inside.jpg"), TestUploads.noiseJpeg(30, 30, 72));
