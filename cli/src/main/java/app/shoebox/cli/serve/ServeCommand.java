@@ -58,6 +58,13 @@ public final class ServeCommand implements Callable<Integer> {
                     + "SHOEBOX_LOAD_THROTTLE, default ${DEFAULT-VALUE}).")
     String loadThrottle;
 
+    @Option(names = "--load-throttle-read-p95", defaultValue = "${env:SHOEBOX_LOAD_THROTTLE_READ_P95:-200}",
+            description = "Milliseconds: API reads slower than this at the 95th percentile count as a busy API (env "
+                    + "SHOEBOX_LOAD_THROTTLE_READ_P95, default ${DEFAULT-VALUE}: a page of the web UI waits for a few reads "
+                    + "in a row, so 200 ms each is already felt). Raise it where reads are slow even when idle (a small board, "
+                    + "a remote database), so the jobs are not held back for good.")
+    String loadThrottleReadP95;
+
     @Option(names = "--workers", defaultValue = "${env:SHOEBOX_WORKERS:-1}",
             description = "Worker processes to run and supervise for the background jobs (env SHOEBOX_WORKERS, default "
                     + "${DEFAULT-VALUE}); 0 when `shoebox worker` runs elsewhere.")
@@ -78,7 +85,7 @@ public final class ServeCommand implements Callable<Integer> {
         }
         LoadThrottle.Settings throttle;
         try {
-            throttle = loadThrottle(loadThrottle);
+            throttle = loadThrottle(loadThrottle, loadThrottleReadP95);
         } catch (IllegalArgumentException e) {
             System.err.println("serve: " + e.getMessage());
             return 2;
@@ -118,7 +125,27 @@ public final class ServeCommand implements Callable<Integer> {
         return workerCommand(catalogue.library, storageTemplate.value);
     }
 
-    /** The load throttle's settings for {@code --load-throttle on|off}. */
+    /**
+     * The load throttle's settings for {@code --load-throttle on|off} and
+     * {@code --load-throttle-read-p95 MILLISECONDS}.
+     */
+    public static LoadThrottle.Settings loadThrottle(String value, String readP95Millis) {
+        LoadThrottle.Settings base = loadThrottle(value);
+        int millis;
+        try {
+            millis = Integer.parseInt(readP95Millis.strip());
+        } catch (NumberFormatException e) {
+            millis = -1;
+        }
+        if (millis < 10 || millis > 60_000) {
+            throw new IllegalArgumentException("--load-throttle-read-p95 must be a number of milliseconds from 10 to 60000, got '"
+                    + readP95Millis + "'");
+        }
+        return new LoadThrottle.Settings(base.enabled(), java.time.Duration.ofMillis(millis), base.tick(), base.calm(),
+                base.ttl());
+    }
+
+    /** The load throttle's settings for {@code --load-throttle on|off}, reads judged by the default limit. */
     public static LoadThrottle.Settings loadThrottle(String value) {
         return switch (value.strip().toLowerCase(java.util.Locale.ROOT)) {
             case "on" -> LoadThrottle.Settings.DEFAULT;

@@ -48,4 +48,21 @@ class LoadThrottleStepsTest {
         assertThat(throttle.step(false, 7000 * MS)).as("calm for 2.5 s only").isEqualTo(3);
         assertThat(throttle.step(false, 7500 * MS)).isEqualTo(2);
     }
+
+    /** Reads at a p95 of 300 ms make the API busy under the default 200 ms limit, not under a 500 ms one. */
+    @Test
+    void slowReadsAreBusyOnlyAboveTheLimitTheThrottleIsGiven() {
+        ApiLoad load = new ApiLoad();
+        for (int i = 0; i < 20; i++) {
+            load.observe("GET", "/api/timeline/buckets", 200, Duration.ofMillis(300).toNanos());
+        }
+        LoadThrottle.Settings d = LoadThrottle.Settings.DEFAULT;
+        LoadThrottle strict = new LoadThrottle(d, load, () -> 0, null, "test");
+        LoadThrottle lenient = new LoadThrottle(new LoadThrottle.Settings(true, Duration.ofMillis(500), d.tick(), d.calm(), d.ttl()),
+                load, () -> 0, null, "test");
+
+        assertThat(strict.busy()).extracting(LoadThrottle.Busy::signal).containsExactly(LoadThrottle.Signal.READS);
+        assertThat(strict.busy().getFirst().why()).isEqualTo("API reads p95 300 ms over 200 ms");
+        assertThat(lenient.busy()).isEmpty();
+    }
 }
