@@ -1,6 +1,8 @@
 package app.shoebox.cli.bench;
 
 import app.shoebox.cli.serve.ServeCommand;
+import app.shoebox.jobs.JobSchema;
+import app.shoebox.jobs.QueueAdmin;
 import app.shoebox.server.ServerConfig;
 import app.shoebox.server.ShoeboxServer;
 import app.shoebox.server.storage.StorageTemplate;
@@ -162,7 +164,7 @@ public final class ImportBench implements Callable<Integer> {
                     long warmStart = System.nanoTime();
                     uploadAll(pool, http, server.port(), warming);
                     awaitDone(jdbi, warming.size());
-                    awaitNoThrottle(jdbi);
+                    awaitNoThrottle(QueueAdmin.create(server.database().dataSource(), JobSchema.DEFAULT));
                     System.out.printf("warm-up: %d files imported in %.2f s, untimed%n", warming.size(),
                             (System.nanoTime() - warmStart) / 1e9);
                 }
@@ -282,10 +284,9 @@ public final class ImportBench implements Callable<Integer> {
     }
 
     /** After the warm-up, the load throttle is let go before the timed import starts, as on a server at rest. */
-    private static void awaitNoThrottle(Jdbi jdbi) throws InterruptedException {
+    private static void awaitNoThrottle(QueueAdmin queues) throws InterruptedException {
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
-        while (jdbi.withHandle(h -> h.createQuery("SELECT count(*) FROM shoebox_jobs.job_throttle WHERE expires_at > now()")
-                .mapTo(Long.class).one()) > 0) {
+        while (!queues.throttles().isEmpty()) {
             if (System.nanoTime() > deadline) {
                 throw new IllegalStateException("the load throttle did not end within 60 s of the warm-up");
             }
