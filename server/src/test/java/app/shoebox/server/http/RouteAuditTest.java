@@ -266,6 +266,9 @@ class RouteAuditTest {
             expect(problems, r, 401, "Invalid API key", send(r.method(), path, Credential.key(revokedKey), "{}"));
             expect(problems, r, 401, "Invalid user token", send(r.method(), path, Credential.bearer(loggedOutToken), "{}"));
             expect(problems, r, 401, "Invalid user token", send(r.method(), path, Credential.cookie(loggedOutToken), "{}"));
+            expect(problems, r, 401, "Invalid user token", send(r.method(), path, new Credential.UserToken(loggedOutToken), "{}"));
+            String revokedInQuery = path + (path.contains("?") ? "&" : "?") + "apiKey=" + revokedKey;
+            expect(problems, r, 401, "Invalid API key", send(r.method(), revokedInQuery, Credential.NONE, "{}"));
         }
         assertThat(problems).isEmpty();
     }
@@ -636,6 +639,9 @@ class RouteAuditTest {
 
         record Cookie(String token) implements Credential {}
 
+        /** Immich's {@code x-immich-user-token} header. */
+        record UserToken(String token) implements Credential {}
+
         static Credential key(String secret) {
             return new Key(secret);
         }
@@ -656,6 +662,7 @@ class RouteAuditTest {
             case Credential.Key k -> b.header("x-api-key", k.secret());
             case Credential.Bearer t -> b.header("Authorization", "Bearer " + t.token());
             case Credential.Cookie c -> b.header("Cookie", "immich_access_token=" + c.token());
+            case Credential.UserToken t -> b.header("x-immich-user-token", t.token());
         }
         if (method.equals("GET") || body == null) {
             b.method(method, HttpRequest.BodyPublishers.noBody());
