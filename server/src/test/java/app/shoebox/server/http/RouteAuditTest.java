@@ -38,7 +38,7 @@ import static org.assertj.core.api.Assertions.assertThat;
  * touching this test: open only where Immich leaves it open; 401 for a missing, unknown, revoked or
  * logged-out credential; Immich's admin flag and API-key permission, each enforced; another user's
  * objects refused on every route that names one, in its path or in its body, with nothing read or
- * changed.
+ * changed; a viewer of her album reads it and changes nothing.
  */
 class RouteAuditTest {
 
@@ -118,6 +118,8 @@ class RouteAuditTest {
     static TestUser admin;
     static TestUser alice;
     static TestUser bob;
+    /** A viewer of Alice's album: may read it and its asset, change nothing. */
+    static TestUser carol;
     static Alice a;
     static UUID bobAsset;
     static String bobAlbum;
@@ -148,6 +150,7 @@ class RouteAuditTest {
         admin = catalogue.admin();
         alice = catalogue.newUser("alice@example.com");
         bob = catalogue.newUser("bob@example.com");
+        carol = catalogue.newUser("carol@example.com");
 
         byte[] original = TestFiles.jpeg(2000);
         String asset = TestFiles.uploadNew(server, alice.apiKey(), "alice-secret-1.jpg", original);
@@ -163,6 +166,8 @@ class RouteAuditTest {
 
         String album = json(ok(server.postJson("/api/albums", alice.apiKey(), Map.of("albumName", "alice-secret album",
                 "assetIds", List.of(asset))))).get("id").asText();
+        ok(server.putJson("/api/albums/" + album + "/users", alice.apiKey(), Map.of("albumUsers",
+                List.of(Map.of("userId", carol.id().toString(), "role", "viewer")))));
         String tag = json(ok(server.postJson("/api/tags", alice.apiKey(), Map.of("name", "holiday")))).get("id").asText();
         ok(server.putJson("/api/tags/" + tag + "/assets", alice.apiKey(), Map.of("ids", List.of(asset))));
         String stack = json(ok(server.postJson("/api/stacks", alice.apiKey(), Map.of("assetIds", List.of(asset2, asset3)))))
@@ -344,15 +349,22 @@ class RouteAuditTest {
     @Test
     void everyRouteNamingAnotherUsersObjectInItsPathRefusesIt() {
         List<String> problems = new ArrayList<>();
-        int checked = intrude(bob, problems);
+        int checked = intrude(bob, Set.of(), problems);
         // The admin is no more Alice's partner than Bob is: Immich's access checks make no exception for admins.
-        checked += intrude(admin, problems);
+        checked += intrude(admin, Set.of(), problems);
+        // A viewer reads the album and its asset, and changes nothing: not the album, its members, the asset.
+        ok(server.get("/api/albums/" + a.album(), carol.apiKey()));
+        ok(server.get("/api/assets/" + a.asset(), carol.apiKey()));
+        checked += intrude(carol, Set.of(a.album(), a.asset()), problems);
         assertThat(checked).isGreaterThan(40);
         assertThat(problems).isEmpty();
     }
 
-    /** {@code intruder} tries every route that names Alice's object in its path; returns how many it tried. */
-    static int intrude(TestUser intruder, List<String> problems) {
+    /**
+     * {@code intruder} tries every route that names Alice's object in its path; a GET of an object in
+     * {@code readable} may answer, every other request must be refused. Returns how many it tried.
+     */
+    static int intrude(TestUser intruder, Set<String> readable, List<String> problems) {
         String before = aliceWorld();
         int checked = 0;
         for (Api.Route r : guarded()) {
@@ -369,7 +381,10 @@ class RouteAuditTest {
             String what = intruder.email() + ": " + key(r) + " with Alice's " + object.get();
             String path = fill(r.path(), Map.of("id", object.get(), "userId", alice.id().toString()));
             Object body = pathIdBodies().getOrDefault(key(r), Map.of());
-            refused(problems, what, send(r.method(), path, Credential.key(intruder.apiKey()), ServerFixture.toJson(body)));
+            HttpResponse<String> response = send(r.method(), path, Credential.key(intruder.apiKey()), ServerFixture.toJson(body));
+            if (!(r.method().equals("GET") && readable.contains(object.get()))) {
+                refused(problems, what, response);
+            }
             String after = aliceWorld();
             if (!after.equals(before)) {
                 problems.add(what + " changed what Alice has:\n" + diff(before, after));
