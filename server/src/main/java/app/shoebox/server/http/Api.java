@@ -132,8 +132,11 @@ public final class Api {
 
     /** A route outside {@code /api} that needs a credential (e.g. {@code /metrics} for Prometheus). */
     public void rootGet(String path, Access access, AuthenticatedHandler handler) {
+        Handler wrapped = ctx -> handler.handle(ctx, authorize(ctx, access));
         guarded.put("GET " + path, access);
-        routes.get(path, ctx -> handler.handle(ctx, authorize(ctx, access)));
+        guarded.put("HEAD " + path, access);
+        routes.get(path, wrapped);
+        routes.head(path, wrapped);
     }
 
     private void add(HandlerType method, String path, Access access, AuthenticatedHandler handler) {
@@ -160,7 +163,13 @@ public final class Api {
         };
         guarded.put(method.name() + " " + PREFIX + path, access);
         switch (method.name()) {
-            case "GET" -> routes.get(PREFIX + path, wrapped);
+            case "GET" -> {
+                routes.get(PREFIX + path, wrapped);
+                // Without a HEAD route of its own, Javalin answers HEAD on a GET route 200 without
+                // running it: no credential checked, no headers of what the GET would send.
+                guarded.put("HEAD " + PREFIX + path, access);
+                routes.head(PREFIX + path, wrapped);
+            }
             case "POST" -> routes.post(PREFIX + path, wrapped);
             case "PUT" -> routes.put(PREFIX + path, wrapped);
             case "PATCH" -> routes.patch(PREFIX + path, wrapped);
