@@ -125,6 +125,8 @@ class RouteAuditTest {
     static String bobAlbum;
     static String bobTag;
     static String revokedKey;
+    /** The key of a user the admin deleted. */
+    static String deletedUsersKey;
     static String loggedOutToken;
     static final Map<Permission, String> keysLacking = new HashMap<>();
 
@@ -197,6 +199,9 @@ class RouteAuditTest {
         revokedKey = catalogue.key(bob.id(), List.of(Permission.ALL));
         String revokedId = json(ok(server.get("/api/api-keys/me", revokedKey))).get("id").asText();
         ok(catalogue.delete("/api/api-keys/" + revokedId, bob.apiKey()));
+        TestUser dave = catalogue.newUser("dave@example.com");
+        deletedUsersKey = dave.apiKey();
+        ok(catalogue.delete("/api/admin/users/" + dave.id(), ServerFixture.ADMIN_KEY));
     }
 
     @AfterAll
@@ -262,13 +267,14 @@ class RouteAuditTest {
     }
 
     @Test
-    void everyGuardedRouteRefusesAMissingUnknownRevokedOrLoggedOutCredential() {
+    void everyGuardedRouteRefusesAMissingUnknownRevokedOrLoggedOutCredentialOrADeletedUsers() {
         List<String> problems = new ArrayList<>();
         for (Api.Route r : guarded()) {
             String path = fill(r.path(), Map.of());
             expect(problems, r, 401, "Authentication required", send(r.method(), path, Credential.NONE, "{}"));
             expect(problems, r, 401, "Invalid API key", send(r.method(), path, Credential.key("not-a-key-0123456789abcdef"), "{}"));
             expect(problems, r, 401, "Invalid API key", send(r.method(), path, Credential.key(revokedKey), "{}"));
+            expect(problems, r, 401, "Invalid API key", send(r.method(), path, Credential.key(deletedUsersKey), "{}"));
             expect(problems, r, 401, "Invalid user token", send(r.method(), path, Credential.bearer(loggedOutToken), "{}"));
             expect(problems, r, 401, "Invalid user token", send(r.method(), path, Credential.cookie(loggedOutToken), "{}"));
             expect(problems, r, 401, "Invalid user token", send(r.method(), path, new Credential.UserToken(loggedOutToken), "{}"));
