@@ -50,6 +50,7 @@ public final class HttpServer implements AutoCloseable {
     public static final String CORRELATION_HEADER = "x-immich-cid";
 
     private final Javalin app;
+    private Api api;
 
     /**
      * Told of every request: when it starts and ends (a servlet filter, so an aborted upload ends
@@ -129,6 +130,7 @@ public final class HttpServer implements AutoCloseable {
             });
             Api api = new Api(config.routes, authenticator, settings.maxUploadBytes());
             features.forEach(f -> f.register(api));
+            this.api = api;
 
             config.routes.exception(ApiException.class, (e, ctx) -> respond(ctx, e.status(),
                     new ErrorBody(e.getMessage(), e.errors().orElse(null))));
@@ -277,6 +279,21 @@ public final class HttpServer implements AutoCloseable {
     public HttpServer start() {
         app.start();
         return this;
+    }
+
+    /**
+     * Every route the server answers, read from Javalin's own router (so a route registered around
+     * {@link Api} is listed too, as open), each with the access rule {@link Api} registered it with.
+     * The route audit test walks this table.
+     */
+    public List<Api.Route> routes() {
+        var router = app.unsafe.internalRouter;
+        java.util.stream.Stream<Api.Route> http = router.allHttpHandlers().stream().map(e -> e.endpoint)
+                .filter(e -> e.method.isHttpMethod())
+                .map(e -> new Api.Route(e.method.name(), e.path, api.accessOf(e.method.name(), e.path)));
+        java.util.stream.Stream<Api.Route> sockets = router.allWsHandlers().stream()
+                .map(e -> new Api.Route("WEBSOCKET", e.getPath(), java.util.Optional.empty()));
+        return java.util.stream.Stream.concat(http, sockets).distinct().toList();
     }
 
     /** The bound port (useful with port 0 in tests). */

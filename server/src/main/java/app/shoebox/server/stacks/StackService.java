@@ -115,11 +115,18 @@ public final class StackService {
                 .stream().map(id -> find(h, ownerId, id).orElseThrow()).toList());
     }
 
-    /** Dissolves stacks (the assets stay); returns how many of the user's stacks went. */
+    /**
+     * Dissolves stacks (the assets stay), all or none: as Immich, an id that is not one of the user's
+     * stacks refuses the whole request, so a list mixing another's stack with one's own changes nothing.
+     */
     public int delete(UUID ownerId, List<UUID> stackIds) {
+        List<UUID> ids = BulkIdResult.distinct(stackIds);
         return jdbi.inTransaction(h -> {
             int deleted = h.createUpdate("DELETE FROM stacks WHERE id = ANY(:ids) AND owner_id = :owner")
-                    .bindArray("ids", UUID.class, BulkIdResult.distinct(stackIds)).bind("owner", ownerId).execute();
+                    .bindArray("ids", UUID.class, ids).bind("owner", ownerId).execute();
+            if (deleted != ids.size()) {
+                throw ApiException.noAccess(app.shoebox.server.auth.Permission.STACK_DELETE); // rolls the deletes back
+            }
             if (deleted > 0) {
                 CatalogueEvents.publish(h, ClientEvent.ASSET_STACK_UPDATE, ownerId);
             }
