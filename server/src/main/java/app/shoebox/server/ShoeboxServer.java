@@ -265,7 +265,7 @@ public final class ShoeboxServer implements AutoCloseable {
     }
 
     /** Every route this server answers, with its access rule (see {@link HttpServer#routes()}). */
-    public java.util.List<app.shoebox.server.http.Api.Route> routes() {
+    public List<Api.Route> routes() {
         return http.routes();
     }
 

@@ -7,6 +7,10 @@ import io.javalin.http.Context;
 import io.javalin.http.Handler;
 import io.javalin.http.HandlerType;
 
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.ConcurrentHashMap;
+
 /**
  * Registers routes under {@code /api} with their access rule, so no route can forget its
  * authentication or permission check: the check is part of the registration. So is what the route
@@ -22,7 +26,7 @@ public final class Api {
     private final Authenticator authenticator;
     private final long maxUploadBytes;
     /** What each registration demands, by "METHOD path"; see {@link HttpServer#routes()}. */
-    private final java.util.Map<String, Access> guarded = new java.util.concurrent.ConcurrentHashMap<>();
+    private final Map<String, Access> guarded = new ConcurrentHashMap<>();
 
     Api(RoutesConfig routes, Authenticator authenticator, long maxUploadBytes) {
         this.routes = routes;
@@ -41,15 +45,15 @@ public final class Api {
      * that checks no credential itself (registered with an {@code *Open} method, or not through
      * {@code Api} at all).
      */
-    public record Route(String method, String path, java.util.Optional<Access> access) {
+    public record Route(String method, String path, Optional<Access> access) {
         public boolean open() {
             return access.isEmpty();
         }
     }
 
     /** The rule {@code path} was registered with, if it went through an authenticated method. */
-    java.util.Optional<Access> accessOf(String method, String path) {
-        return java.util.Optional.ofNullable(guarded.get(method + " " + path));
+    Optional<Access> accessOf(String method, String path) {
+        return Optional.ofNullable(guarded.get(method + " " + path));
     }
 
     /** A feature's routes; each feature has one class implementing this. */
