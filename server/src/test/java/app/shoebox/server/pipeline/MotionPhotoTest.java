@@ -246,4 +246,77 @@ class MotionPhotoTest {
             assertThat(tmp.filter(p -> p.getFileName().toString().startsWith("motion-")).toList()).as("no copy left behind").isEmpty();
         }
     }
+
+    @Test
+    void trashKeepsTheMotionPartAndDeletingForGoodTakesIt() throws Exception {
+        Users dan = Users.create(server, "motion-dan@example.com");
+        String s = uploadMotionPhoto(dan, "PXL_2.MP.jpg", MotionPhotoFiles.mp4(41));
+        String motion = asset(dan, s).get("livePhotoVideoId").asText();
+        Path file = server.library().resolve(MotionPhotoVideos.path(dan.user().id(), UUID.fromString(motion)));
+        assertThat(file).exists();
+
+        // Trashed, the still keeps its link; restored, it is whole again.
+        assertThat(server.deleteJson("/api/assets", dan.apiKey(), Map.of("ids", List.of(s))).statusCode()).isEqualTo(204);
+        assertThat(asset(dan, motion).get("visibility").asText()).isEqualTo("hidden");
+        assertThat(asset(dan, s).get("livePhotoVideoId").asText()).isEqualTo(motion);
+        assertThat(server.postJson("/api/trash/restore/assets", dan.apiKey(), Map.of("ids", List.of(s))).statusCode()).isEqualTo(200);
+
+        // Deleted for good, the motion part goes with it: its row and its file.
+        assertThat(server.deleteJson("/api/assets", dan.apiKey(), Map.of("ids", List.of(s), "force", true)).statusCode()).isEqualTo(204);
+        assertThat(server.get("/api/assets/" + motion, dan.apiKey()).statusCode()).isEqualTo(400);
+        assertThat(rows(dan)).isEmpty();
+        assertThat(file).doesNotExist();
+    }
+
+    @Test
+    void emptyingTheTrashTakesTheMotionPartOnlyWhenNoOtherStillLinksIt() throws Exception {
+        Users eve = Users.create(server, "motion-eve@example.com");
+        byte[] clip = MotionPhotoFiles.mp4(51);
+        String s = uploadMotionPhoto(eve, "PXL_3.MP.jpg", clip);
+        String t = TestFiles.uploadNew(server, eve.apiKey(), "MVIMG_3.jpg",
+                MotionPhotoFiles.microVideo(still, clip, Integer.toString(clip.length)));
+        awaitIdle();
+        String motion = asset(eve, s).get("livePhotoVideoId").asText();
+        assertThat(asset(eve, t).get("livePhotoVideoId").asText()).isEqualTo(motion);
+
+        server.deleteJson("/api/assets", eve.apiKey(), Map.of("ids", List.of(s)));
+        assertThat(server.postJson("/api/trash/empty", eve.apiKey(), Map.of()).statusCode()).isEqualTo(200);
+        assertThat(asset(eve, motion).get("visibility").asText()).as("the other still still links it").isEqualTo("hidden");
+
+        server.deleteJson("/api/assets", eve.apiKey(), Map.of("ids", List.of(t)));
+        server.postJson("/api/trash/empty", eve.apiKey(), Map.of());
+        assertThat(rows(eve)).isEmpty();
+    }
+
+    /** An Apple live photo's video goes the same way: the rule is the live photo's, whatever made the pair. */
+    @Test
+    void anAppleLivePhotosVideoIsDeletedForGoodWithItsStill() throws Exception {
+        Users fay = Users.create(server, "motion-fay@example.com");
+        Path dir = Files.createTempDirectory("apple-live");
+        try {
+            Path stillFile = dir.resolve("IMG_0001.jpg");
+            Files.write(stillFile, MediaPipelineTest.jpeg(320, 240, 61, 0.9f));
+            Path notes = dir.resolve("notes.bin");
+            Files.write(notes, MediaPipelineTest.appleMakerNotes("F6A7-LIVE-DELETE"));
+            MediaPipelineTest.run("exiftool", "-q", "-overwrite_original", "-Make=Apple", "-Model=iPhone XR", "-MakerNotes<=" + notes,
+                    stillFile.toString());
+            Path clip = dir.resolve("IMG_0001.mov");
+            MediaPipelineTest.run("ffmpeg", "-loglevel", "error", "-y", "-f", "lavfi", "-i", "testsrc=duration=1:size=160x120:rate=10",
+                    "-pix_fmt", "yuv420p", "-movflags", "use_metadata_tags",
+                    "-metadata", "com.apple.quicktime.content.identifier=F6A7-LIVE-DELETE", clip.toString());
+            String video = TestFiles.uploadNew(server, fay.apiKey(), "IMG_0001.mov", Files.readAllBytes(clip));
+            String s = TestFiles.uploadNew(server, fay.apiKey(), "IMG_0001.jpg", Files.readAllBytes(stillFile));
+            awaitIdle();
+            assertThat(asset(fay, s).get("livePhotoVideoId").asText()).isEqualTo(video);
+            server.deleteJson("/api/assets", fay.apiKey(), Map.of("ids", List.of(s), "force", true));
+            assertThat(rows(fay)).isEmpty();
+        } finally {
+            try (var files = Files.list(dir)) {
+                for (Path f : files.toList()) {
+                    Files.delete(f);
+                }
+            }
+            Files.delete(dir);
+        }
+    }
 }
