@@ -42,7 +42,26 @@ public final class MotionPhotoFiles {
 
     /** Google Motion Photo 1.0: the still's XMP names a MotionPhoto item of {@code length} bytes (and padding) from the end. */
     public static byte[] googleMotionPhoto(byte[] still, byte[] appended, String length, String padding) throws IOException {
-        String xmp = """
+        return concat(withXmp(still, googleXmp(length, padding), ".jpg"), appended);
+    }
+
+    /**
+     * A HEIC motion photo as Google's format (and Samsung) write it: the same XMP, the video in a
+     * top-level 'mpvd' box at the end (libheif refuses a HEIC with a second top-level ftyp).
+     * {@code length} is what the XMP claims.
+     */
+    public static byte[] heicMotionPhoto(byte[] heic, byte[] video, String length) throws IOException {
+        ByteBuffer box = ByteBuffer.allocate(8).putInt(8 + video.length).put("mpvd".getBytes(StandardCharsets.US_ASCII));
+        return concat(withXmp(heic, googleXmp(length, "0"), ".heic"), box.array(), video);
+    }
+
+    /** The still with Google's Motion Photo XMP claiming {@code length} bytes (and padding) from the end, nothing appended. */
+    public static byte[] heicWithClaim(byte[] heic, String length) throws IOException {
+        return withXmp(heic, googleXmp(length, "0"), ".heic");
+    }
+
+    private static String googleXmp(String length, String padding) {
+        return """
                 <x:xmpmeta xmlns:x="adobe:ns:meta/">
                  <rdf:RDF xmlns:rdf="http://www.w3.org/1999/02/22-rdf-syntax-ns#">
                   <rdf:Description rdf:about=""
@@ -63,7 +82,6 @@ public final class MotionPhotoFiles {
                   </rdf:Description>
                  </rdf:RDF>
                 </x:xmpmeta>""".formatted(length, padding);
-        return concat(withXmp(still, xmp), appended);
     }
 
     /** Google's older MicroVideo: {@code GCamera:MicroVideo=1} and the offset of the video from the end. */
@@ -76,7 +94,7 @@ public final class MotionPhotoFiles {
                     GCamera:MicroVideoPresentationTimestampUs="500000"/>
                  </rdf:RDF>
                 </x:xmpmeta>""".formatted(offset);
-        return concat(withXmp(still, xmp), appended);
+        return concat(withXmp(still, xmp, ".jpg"), appended);
     }
 
     /**
@@ -98,11 +116,11 @@ public final class MotionPhotoFiles {
         return concat(still, block.array(), video, dir.array(), end.array());
     }
 
-    /** The still with {@code xmp} as its XMP packet, written by exiftool. */
-    public static byte[] withXmp(byte[] still, String xmp) throws IOException {
+    /** The still with {@code xmp} as its XMP packet, written by exiftool; {@code extension} tells exiftool the format. */
+    public static byte[] withXmp(byte[] still, String xmp, String extension) throws IOException {
         Path dir = TestFolders.create("motion-xmp");
         try {
-            Path jpeg = dir.resolve("still.jpg");
+            Path jpeg = dir.resolve("still" + extension);
             Path packet = dir.resolve("packet.xmp");
             Files.write(jpeg, still);
             Files.writeString(packet, xmp);

@@ -29,7 +29,8 @@ import java.util.OptionalLong;
  * prefers exiftool's {@code EmbeddedVideoFile} too, because Samsung's XMP length counts from the end
  * of the file, which the trailer follows), else Google's XMP: the {@code Container:Directory} item
  * whose semantic is {@code MotionPhoto} (its length and padding, counted from the end of the file),
- * or the older {@code GCamera:MicroVideoOffset}. The XMP is read from exiftool's answer when
+ * or the older {@code GCamera:MicroVideoOffset}; in a HEIC, first the content of its top-level
+ * {@code mpvd} box, where Google's format and Samsung put the video. The XMP is read from exiftool's answer when
  * exiftool read the file, else from metadata-extractor's; the trailer is parsed here in both cases
  * (its layout is the one exiftool's Samsung.pm reads).
  *
@@ -141,6 +142,14 @@ public final class MotionPhotos {
             MotionPhoto samsung = samsungTrailer(ch, size);
             if (!(samsung instanceof MotionPhoto.None)) {
                 return samsung instanceof MotionPhoto.Embedded e ? check(ch, size, e.format(), e.offset(), e.length()) : samsung;
+            }
+            Optional<long[]> mpvd = mpvdBox(ch, size);
+            if (mpvd.isPresent()) {
+                // A HEIC motion photo keeps its video in a top-level 'mpvd' box (libheif refuses a
+                // second top-level ftyp); Immich reads that box (exiftool's MotionPhotoVideo) before
+                // the XMP's length too. The box alone counts here (it holds nothing but a motion
+                // photo's video), because metadata-extractor does not read a HEIC's XMP.
+                return check(ch, size, MotionPhoto.Format.GOOGLE_MOTION_PHOTO, mpvd.get()[0], mpvd.get()[1]);
             }
             if (xmp.isEmpty()) {
                 return MotionPhoto.NONE;
@@ -280,6 +289,34 @@ public final class MotionPhotos {
             }
             if (pos + boxSize > offset) {
                 return Optional.of("the HEIC's box '" + type + "' at byte " + pos + " runs to byte " + (pos + boxSize));
+            }
+            pos += boxSize;
+        }
+        return Optional.empty();
+    }
+
+    /** The content (start, length) of a HEIC's top-level 'mpvd' box, if the file is ISO-BMFF and has one. */
+    private static Optional<long[]> mpvdBox(FileChannel ch, long size) throws IOException {
+        long pos = 0;
+        for (int boxes = 0; boxes < 10_000 && pos <= size - 8; boxes++) {
+            ByteBuffer h = read(ch, pos, 16);
+            long boxSize = Integer.toUnsignedLong(h.getInt(0));
+            String type = ascii(h, 4, 4);
+            if (boxes == 0 && !type.equals("ftyp")) {
+                return Optional.empty();
+            }
+            int header = 8;
+            if (boxSize == 1 && h.remaining() == 16) {
+                boxSize = h.getLong(8);
+                header = 16;
+            } else if (boxSize == 0) {
+                boxSize = size - pos;
+            }
+            if (boxSize < header || boxSize > size - pos) {
+                return Optional.empty();
+            }
+            if (type.equals("mpvd")) {
+                return Optional.of(new long[]{pos + header, boxSize - header});
             }
             pos += boxSize;
         }

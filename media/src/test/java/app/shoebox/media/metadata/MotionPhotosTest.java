@@ -125,6 +125,62 @@ class MotionPhotosTest {
         assertThat(read(reader, Files.readAllBytes(file))).isInstanceOf(MotionPhoto.Embedded.class);
     }
 
+    static final Path PHONE_HEIC = Path.of("src/test/resources/metadata-corpus/files/tika/IMG_1034.heic");
+
+    MotionPhoto readHeic(String reader, byte[] content) throws Exception {
+        Path file = dir.resolve("PXL_20240101_000000000.MP.heic");
+        Files.write(file, content);
+        MetadataExtractor extractor = reader.equals("exiftool") ? withExifTool : withoutExifTool;
+        return extractor.extract(file, FileType.HEIC, Optional.empty(), Instant.EPOCH).motionPhoto();
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"exiftool", "metadata-extractor"})
+    void aHeicMotionPhotosMpvdBoxIsFoundAndCopiedExactly(String reader) throws Exception {
+        byte[] heic = Files.readAllBytes(PHONE_HEIC);
+        byte[] file = MotionPhotoFiles.heicMotionPhoto(heic, video, Integer.toString(video.length));
+        MotionPhoto m = readHeic(reader, file);
+        assertThat(m).isEqualTo(new MotionPhoto.Embedded(MotionPhoto.Format.GOOGLE_MOTION_PHOTO, file.length - video.length, video.length));
+        assertThat(copied(file, (MotionPhoto.Embedded) m)).isEqualTo(video);
+        // Immich reads the box, not the XMP's length: a wrong length does not matter when the box is there.
+        byte[] wrongLength = MotionPhotoFiles.heicMotionPhoto(heic, video, "12");
+        assertThat(copied(wrongLength, (MotionPhoto.Embedded) readHeic(reader, wrongLength))).isEqualTo(video);
+        // Without the box, a length that reaches back into the HEIC's own boxes is refused.
+        MotionPhoto into = readHeic(reader, MotionPhotoFiles.heicWithClaim(heic, Integer.toString(video.length)));
+        if (reader.equals("exiftool")) {
+            assertThat(into).isInstanceOf(MotionPhoto.Invalid.class);
+            assertThat(((MotionPhoto.Invalid) into).reason()).contains("inside the still's own bytes (the HEIC's box 'mdat'");
+        } else {
+            assertThat(into).as("metadata-extractor reads no XMP from a HEIC: no claim, no video").isEqualTo(MotionPhoto.NONE);
+        }
+        assertThat(readHeic(reader, heic)).isEqualTo(MotionPhoto.NONE);
+    }
+
+    /** libvips stops at the still's end: the motion photo's thumbnails are the plain still's, pixel for pixel. */
+    @ParameterizedTest
+    @ValueSource(strings = {"jpeg", "heic"})
+    void theThumbnailerSeesOnlyTheStill(String kind) throws Exception {
+        var thumbnailer = NativeToolsForTests.thumbnailer("best");
+        boolean heic = kind.equals("heic");
+        byte[] plain = heic ? Files.readAllBytes(PHONE_HEIC) : still;
+        byte[] motion = heic ? MotionPhotoFiles.heicMotionPhoto(plain, video, Integer.toString(video.length))
+                : MotionPhotoFiles.samsung(MotionPhotoFiles.googleMotionPhoto(plain, video, Integer.toString(video.length), "0"), video, 0);
+        FileType type = heic ? FileType.HEIC : FileType.JPEG;
+        Path a = dir.resolve("plain." + kind);
+        Path b = dir.resolve("motion." + kind);
+        Files.write(a, plain);
+        Files.write(b, motion);
+        var fromPlain = thumbnailer.generate(a, type, Files.createDirectories(dir.resolve("plain")));
+        var fromMotion = thumbnailer.generate(b, type, Files.createDirectories(dir.resolve("motion")));
+        assertThat(fromMotion.previewSize()).isEqualTo(fromPlain.previewSize());
+        assertThat(pixels(fromMotion.previewPath())).isEqualTo(pixels(fromPlain.previewPath()));
+    }
+
+    static int[] pixels(Path image) throws Exception {
+        var img = javax.imageio.ImageIO.read(image.toFile());
+        return img.getRGB(0, 0, img.getWidth(), img.getHeight(), null, 0, img.getWidth());
+    }
+
     @ParameterizedTest
     @ValueSource(strings = {"exiftool", "metadata-extractor"})
     void aPlainStillOrOneWithTrailingBytesButNoClaimHasNone(String reader) throws Exception {
