@@ -160,17 +160,6 @@ final class AssetRepository {
                 .bind("owner", ownerId).bind("ids", ids.toArray(UUID[]::new)).mapTo(UUID.class).list();
     }
 
-    /** The motion parts (live-photo videos) of {@code ids} that no still outside {@code ids} links; locked for deletion. */
-    static List<UUID> lockMotionPartsOnlyOf(Handle h, Collection<UUID> ids) {
-        return h.createQuery("""
-                        SELECT m.id FROM assets m
-                         WHERE m.id IN (SELECT live_photo_video_id FROM assets WHERE id = ANY(:ids))
-                           AND m.id <> ALL(:ids)
-                           AND NOT EXISTS (SELECT 1 FROM assets o WHERE o.live_photo_video_id = m.id AND o.id <> ALL(:ids))
-                         FOR UPDATE""")
-                .bind("ids", ids.toArray(UUID[]::new)).mapTo(UUID.class).list();
-    }
-
     static Optional<Asset> findOwned(Handle h, UUID ownerId, UUID id) {
         return h.createQuery("SELECT * FROM assets WHERE id = :id AND owner_id = :owner AND status <> 'deleted'")
                 .bind("id", id).bind("owner", ownerId).map(ASSET).findOne();

@@ -218,7 +218,7 @@ public final class AssetService {
      */
     private static List<String> deleteForGood(Handle h, UUID ownerId, Set<UUID> ids) {
         ids = new LinkedHashSet<>(ids);
-        ids.addAll(AssetRepository.lockMotionPartsOnlyOf(h, ids));
+        ids.addAll(LivePhotoVideos.onlyOf(h, ids));
         List<String> p = AssetRepository.filePaths(h, ids);
         AssetRepository.delete(h, ids);
         CatalogueEvents.publish(h, ClientEvent.ASSET_DELETE, ownerId, ids);
