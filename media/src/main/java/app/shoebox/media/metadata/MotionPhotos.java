@@ -18,6 +18,7 @@ import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
+import java.util.List;
 import java.util.Optional;
 import java.util.OptionalLong;
 
@@ -62,14 +63,14 @@ public final class MotionPhotos {
     static Optional<Claim> claim(JsonNode tags) {
         Optional<Claim> found = Optional.empty();
         if (truthy(tags.path("MotionPhoto"))) {
-            // exiftool 12.57 names the unknown Container namespace's list "Directory", later versions "ContainerDirectory".
-            JsonNode directory = tags.path("ContainerDirectory").isArray() ? tags.path("ContainerDirectory") : tags.path("Directory");
-            if (directory.isArray()) {
-                for (JsonNode entry : directory) {
+            // exiftool 12.57 names the motion photo's (to it unknown) container list "Directory", and keeps
+            // "ContainerDirectory" for Google's older depth-map container; later versions name it
+            // "ContainerDirectory". The item is looked for in both.
+            for (String list : List.of("ContainerDirectory", "Directory")) {
+                for (JsonNode entry : tags.path(list)) {
                     JsonNode item = entry.path("Item");
-                    if ("MotionPhoto".equals(item.path("Semantic").asText())) {
+                    if (found.isEmpty() && "MotionPhoto".equals(item.path("Semantic").asText())) {
                         found = Optional.of(claim(MotionPhoto.Format.GOOGLE_MOTION_PHOTO, text(item.path("Length")), text(item.path("Padding"))));
-                        break;
                     }
                 }
             }

@@ -214,6 +214,27 @@ class MotionPhotosTest {
         assertInvalid(reader, lyingTrailer, "directory length");
     }
 
+    /**
+     * exiftool 12.57 answers a motion photo's container as "Directory", and names Google's depth-map
+     * container "ContainerDirectory" (later versions use that name for the motion photo's): a file
+     * with both still has its MotionPhoto item found.
+     */
+    @org.junit.jupiter.api.Test
+    void theMotionPhotoItemIsFoundUnderEitherNameExiftoolGivesTheDirectory() throws Exception {
+        var json = new com.fasterxml.jackson.databind.ObjectMapper();
+        var both = json.readTree("""
+                {"MotionPhoto": 1,
+                 "ContainerDirectory": [{"Item": {"Mime": "image/jpeg", "Semantic": "Primary"}},
+                                        {"Item": {"Mime": "image/jpeg", "Semantic": "Depth", "Length": 9000}}],
+                 "Directory": [{"Item": {"Mime": "image/jpeg", "Semantic": "Primary", "Length": 0}},
+                               {"Item": {"Mime": "video/mp4", "Semantic": "MotionPhoto", "Length": 5390, "Padding": 0}}]}""");
+        assertThat(MotionPhotos.claim(both)).contains(new MotionPhotos.Claim(MotionPhoto.Format.GOOGLE_MOTION_PHOTO, 5390, 0, Optional.empty()));
+        var newer = json.readTree("""
+                {"MotionPhoto": 1,
+                 "ContainerDirectory": [{"Item": {"Mime": "video/mp4", "Semantic": "MotionPhoto", "Length": 77, "Padding": 8}}]}""");
+        assertThat(MotionPhotos.claim(newer)).contains(new MotionPhotos.Claim(MotionPhoto.Format.GOOGLE_MOTION_PHOTO, 77, 8, Optional.empty()));
+    }
+
     void assertInvalid(String reader, byte[] file, String why) throws Exception {
         MotionPhoto m = read(reader, file);
         assertThat(m).isInstanceOf(MotionPhoto.Invalid.class);
