@@ -7,6 +7,7 @@ import app.shoebox.server.backup.Backup;
 import app.shoebox.server.backup.BackupManifest;
 import app.shoebox.server.storage.StorageMover;
 import app.shoebox.server.storage.StorageTemplate;
+import app.shoebox.testing.MotionPhotoFiles;
 import app.shoebox.testing.TestFolders;
 import app.shoebox.testing.TestUploads;
 import com.fasterxml.jackson.databind.JsonNode;
@@ -52,6 +53,7 @@ class BackupRestoreTest {
     private static final List<String> annAssets = new ArrayList<>();
     private static String albumId;
     private static String trashedId;
+    private static boolean withMotionPhoto;
 
     @BeforeAll
     static void makeALibrary() throws Exception {
@@ -66,6 +68,13 @@ class BackupRestoreTest {
             annAssets.add(upload(server, annKey, "ann-" + i + ".jpg", TestUploads.noiseJpeg(160 + i, 120, i)));
         }
         upload(server, KEY, "admin.jpg", TestUploads.noiseJpeg(200, 150, 99));
+        // A Samsung motion photo: its video is taken out into encoded-video/, a file the backup must hold too.
+        Optional<byte[]> clip = motionClip();
+        withMotionPhoto = clip.isPresent();
+        if (clip.isPresent()) {
+            annAssets.add(upload(server, annKey, "20240101_120000.jpg",
+                    MotionPhotoFiles.samsung(TestUploads.noiseJpeg(120, 90, 77), clip.get(), 0)));
+        }
         // a file that claims to be a JPEG and is not: its thumbnail job fails for good
         byte[] broken = new byte[2000];
         new java.util.Random(5).nextBytes(broken);
@@ -84,6 +93,18 @@ class BackupRestoreTest {
         assertThat(send(server, "PUT", "/api/queues/smartSearch", KEY, Map.of("isPaused", true)).statusCode()).isEqualTo(200);
         assertThat(send(server, "PUT", "/api/queues/thumbnailGeneration/concurrency", KEY, Map.of("concurrency", 3))
                 .statusCode()).isEqualTo(200);
+    }
+
+    /** ffmpeg's one-second clip; ffmpeg is required under CI, and without it locally there is no motion photo. */
+    private static Optional<byte[]> motionClip() {
+        try {
+            return Optional.of(MotionPhotoFiles.mp4(7));
+        } catch (IOException e) {
+            if ("true".equals(System.getenv("CI"))) {
+                throw new AssertionError("ffmpeg is required in CI (.ci/run installs it)", e);
+            }
+            return Optional.empty();
+        }
     }
 
     @AfterAll
@@ -107,6 +128,10 @@ class BackupRestoreTest {
 
         assertThat(files(restored)).as("every original, sidecar and thumbnail, byte for byte, at the same place")
                 .isEqualTo(files(library));
+        if (withMotionPhoto) {
+            assertThat(files(library).keySet()).as("the motion photo's extracted video is among them")
+                    .anyMatch(p -> p.startsWith("encoded-video/") && p.endsWith("-MP.mp4"));
+        }
         try (ShoeboxServer again = start(restored)) {
             assertThat(again.firstStart()).as("the admin came back; none is made").isEmpty();
             for (String path : List.of("/api/users/me", "/api/albums", "/api/assets/statistics", "/api/assets/statistics?isTrashed=true")) {
@@ -354,7 +379,7 @@ class BackupRestoreTest {
     /** Every file under the library's file folders, by relative path, with its bytes' SHA-256. */
     private static Map<String, String> files(Path lib) throws Exception {
         Map<String, String> out = new TreeMap<>();
-        for (String folder : List.of("upload", "library", "thumbs")) {
+        for (String folder : List.of("upload", "library", "thumbs", "encoded-video")) {
             Path dir = lib.resolve(folder);
             if (!Files.isDirectory(dir)) {
                 continue;

@@ -59,7 +59,9 @@ public final class ExifTool implements AutoCloseable {
     /**
      * The arguments of every read: Immich's reading (MWG composite tags, numbers for GPS, orientation
      * and focal length, printed values for the rest) of the tags Shoebox uses. The corpus's
-     * expected.sh asks exiftool the same.
+     * expected.sh asks exiftool the same. The last five are Google's motion-photo tags
+     * ({@link MotionPhotos}); exiftool 12.57 does not know Google's container namespace and names
+     * its directory {@code Directory}, later versions {@code ContainerDirectory}.
      */
     static final List<String> READ_ARGS = List.of("-json", "-struct", "-use", "MWG", "-api", "largefilesupport=1",
             "-charset", "filename=utf8",
@@ -70,7 +72,8 @@ public final class ExifTool implements AutoCloseable {
             "-AndroidModel", "-LensID", "-LensType", "-LensSpec", "-LensModel", "-ISO", "-ExposureTime", "-FNumber",
             "-FocalLength#", "-GPSLatitude#", "-GPSLongitude#", "-Orientation#", "-ImageSize", "-ImageWidth",
             "-ImageHeight", "-ImageDescription", "-Description", "-Rating", "-Subject", "-ContentIdentifier",
-            "-MediaGroupUUID");
+            "-MediaGroupUUID", "-MotionPhoto", "-ContainerDirectory", "-XMP-Container:Directory", "-MicroVideo",
+            "-MicroVideoOffset");
 
     private final Path executable;
     private final String version;

@@ -23,6 +23,8 @@ import java.util.Optional;
  * @param tags           keywords (XMP {@code dc:subject}), sidecar first
  * @param livePhotoId    the identifier that pairs a still with its motion clip (Apple's {@code ContentIdentifier}
  *                       in the HEIC maker notes and the MOV's QuickTime keys), Immich's {@code livePhotoCID}
+ * @param motionPhoto    the video an Android phone embedded in a still, found and checked ({@link MotionPhotos});
+ *                       always {@link MotionPhoto.None} for videos
  * @param video          present for videos probed by ffprobe
  * @param warnings       what was ignored and why (a sidecar that is not valid XMP, a date that does not parse)
  */
@@ -44,6 +46,7 @@ public record MediaMetadata(
         Optional<Integer> rating,
         List<String> tags,
         Optional<String> livePhotoId,
+        MotionPhoto motionPhoto,
         Optional<VideoInfo> video,
         List<String> warnings) {
 

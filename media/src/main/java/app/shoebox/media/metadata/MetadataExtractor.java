@@ -93,10 +93,12 @@ public final class MetadataExtractor implements AutoCloseable {
         Optional<VideoInfo> probed = isVideo ? videoProbe.probe(file, type) : Optional.empty();
         Embedded embedded = null;
         Metadata library = null;
+        Optional<MotionPhotos.Claim> motionClaim = Optional.empty();
         if (exifTool.isPresent()) {
             ExifTool.Result r = exifTool.get().read(file);
             if (r instanceof ExifTool.Result.Read read && !read.tags().has("Error")) {
                 embedded = ExifToolValues.of(read.tags());
+                motionClaim = MotionPhotos.claim(read.tags());
             } else {
                 String why = r instanceof ExifTool.Result.Read read ? read.tags().path("Error").asText() : ((ExifTool.Result.Failed) r).reason();
                 warnings.add("exiftool could not read " + file + " (" + why + "); read with metadata-extractor instead");
@@ -108,7 +110,9 @@ public final class MetadataExtractor implements AutoCloseable {
         if (embedded == null) {
             BoxedExif.addExif(library, file, type);
             embedded = LibraryValues.of(library, type);
+            motionClaim = MotionPhotos.claim(library);
         }
+        MotionPhoto motion = type.kind() == MediaKind.IMAGE ? MotionPhotos.locate(file, motionClaim) : MotionPhoto.NONE;
         Optional<VideoInfo> v = isVideo && probed.isEmpty() ? ContainerVideoTags.read(library) : probed;
         XmpValues fromSidecar = sidecar.isPresent() ? readSidecar(sidecar.get(), file, warnings) : XmpValues.NONE;
 
@@ -142,6 +146,7 @@ public final class MetadataExtractor implements AutoCloseable {
                 fromSidecar.rating().or(e::rating),
                 List.copyOf(tags),
                 e.livePhotoId(),
+                motion,
                 v,
                 warnings);
     }

@@ -211,7 +211,14 @@ public final class AssetService {
         return emptied.count();
     }
 
+    /**
+     * Removes the assets for good, with the motion parts of live photos among them that no other
+     * still links (Immich's asset deletion does the same): a hidden video nobody can see would
+     * otherwise stay forever. Trashing leaves the motion part alone, so a restore finds it linked.
+     */
     private static List<String> deleteForGood(Handle h, UUID ownerId, Set<UUID> ids) {
+        ids = new LinkedHashSet<>(ids);
+        ids.addAll(LivePhotoVideos.onlyOf(h, ids));
         List<String> p = AssetRepository.filePaths(h, ids);
         AssetRepository.delete(h, ids);
         CatalogueEvents.publish(h, ClientEvent.ASSET_DELETE, ownerId, ids);

@@ -43,7 +43,7 @@ public final class Restore {
     /** What a restore did: the backup's manifest, and the originals that did not come back whole. */
     public record Result(BackupManifest manifest, long files, long assets, int jobsHandedBack, List<String> badOriginals) {}
 
-    private static final List<String> LIBRARY_CONTENT = List.of("upload", "library", "thumbs");
+    private static final List<String> LIBRARY_CONTENT = List.of("upload", "library", "thumbs", "encoded-video");
 
     private Restore() {
     }

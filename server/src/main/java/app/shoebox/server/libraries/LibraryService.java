@@ -1,6 +1,7 @@
 package app.shoebox.server.libraries;
 
 import app.shoebox.jobs.JobClient;
+import app.shoebox.server.assets.LivePhotoVideos;
 import org.jdbi.v3.core.Jdbi;
 import org.jdbi.v3.core.mapper.RowMapper;
 import org.slf4j.Logger;
@@ -121,16 +122,19 @@ public final class LibraryService {
     }
 
     /**
-     * Deletes a library and its assets from the catalogue, and the thumbnails derived from them;
-     * the originals stay untouched where they are. Returns false when there was no such library.
+     * Deletes a library and its assets from the catalogue, and the thumbnails derived from them
+     * and the videos taken out of its motion photos; the originals stay untouched where they are. Returns false when there was no such library.
      */
     public boolean delete(UUID id) {
         record Deleted(boolean found, List<String> derived) {}
         Deleted deleted = jdbi.inTransaction(h -> {
-            List<String> derived = h.createQuery("""
+            List<String> derived = new ArrayList<>(h.createQuery("""
                             SELECT p FROM assets a, unnest(ARRAY[a.thumbnail_path, a.preview_path]) AS p
                              WHERE a.library_id = :id AND p IS NOT NULL""")
-                    .bind("id", id).mapTo(String.class).list();
+                    .bind("id", id).mapTo(String.class).list());
+            // The videos taken out of its motion photos are Shoebox's own files, kept outside the library's rows.
+            derived.addAll(LivePhotoVideos.deleteOnlyOf(h,
+                    h.createQuery("SELECT id FROM assets WHERE library_id = :id").bind("id", id).mapTo(UUID.class).list()));
             // The assets go with the library (ON DELETE CASCADE), originals untouched on disk.
             int n = h.createUpdate("DELETE FROM libraries WHERE id = :id").bind("id", id).execute();
             return new Deleted(n == 1, derived);

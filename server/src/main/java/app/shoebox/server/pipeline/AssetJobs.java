@@ -47,7 +47,7 @@ public final class AssetJobs {
     public static final List<PipelineStep> STEPS = List.of(
             new PipelineStep(EXTRACT_METADATA, QueueNames.METADATA_EXTRACTION, PipelineStep.Work.MEDIA, MEDIA_RETRIES,
                     Optional.of("read metadata of"), "", NO_EXIF, false,
-                    p -> new MetadataHandler(p.jdbi(), p.library(), p.tools().metadata())),
+                    p -> new MetadataHandler(p.jdbi(), p.jobs(), p.library(), p.tools().metadata())),
             new PipelineStep(MIGRATE_STORAGE, QueueNames.STORAGE_TEMPLATE_MIGRATION, PipelineStep.Work.CATALOGUE,
                     CATALOGUE_RETRIES, Optional.empty(), "", "", true,
                     p -> new StorageHandler(new StorageMover(p.jdbi(), p.library(), p.template().orElseThrow()), p.jdbi())),

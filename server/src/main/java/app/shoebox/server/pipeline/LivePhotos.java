@@ -52,20 +52,29 @@ final class LivePhotos {
         }
         UUID still = asset.video() ? other.get() : asset.id();
         UUID motion = asset.video() ? asset.id() : other.get();
+        pair(tx, asset.ownerId(), still, motion);
+    }
+
+    /**
+     * Makes {@code motion} the motion part of {@code still}: the still's {@code live_photo_video_id},
+     * the video hidden from the timeline ({@code on_asset_hidden}) and out of albums, as Immich does.
+     * Shared by Apple pairs and Android motion photos ({@link MotionPhotoVideos}).
+     */
+    static void pair(Connection tx, UUID ownerId, UUID still, UUID motion) throws SQLException {
         try (PreparedStatement ps = tx.prepareStatement(
                 "UPDATE assets SET live_photo_video_id = ?, updated_at = now() WHERE id = ? AND live_photo_video_id IS DISTINCT FROM ?")) {
             ps.setObject(1, motion);
             ps.setObject(2, still);
             ps.setObject(3, motion);
             if (ps.executeUpdate() > 0) {
-                CatalogueEvents.publish(tx, ClientEvent.ASSET_UPDATE, asset.ownerId(), List.of(still));
+                CatalogueEvents.publish(tx, ClientEvent.ASSET_UPDATE, ownerId, List.of(still));
             }
         }
         try (PreparedStatement ps = tx.prepareStatement(
                 "UPDATE assets SET visibility = 'hidden', updated_at = now() WHERE id = ? AND visibility <> 'hidden'")) {
             ps.setObject(1, motion);
             if (ps.executeUpdate() > 0) {
-                CatalogueEvents.publish(tx, ClientEvent.ASSET_HIDDEN, asset.ownerId(), List.of(motion));
+                CatalogueEvents.publish(tx, ClientEvent.ASSET_HIDDEN, ownerId, List.of(motion));
             }
         }
         try (PreparedStatement ps = tx.prepareStatement("DELETE FROM album_assets WHERE asset_id = ?")) {

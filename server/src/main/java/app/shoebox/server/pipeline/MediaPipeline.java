@@ -109,7 +109,7 @@ public final class MediaPipeline {
     }
 
     private JobHandler handler(PipelineStep row, Tools tools, Duration timeLimit, Watchdog watchdog) {
-        AssetStep work = row.handler().apply(new PipelineStep.Parts(jdbi, library, tools, template));
+        AssetStep work = row.handler().apply(new PipelineStep.Parts(jdbi, jobs, library, tools, template));
         JobHandler runner = new StepRunner(jdbi, jobs, row, work, next(row));
         if (row.work() == PipelineStep.Work.MEDIA) {
             runner = new TimeLimitedHandler(runner, timeLimit, watchdog);

@@ -1,35 +1,48 @@
 package app.shoebox.server.pipeline;
 
+import app.shoebox.jobs.JobClient;
 import app.shoebox.media.Dimensions;
 import app.shoebox.media.MediaException;
+import app.shoebox.media.SourceCheck;
 import app.shoebox.media.metadata.MediaMetadata;
 import app.shoebox.media.metadata.MetadataExtractor;
+import app.shoebox.media.metadata.MotionPhoto;
 import app.shoebox.media.video.VideoInfo;
 import org.jdbi.v3.core.Jdbi;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
+import java.io.IOException;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.SQLException;
 import java.sql.Timestamp;
 import java.sql.Types;
+import java.time.Instant;
 import java.time.ZoneOffset;
 import java.util.Optional;
 import java.util.UUID;
 
 /**
  * Reads an original's metadata (and its XMP sidecar) into {@code asset_exif} and the asset's dates
- * and size, and pairs the halves of a live photo ({@link LivePhotos}).
+ * and size, pairs the halves of a live photo ({@link LivePhotos}), and makes the video an Android
+ * phone embedded in a still its live-photo video ({@link MotionPhotoVideos}).
  * Fields the user edited through the API ({@code locked_properties}) keep the user's value.
  */
 final class MetadataHandler implements AssetStep {
 
+    private static final Logger log = LoggerFactory.getLogger(MetadataHandler.class);
+
     private final Jdbi jdbi;
+    private final JobClient jobs;
     private final Path library;
     private final MetadataExtractor extractor;
 
-    MetadataHandler(Jdbi jdbi, Path library, MetadataExtractor extractor) {
+    MetadataHandler(Jdbi jdbi, JobClient jobs, Path library, MetadataExtractor extractor) {
         this.jdbi = jdbi;
+        this.jobs = jobs;
         this.library = library;
         this.extractor = extractor;
     }
@@ -38,20 +51,47 @@ final class MetadataHandler implements AssetStep {
     public Result run(Input in) throws Exception {
         PipelineAsset asset = in.asset();
         UUID id = asset.id();
+        Path file = library.resolve(asset.originalPath());
         MediaMetadata meta;
+        Optional<MotionPhotoVideos.Copied> motion = Optional.empty();
+        MotionPhotoVideos.Dates dates;
         try {
-            meta = extractor.extract(library.resolve(asset.originalPath()), in.fileType(),
-                    asset.sidecarPath().map(library::resolve), asset.fileCreatedAt());
+            meta = extractor.extract(file, in.fileType(), asset.sidecarPath().map(library::resolve), asset.fileCreatedAt());
+            dates = new MotionPhotoVideos.Dates(meta.dateTimeOriginal(), localDateTime(meta), modified(file));
+            switch (meta.motionPhoto()) {
+                // A bad claim costs the still nothing: it is a photo without motion, and the log says why.
+                case MotionPhoto.Invalid bad -> log.warn("asset {} ({}, {}): its {} video is not taken out: {}", id,
+                        asset.originalFileName(), asset.originalPath(), bad.format().label(), bad.reason());
+                case MotionPhoto.Embedded video -> motion = Optional.of(MotionPhotoVideos.copy(library, file, video));
+                case MotionPhoto.None none -> { }
+            }
         } catch (MediaException e) {
             return Result.ended(ProcessingErrors.of(jdbi, in.ctx(), asset, e));
         }
+        Optional<MotionPhotoVideos.Copied> copied = motion;
         return Result.done(tx -> {
             writeExif(tx, id, meta);
             writeAsset(tx, id, meta);
+            if (copied.isPresent()) {
+                MotionPhotoVideos.link(tx, library, jobs, asset, copied.get(), dates);
+            }
             if (meta.livePhotoId().isPresent()) {
                 LivePhotos.link(tx, asset, meta.livePhotoId().get());
             }
         });
+    }
+
+    /** The camera's wall-clock time stored as if it were UTC, as Immich keeps {@code local_date_time}. */
+    private static Instant localDateTime(MediaMetadata m) {
+        return m.captureTime().localDateTime().toInstant(ZoneOffset.UTC);
+    }
+
+    private static Instant modified(Path file) throws MediaException {
+        try {
+            return Files.getLastModifiedTime(file).toInstant();
+        } catch (IOException e) {
+            throw SourceCheck.io(file, "reading the modification time of", e);
+        }
     }
 
     /** The size as displayed: EXIF orientations 5-8 and 90/270-degree video rotations swap the sides. */
@@ -115,8 +155,7 @@ final class MetadataHandler implements AssetStep {
 
     private static void writeAsset(Connection tx, UUID id, MediaMetadata m) throws SQLException {
         Optional<Dimensions> size = displayed(m);
-        // local_date_time is the camera's wall-clock time stored as if it were UTC, as Immich keeps it.
-        Timestamp local = Timestamp.from(m.captureTime().localDateTime().toInstant(ZoneOffset.UTC));
+        Timestamp local = Timestamp.from(localDateTime(m));
         try (PreparedStatement ps = tx.prepareStatement("""
                 UPDATE assets a SET
                     width = ?, height = ?, duration = coalesce(?, a.duration),

@@ -1,5 +1,6 @@
 package app.shoebox.server.pipeline;
 
+import app.shoebox.jobs.JobClient;
 import app.shoebox.jobs.JobRequest;
 import app.shoebox.jobs.RetryPolicy;
 import app.shoebox.server.storage.StorageTemplate;
@@ -40,8 +41,8 @@ public record PipelineStep(String kind, String queue, Work work, RetryPolicy ret
     /** What decides a queue's concurrency and whether an attempt is time-limited. */
     public enum Work { MEDIA, CATALOGUE }
 
-    /** What a step's work may be made of. */
-    public record Parts(Jdbi jdbi, Path library, MediaPipeline.Tools tools, Optional<StorageTemplate> template) {}
+    /** What a step's work may be made of; {@code jobs} queues work beyond the next step (a motion photo's new video). */
+    public record Parts(Jdbi jdbi, JobClient jobs, Path library, MediaPipeline.Tools tools, Optional<StorageTemplate> template) {}
 
     private static final ObjectMapper JSON = new ObjectMapper();
 

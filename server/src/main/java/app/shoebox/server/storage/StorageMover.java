@@ -106,7 +106,8 @@ public final class StorageMover {
         }
         AssetRow asset = found.get();
         if (asset.inPlace()) {
-            // An external library's file is indexed where it is: the template never applies to it.
+            // An external library's file is indexed where it is, and a motion photo's extracted video
+            // stays in encoded-video/ (Immich skips both): the template never applies to them.
             return new Outcome.AlreadyInPlace(asset.originalPath());
         }
         String extension = FileType.extension(asset.originalPath()).orElse("");
@@ -296,7 +297,7 @@ public final class StorageMover {
     private Optional<AssetRow> load(UUID id) {
         return jdbi.withHandle(h -> h.createQuery("""
                         SELECT id, owner_id, original_path, sidecar_path, original_file_name, local_date_time, type, checksum,
-                               library_id IS NOT NULL AS in_place
+                               (library_id IS NOT NULL OR original_path LIKE 'encoded-video/%') AS in_place
                         FROM assets WHERE id = :id AND status <> 'deleted'""")
                 .bind("id", id)
                 .map((rs, ctx) -> new AssetRow(rs.getObject("id", UUID.class), rs.getObject("owner_id", UUID.class),

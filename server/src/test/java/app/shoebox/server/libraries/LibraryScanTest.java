@@ -5,6 +5,7 @@ import app.shoebox.jobs.JobSchema;
 import app.shoebox.server.ServerFixture;
 import app.shoebox.server.TestCatalogue;
 import app.shoebox.server.TestCatalogue.TestUser;
+import app.shoebox.testing.MotionPhotoFiles;
 import app.shoebox.testing.TestFolders;
 import app.shoebox.testing.TestUploads;
 import com.fasterxml.jackson.databind.JsonNode;
@@ -329,6 +330,48 @@ class LibraryScanTest {
         HttpResponse<String> search = server.postJson("/api/search/metadata", bob.apiKey(), Map.of());
         assertThat(search.body()).doesNotContain(asset);
         assertThat(server.get("/api/assets/" + asset, alice.apiKey()).statusCode()).isEqualTo(200);
+    }
+
+    /**
+     * A motion photo indexed in place gets its video taken out into the server's own encoded-video
+     * folder (the library's files are never written); a rescan keeps it, and deleting the library
+     * deletes it with its file, the in-place originals untouched.
+     */
+    @Test
+    void aMotionPhotoInALibraryGetsItsVideoWhichGoesWithTheLibrary() throws Exception {
+        byte[] clip;
+        byte[] photo;
+        try {
+            clip = MotionPhotoFiles.mp4(71);
+            photo = MotionPhotoFiles.microVideo(TestUploads.noiseJpeg(64, 48, 70), clip, Integer.toString(clip.length));
+        } catch (IOException e) {
+            if ("true".equals(System.getenv("CI"))) {
+                throw new AssertionError("exiftool and ffmpeg are required in CI (.ci/run installs them)", e);
+            }
+            org.junit.jupiter.api.Assumptions.abort("exiftool or ffmpeg is not installed: " + e.getMessage());
+            return;
+        }
+        TestUser dora = catalogue.newUser("dora@example.com");
+        Path root = TestFolders.create("motion-library-");
+        write(root.resolve("MVIMG_1.jpg"), photo);
+        Map<String, String> before = snapshot(root);
+        String id = createLibrary(dora.id(), List.of(root.toString()), List.of()).get("id").asText();
+        scan(id);
+        JsonNode still = assetsByName(id, dora.apiKey()).get("MVIMG_1.jpg");
+        String motion = still.get("livePhotoVideoId").asText();
+        String path = server.server().database().jdbi().withHandle(h -> h.createQuery(
+                "SELECT original_path FROM assets WHERE id = CAST(:id AS uuid)").bind("id", motion).mapTo(String.class).one());
+        assertThat(path).startsWith("encoded-video/" + dora.id() + "/");
+        assertThat(Files.readAllBytes(server.library().resolve(path))).isEqualTo(clip);
+
+        scan(id);
+        assertThat(catalogue.count("SELECT count(*) FROM assets WHERE owner_id = '" + dora.id() + "'")).as("a rescan adds nothing").isEqualTo(2);
+        assertThat(catalogue.count("SELECT count(*) FROM assets WHERE is_offline AND owner_id = '" + dora.id() + "'")).isZero();
+
+        assertThat(catalogue.delete("/api/libraries/" + id, ADMIN_KEY).statusCode()).isEqualTo(204);
+        assertThat(catalogue.count("SELECT count(*) FROM assets WHERE owner_id = '" + dora.id() + "'")).isZero();
+        assertThat(server.library().resolve(path)).doesNotExist();
+        assertThat(snapshot(root)).isEqualTo(before);
     }
 
     @Test

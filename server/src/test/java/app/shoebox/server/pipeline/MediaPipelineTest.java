@@ -93,6 +93,10 @@ class MediaPipelineTest {
 
     /** Waits until no queue has work waiting or running (the pipeline's steps enqueue each other). */
     static void awaitIdle() throws InterruptedException {
+        awaitIdle(server);
+    }
+
+    static void awaitIdle(ServerFixture server) throws InterruptedException {
         long deadline = System.nanoTime() + Duration.ofSeconds(90).toNanos();
         while (System.nanoTime() < deadline) {
             boolean busy = false;
