@@ -978,6 +978,6 @@ public final class UploadPipeline {
     }
 
     private static String message(Exception e) {
-        return e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage();
+        return SourceReadException.reason(e);
     }
 }
