@@ -332,7 +332,7 @@ sealed interface TakeoutPart extends AutoCloseable permits TakeoutPart.Zip, Take
                     }
                     if (e.isLink()) {
                         visitor.entry(Entry.notAFile(e.getName(), ordinal, "a hard link (to " + e.getLinkName()
-                                + "), not a file: not followed (the member it names is uploaded as itself)"));
+                                + "), not a file: not followed (a member it names in the archive is uploaded as itself)"));
                         continue;
                     }
                     if (!e.isFile() || e.isFIFO() || e.isCharacterDevice() || e.isBlockDevice()) {
