@@ -13,6 +13,7 @@ import picocli.CommandLine.Option;
 
 import java.io.IOException;
 import java.net.http.HttpClient;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Instant;
@@ -255,22 +256,11 @@ public final class ImportBench implements Callable<Integer> {
     private static void runImmichCli(List<String> cli, Path home, String... args) throws Exception {
         List<String> command = new ArrayList<>(cli);
         command.addAll(List.of(args));
-        ProcessBuilder pb = new ProcessBuilder(command).redirectErrorStream(true);
+        ProcessBuilder pb = new ProcessBuilder(command);
         pb.environment().put("HOME", home.toString());
         pb.environment().remove("IMMICH_INSTANCE_URL");
         pb.environment().remove("IMMICH_API_KEY");
-        Process p;
-        try {
-            p = pb.start();
-        } catch (IOException e) {
-            throw new IllegalStateException("the Immich CLI (SHOEBOX_IMMICH_CLI: " + String.join(" ", cli)
-                    + ") could not be started: " + e.getMessage(), e);
-        }
-        byte[] output = p.getInputStream().readAllBytes();
-        if (!p.waitFor(900, TimeUnit.SECONDS) || p.exitValue() != 0) {
-            p.destroyForcibly();
-            throw new IllegalStateException("the Immich CLI's " + args[0] + " failed: " + new String(output).strip());
-        }
+        run(pb, 900, "the Immich CLI (SHOEBOX_IMMICH_CLI: " + String.join(" ", cli) + ")", "the Immich CLI's " + args[0]);
     }
 
     private void awaitDone(Jdbi jdbi, int assets) throws InterruptedException {
@@ -375,17 +365,33 @@ public final class ImportBench implements Callable<Integer> {
     }
 
     private static void run(List<String> command, int timeoutSeconds) throws IOException, InterruptedException {
-        Process p;
+        run(new ProcessBuilder(command), timeoutSeconds, command.getFirst() + ", which this benchmark needs,", command.getFirst());
+    }
+
+    /**
+     * Runs a process to its end, its output kept for the error: {@code program} names it when it
+     * cannot start, {@code step} when it fails or outlives {@code timeoutSeconds}.
+     */
+    static void run(ProcessBuilder pb, int timeoutSeconds, String program, String step)
+            throws IOException, InterruptedException {
+        Path output = Files.createTempFile("shoebox-bench-", ".out");
         try {
-            p = new ProcessBuilder(command).redirectErrorStream(true).start();
-        } catch (IOException e) {
-            throw new IllegalStateException(command.getFirst() + " is needed by this benchmark and could not be started: "
-                    + e.getMessage(), e);
-        }
-        byte[] output = p.getInputStream().readAllBytes();
-        if (!p.waitFor(timeoutSeconds, TimeUnit.SECONDS) || p.exitValue() != 0) {
-            p.destroyForcibly();
-            throw new IllegalStateException(command.getFirst() + " failed: " + new String(output).strip());
+            Process p;
+            try {
+                p = pb.redirectErrorStream(true).redirectOutput(output.toFile()).start();
+            } catch (IOException e) {
+                throw new IllegalStateException(program + " could not be started: " + e.getMessage(), e);
+            }
+            boolean ended = p.waitFor(timeoutSeconds, TimeUnit.SECONDS);
+            if (!ended) {
+                p.destroyForcibly().waitFor();
+            }
+            if (!ended || p.exitValue() != 0) {
+                throw new IllegalStateException(step + (ended ? " failed: " : " did not end within " + timeoutSeconds + " s: ")
+                        + new String(Files.readAllBytes(output), StandardCharsets.UTF_8).strip());
+            }
+        } finally {
+            Files.deleteIfExists(output);
         }
     }
 }
