@@ -238,29 +238,34 @@ class UploadHostileTakeoutTest {
         String longAgo = TestTakeout.sidecarJson("longago.jpg", "-99999999999", "");
         String nul = TestTakeout.sidecarJson("nul.jpg", "1600000000", "before\u0000after");
         String endless = TestTakeout.sidecarJson("endless.jpg", "1600000000", "word ".repeat(300_000));
+        // NaN is no JSON, but a sidecar that says it is still has a date worth keeping.
+        String plain = TestTakeout.sidecarJson("nan.jpg", "1600000000", "");
+        String nan = plain.substring(0, plain.length() - 1) + ",\"geoData\":{\"latitude\":NaN,\"longitude\":Infinity}}";
         new TestTakeout().photo("Photos from 2019/longago.jpg", TestMedia.jpeg(3_000))
                 .photo("Photos from 2019/longago.jpg.json", longAgo.getBytes(StandardCharsets.UTF_8))
                 .photo("Photos from 2019/nul.jpg", TestMedia.jpeg(3_000))
                 .photo("Photos from 2019/nul.jpg.json", nul.getBytes(StandardCharsets.UTF_8))
                 .photo("Photos from 2019/endless.jpg", TestMedia.jpeg(3_000))
                 .photo("Photos from 2019/endless.jpg.json", endless.getBytes(StandardCharsets.UTF_8))
+                .photo("Photos from 2019/nan.jpg", TestMedia.jpeg(3_000))
+                .photo("Photos from 2019/nan.jpg.json", nan.getBytes(StandardCharsets.UTF_8))
                 .zip(part);
 
         Outcome run = upload("sidecars", part);
 
         assertThat(run.report().get("failed").toString()).isEqualTo("[]");
         assertThat(run.exit()).isZero();
-        assertThat(run.counts()).containsEntry("uploaded", 3L);
+        assertThat(run.counts()).containsEntry("uploaded", 4L);
         String warnings = run.report().get("warnings").toString();
         assertThat(warnings).contains("longago.jpg").contains("outside the years 1 to 9999").contains("NUL")
                 .contains("only its first 65536");
-        assertThat(warnings).doesNotContain("not metadata set");
+        assertThat(warnings).doesNotContain("not metadata set").doesNotContain("nan.jpg");
         Instant taken = Instant.ofEpochSecond(1600000000);
         long dated = server.db().withHandle(h -> h.createQuery("""
                 SELECT count(*) FROM assets a JOIN asset_exif e ON e.asset_id = a.id
-                WHERE a.original_file_name IN ('nul.jpg', 'endless.jpg') AND e.date_time_original = :t""")
+                WHERE a.original_file_name IN ('nul.jpg', 'endless.jpg', 'nan.jpg') AND e.date_time_original = :t""")
                 .bind("t", java.time.OffsetDateTime.ofInstant(taken, java.time.ZoneOffset.UTC)).mapTo(Long.class).one());
-        assertThat(dated).as("the date is set though the description was not as written").isEqualTo(2);
+        assertThat(dated).as("the date is set though the description or the GPS was not as written").isEqualTo(3);
     }
 
     @Test
