@@ -264,6 +264,11 @@ public final class ShoeboxServer implements AutoCloseable {
         return http.port();
     }
 
+    /** Every route this server answers, with its access rule (see {@link HttpServer#routes()}). */
+    public List<Api.Route> routes() {
+        return http.routes();
+    }
+
     public ServerConfig config() {
         return config;
     }

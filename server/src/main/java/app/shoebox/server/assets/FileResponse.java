@@ -2,6 +2,7 @@ package app.shoebox.server.assets;
 
 import app.shoebox.server.http.ApiException;
 import io.javalin.http.Context;
+import io.javalin.http.HandlerType;
 
 import java.io.IOException;
 import java.io.OutputStream;
@@ -75,6 +76,9 @@ final class FileResponse {
             ctx.status(200);
         }
         ctx.res().setContentLengthLong(Math.max(part.length(), 0));
+        if (ctx.method() == HandlerType.HEAD) {
+            return; // the headers say it all; reading the file only for it to be dropped would cost a whole read
+        }
         FileChannel file = d.file();
         OutputStream out = ctx.res().getOutputStream();
         WritableByteChannel target = Channels.newChannel(out);

@@ -35,7 +35,7 @@ public final class DuplicateRoutes implements Api.Routes {
         api.delete("/duplicates/{id}", Access.permission(Permission.DUPLICATE_DELETE), (ctx, user) -> {
             UUID id = Validation.uuid(ctx.pathParam("id"), "id");
             if (!duplicates.dismiss(user.id(), id)) {
-                throw ApiException.notFound("duplicate group " + id + " not found");
+                throw ApiException.noAccess(Permission.DUPLICATE_DELETE);
             }
             ctx.status(204);
         });

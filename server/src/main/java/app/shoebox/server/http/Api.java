@@ -7,6 +7,10 @@ import io.javalin.http.Context;
 import io.javalin.http.Handler;
 import io.javalin.http.HandlerType;
 
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.ConcurrentHashMap;
+
 /**
  * Registers routes under {@code /api} with their access rule, so no route can forget its
  * authentication or permission check: the check is part of the registration. So is what the route
@@ -21,6 +25,8 @@ public final class Api {
     private final RoutesConfig routes;
     private final Authenticator authenticator;
     private final long maxUploadBytes;
+    /** What each registration demands, by "METHOD path"; see {@link HttpServer#routes()}. */
+    private final Map<String, Access> guarded = new ConcurrentHashMap<>();
 
     Api(RoutesConfig routes, Authenticator authenticator, long maxUploadBytes) {
         this.routes = routes;
@@ -31,6 +37,23 @@ public final class Api {
     /** What a route reads and how loudly it is logged. */
     private record Rule(long maxBodyBytes, boolean multipart, boolean quiet) {
         static final Rule JSON = new Rule(BodyLimit.JSON_BYTES, false, false);
+    }
+
+    /**
+     * One entry of the server's route table: a method ({@code GET}..., or {@code WEBSOCKET}), its full
+     * path template as registered, and the access rule it was registered with; empty for a route
+     * that checks no credential itself (registered with an {@code *Open} method, or not through
+     * {@code Api} at all).
+     */
+    public record Route(String method, String path, Optional<Access> access) {
+        public boolean open() {
+            return access.isEmpty();
+        }
+    }
+
+    /** The rule {@code path} was registered with, if it went through an authenticated method. */
+    Optional<Access> accessOf(String method, String path) {
+        return Optional.ofNullable(guarded.get(method + " " + path));
     }
 
     /** A feature's routes; each feature has one class implementing this. */
@@ -113,7 +136,11 @@ public final class Api {
 
     /** A route outside {@code /api} that needs a credential (e.g. {@code /metrics} for Prometheus). */
     public void rootGet(String path, Access access, AuthenticatedHandler handler) {
-        routes.get(path, ctx -> handler.handle(ctx, authorize(ctx, access)));
+        Handler wrapped = ctx -> handler.handle(ctx, authorize(ctx, access));
+        guarded.put("GET " + path, access);
+        guarded.put("HEAD " + path, access);
+        routes.get(path, wrapped);
+        routes.head(path, wrapped);
     }
 
     private void add(HandlerType method, String path, Access access, AuthenticatedHandler handler) {
@@ -138,8 +165,15 @@ public final class Api {
             }
             handler.handle(ctx, user);
         };
+        guarded.put(method.name() + " " + PREFIX + path, access);
         switch (method.name()) {
-            case "GET" -> routes.get(PREFIX + path, wrapped);
+            case "GET" -> {
+                routes.get(PREFIX + path, wrapped);
+                // Without a HEAD route of its own, Javalin answers HEAD on a GET route 200 without
+                // running it: no credential checked, no headers of what the GET would send.
+                guarded.put("HEAD " + PREFIX + path, access);
+                routes.head(PREFIX + path, wrapped);
+            }
             case "POST" -> routes.post(PREFIX + path, wrapped);
             case "PUT" -> routes.put(PREFIX + path, wrapped);
             case "PATCH" -> routes.patch(PREFIX + path, wrapped);

@@ -18,7 +18,9 @@ import org.eclipse.jetty.ee10.servlet.FilterHolder;
 import java.sql.SQLException;
 import java.util.EnumSet;
 import java.util.List;
+import java.util.Optional;
 import java.util.UUID;
+import java.util.stream.Stream;
 
 /**
  * The HTTP server: Javalin on Jetty with virtual threads. Every failure leaves as JSON in Immich's
@@ -50,6 +52,7 @@ public final class HttpServer implements AutoCloseable {
     public static final String CORRELATION_HEADER = "x-immich-cid";
 
     private final Javalin app;
+    private Api api;
 
     /**
      * Told of every request: when it starts and ends (a servlet filter, so an aborted upload ends
@@ -129,6 +132,7 @@ public final class HttpServer implements AutoCloseable {
             });
             Api api = new Api(config.routes, authenticator, settings.maxUploadBytes());
             features.forEach(f -> f.register(api));
+            this.api = api;
 
             config.routes.exception(ApiException.class, (e, ctx) -> respond(ctx, e.status(),
                     new ErrorBody(e.getMessage(), e.errors().orElse(null))));
@@ -141,7 +145,7 @@ public final class HttpServer implements AutoCloseable {
                             + e.getOriginalMessage()));
             config.routes.exception(Exception.class, (e, ctx) -> {
                 String id = correlationId(ctx);
-                java.util.Optional<SQLException> value = valueError(e);
+                Optional<SQLException> value = valueError(e);
                 if (value.isPresent()) {
                     log.warn("{} {} carried a value the database refused (correlation id {}): {}", ctx.req().getMethod(),
                             ctx.path(), id, value.get().getMessage());
@@ -193,13 +197,13 @@ public final class HttpServer implements AutoCloseable {
         }
     }
 
-    private static java.util.Optional<SQLException> valueError(Throwable e) {
+    private static Optional<SQLException> valueError(Throwable e) {
         for (Throwable t = e; t != null; t = t.getCause()) {
             if (t instanceof SQLException s && s.getSQLState() != null && VALUE_ERRORS.contains(s.getSQLState())) {
-                return java.util.Optional.of(s);
+                return Optional.of(s);
             }
         }
-        return java.util.Optional.empty();
+        return Optional.empty();
     }
 
     private static String firstLine(String message) {
@@ -277,6 +281,21 @@ public final class HttpServer implements AutoCloseable {
     public HttpServer start() {
         app.start();
         return this;
+    }
+
+    /**
+     * Every route the server answers, read from Javalin's own router (so a route registered around
+     * {@link Api} is listed too, as open), each with the access rule {@link Api} registered it with.
+     * The route audit test walks this table.
+     */
+    public List<Api.Route> routes() {
+        var router = app.unsafe.internalRouter;
+        Stream<Api.Route> http = router.allHttpHandlers().stream().map(e -> e.endpoint)
+                .filter(e -> e.method.isHttpMethod())
+                .map(e -> new Api.Route(e.method.name(), e.path, api.accessOf(e.method.name(), e.path)));
+        Stream<Api.Route> sockets = router.allWsHandlers().stream()
+                .map(e -> new Api.Route("WEBSOCKET", e.getPath(), Optional.empty()));
+        return Stream.concat(http, sockets).distinct().toList();
     }
 
     /** The bound port (useful with port 0 in tests). */

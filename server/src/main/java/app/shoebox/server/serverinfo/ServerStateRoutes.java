@@ -16,6 +16,12 @@ public final class ServerStateRoutes implements Api.Routes {
     /** Trashed assets stay until the user empties the trash; Immich's default figure is reported. */
     static final int TRASH_DAYS = 30;
     static final int USER_DELETE_DELAY_DAYS = 7;
+    /**
+     * Every user may list every other (GET /api/users), as on an Immich server with its default
+     * {@code server.publicUsers}: the owner's share dialog picks from that list. Said here and in the
+     * system configuration, so an admin reads what the server does.
+     */
+    static final boolean PUBLIC_USERS = true;
 
     record ServerConfigDto(String externalDomain, boolean isInitialized, boolean isOnboarded, String loginPageMessage,
                            boolean maintenanceMode, String mapDarkStyleUrl, String mapLightStyleUrl, int minFaces,
@@ -40,7 +46,7 @@ public final class ServerStateRoutes implements Api.Routes {
     public void register(Api api) {
         api.getOpen("/server/config", ctx -> {
             boolean initialized = users.any();
-            ctx.json(new ServerConfigDto("", initialized, initialized && onboarded.getAsBoolean(), "", false, "", "", 3, "", false, TRASH_DAYS,
+            ctx.json(new ServerConfigDto("", initialized, initialized && onboarded.getAsBoolean(), "", false, "", "", 3, "", PUBLIC_USERS, TRASH_DAYS,
                     USER_DELETE_DELAY_DAYS));
         });
         api.get("/server/statistics", Access.admin(Permission.SERVER_STATISTICS), (ctx, user) -> {

@@ -1,6 +1,7 @@
 package app.shoebox.server.stacks;
 
 import app.shoebox.server.albums.OwnedAssets;
+import app.shoebox.server.auth.Permission;
 import app.shoebox.server.http.ApiException;
 import app.shoebox.server.live.CatalogueEvents;
 import app.shoebox.server.live.ClientEvent;
@@ -41,7 +42,7 @@ public final class StackService {
             Set<UUID> owned = OwnedAssets.among(h, ownerId, distinct);
             List<UUID> missing = distinct.stream().filter(id -> !owned.contains(id)).toList();
             if (!missing.isEmpty()) {
-                throw ApiException.noAccess(app.shoebox.server.auth.Permission.ASSET_UPDATE);
+                throw ApiException.noAccess(Permission.ASSET_UPDATE);
             }
             // Row locks on the assets, taken in id order, keep concurrent stackings from interleaving
             // or deadlocking.
@@ -115,11 +116,18 @@ public final class StackService {
                 .stream().map(id -> find(h, ownerId, id).orElseThrow()).toList());
     }
 
-    /** Dissolves stacks (the assets stay); returns how many of the user's stacks went. */
+    /**
+     * Dissolves stacks (the assets stay), all or none: as Immich, an id that is not one of the user's
+     * stacks refuses the whole request, so a list mixing another's stack with one's own changes nothing.
+     */
     public int delete(UUID ownerId, List<UUID> stackIds) {
+        List<UUID> ids = BulkIdResult.distinct(stackIds);
         return jdbi.inTransaction(h -> {
             int deleted = h.createUpdate("DELETE FROM stacks WHERE id = ANY(:ids) AND owner_id = :owner")
-                    .bindArray("ids", UUID.class, BulkIdResult.distinct(stackIds)).bind("owner", ownerId).execute();
+                    .bindArray("ids", UUID.class, ids).bind("owner", ownerId).execute();
+            if (deleted != ids.size()) {
+                throw ApiException.noAccess(Permission.STACK_DELETE); // rolls the deletes back
+            }
             if (deleted > 0) {
                 CatalogueEvents.publish(h, ClientEvent.ASSET_STACK_UPDATE, ownerId);
             }

@@ -143,6 +143,9 @@ class ImmichEndpointsTest {
         var all = server.get("/api/users", alice.apiKey());
         assertValid("GET", "/users", all);
         assertThat(all.body()).contains(bob.email()).contains(alice.email());
+        // What the server does is what it says: users are public to each other, as Immich's publicUsers setting.
+        assertThat(json(server.get("/api/server/config", null)).get("publicUsers").asBoolean()).isTrue();
+        assertThat(json(server.get("/api/system-config", ADMIN_KEY)).at("/server/publicUsers").asBoolean()).isTrue();
     }
 
     @Test

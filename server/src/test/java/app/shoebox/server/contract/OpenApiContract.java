@@ -118,6 +118,11 @@ public final class OpenApiContract {
     }
 
     /** Fails the test with every violation when {@code response} breaks the v3 contract of the operation. */
+    /** The spec itself, for tests that read an operation's security, permission or admin flag. */
+    public JsonNode spec() {
+        return spec;
+    }
+
     public static void assertValid(String method, String pathTemplate, HttpResponse<String> response) {
         immich().check(method, pathTemplate, response);
     }

@@ -116,6 +116,25 @@ class StackRoutesTest {
     }
 
     @Test
+    void aBulkDeleteNamingAnotherUsersStackDeletesNone() {
+        String alices = json(server.postJson("/api/stacks", alice.apiKey(), Map.of("assetIds", List.of(
+                catalogue.asset(alice.id(), "d-a1.jpg").toString(), catalogue.asset(alice.id(), "d-a2.jpg").toString())))).get("id").asText();
+        String bobs = json(server.postJson("/api/stacks", bob.apiKey(), Map.of("assetIds", List.of(
+                catalogue.asset(bob.id(), "d-b1.jpg").toString(), catalogue.asset(bob.id(), "d-b2.jpg").toString())))).get("id").asText();
+
+        assertImmichError(400, "Not found or no stack.delete access",
+                server.deleteJson("/api/stacks", bob.apiKey(), Map.of("ids", List.of(bobs, alices))));
+        assertImmichError(400, "Not found or no stack.delete access",
+                server.deleteJson("/api/stacks", bob.apiKey(), Map.of("ids", List.of(UUID.randomUUID().toString()))));
+        assertThat(server.get("/api/stacks/" + alices, alice.apiKey()).statusCode()).isEqualTo(200);
+        assertThat(server.get("/api/stacks/" + bobs, bob.apiKey()).statusCode()).isEqualTo(200);
+
+        var deleted = server.deleteJson("/api/stacks", bob.apiKey(), Map.of("ids", List.of(bobs, bobs)));
+        assertThat(deleted.statusCode()).isEqualTo(204);
+        assertImmichError(400, "Not found or no stack.read access", server.get("/api/stacks/" + bobs, bob.apiKey()));
+    }
+
+    @Test
     void permissionsAreThoseOfTheSpec() {
         UUID a = catalogue.asset(alice.id(), "p-a.jpg");
         UUID b = catalogue.asset(alice.id(), "p-b.jpg");
