@@ -32,4 +32,23 @@ final class Format {
         }
         return String.format("%dh%02dm", s / 3600, (s % 3600) / 60);
     }
+
+    /**
+     * A file name or message as one line that a terminal shows as it is: control characters (an
+     * escape sequence or a line break in a name from an archive) written as {@code \u001b}.
+     */
+    static String printable(String s) {
+        if (s.chars().noneMatch(Character::isISOControl)) {
+            return s;
+        }
+        StringBuilder b = new StringBuilder(s.length() + 16);
+        s.chars().forEach(c -> {
+            if (Character.isISOControl(c)) {
+                b.append(String.format("\\u%04x", c));
+            } else {
+                b.append((char) c);
+            }
+        });
+        return b.toString();
+    }
 }

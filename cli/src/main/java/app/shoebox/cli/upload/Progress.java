@@ -151,7 +151,7 @@ final class Progress implements UploadListener, AutoCloseable {
         if (bar != null) {
             err.print("\r\033[K");
         }
-        err.println(msg);
+        err.println(Format.printable(msg));
         if (bar != null) {
             bar.refresh();
         }

@@ -61,7 +61,7 @@ final class RunReport implements UploadListener {
         Tally.Counts c = r.counts();
         out.println();
         out.println(dryRun ? "Dry run: nothing was uploaded or changed." : r.stopReason().isPresent() ? "Upload stopped." : "Upload finished.");
-        r.stopReason().ifPresent(s -> out.println("Stopped early: " + s + "; running the same command again resumes."));
+        r.stopReason().ifPresent(s -> out.println("Stopped early: " + Format.printable(s) + "; running the same command again resumes."));
         out.printf("  found       %,10d files (%s)%n", c.found(), Format.bytes(c.foundBytes()));
         out.printf("  %-11s %,10d (%s)%n", dryRun ? "to upload" : "uploaded", c.uploaded(), Format.bytes(c.uploadedBytes()));
         out.printf("  duplicates  %,10d%n", c.duplicates());
@@ -80,20 +80,22 @@ final class RunReport implements UploadListener {
         out.printf("  %d files read (%s) in %s%n", r.filesRead(), Format.bytes(r.bytesRead()), Format.duration(r.elapsed()));
         if (!skipped.isEmpty()) {
             out.println("Skipped, by reason:");
-            byReason(skipped).forEach((reason, n) -> out.printf("  %,8d  %s%n", n, reason));
+            byReason(skipped).forEach((reason, n) -> out.printf("  %,8d  %s%n", n, Format.printable(reason)));
         }
         if (!warnings.isEmpty()) {
             out.printf("%d warnings (uploaded with a caveat):%n", warnings.size());
-            byReason(warnings).entrySet().stream().limit(10).forEach(x -> out.printf("  %,8d  %s%n", x.getValue(), x.getKey()));
+            byReason(warnings).entrySet().stream().limit(10).forEach(x -> out.printf("  %,8d  %s%n", x.getValue(),
+                    Format.printable(x.getKey())));
         }
         if (!notes.isEmpty()) {
             out.printf("%d notes (folders left out, sidecars with no photo, ...):%n", notes.size());
-            byReason(notes).entrySet().stream().limit(10).forEach(x -> out.printf("  %,8d  %s%n", x.getValue(), x.getKey()));
+            byReason(notes).entrySet().stream().limit(10).forEach(x -> out.printf("  %,8d  %s%n", x.getValue(),
+                    Format.printable(x.getKey())));
         }
         if (!failed.isEmpty()) {
             out.printf("%d files failed:%n", failed.size());
             synchronized (failed) {
-                failed.stream().limit(20).forEach(f -> out.println("  " + f.path() + ": " + f.reason()));
+                failed.stream().limit(20).forEach(f -> out.println("  " + Format.printable(f.path() + ": " + f.reason())));
             }
             if (failed.size() > 20) {
                 out.println("  ... (all of them in the --report file)");

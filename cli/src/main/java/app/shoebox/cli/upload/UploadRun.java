@@ -125,6 +125,24 @@ final class UploadRun {
         });
         Runtime.getRuntime().addShutdownHook(hook);
         Optional<QueueWatch> watch = QueueWatch.start(api, Duration.ofSeconds(2), this::note);
+        try {
+            return uploadWatched(api, info, pipeline, pause, watch, source, report, progress, sourceDescription);
+        } finally {
+            // Also when the pipeline fails: the watch stops before the client closes, and the hook
+            // (which would wait for files in flight that are not) is not left to run at exit.
+            watch.ifPresent(QueueWatch::close);
+            finished.countDown();
+            try {
+                Runtime.getRuntime().removeShutdownHook(hook);
+            } catch (IllegalStateException shuttingDown) {
+                // the hook is running: it gives the queues back
+            }
+        }
+    }
+
+    private int uploadWatched(ApiClient api, ServerInfo info, UploadPipeline pipeline, QueuePause pause,
+                              Optional<QueueWatch> watch, Source source, RunReport report, AtomicReference<Progress> progress,
+                              String sourceDescription) throws InterruptedException {
         UploadPipeline.Result result;
         // Time from the process's start to the first file: the fixed cost of a run (JVM, connecting, pausing).
         double beforeUpload = java.lang.management.ManagementFactory.getRuntimeMXBean().getUptime() / 1000.0;
@@ -168,12 +186,6 @@ final class UploadRun {
             about.put("processSeconds", java.lang.management.ManagementFactory.getRuntimeMXBean().getUptime() / 1000.0);
             report.write(o.report, result, about);
             out.println("Report written to " + o.report);
-        }
-        finished.countDown();
-        try {
-            Runtime.getRuntime().removeShutdownHook(hook);
-        } catch (IllegalStateException shuttingDown) {
-            // the hook is running: it gives the queues back
         }
         if (!result.complete()) {
             return STOPPED;

@@ -40,9 +40,26 @@ final class TestTakeout {
     }
 
     void zip(Path file) {
+        zip(file, false);
+    }
+
+    /** A zip whose members are stored, not compressed: their bytes lie in the file as they are. */
+    void zipStored(Path file) {
+        zip(file, true);
+    }
+
+    private void zip(Path file, boolean stored) {
         try (ZipOutputStream out = new ZipOutputStream(Files.newOutputStream(file))) {
             for (Entry e : entries) {
                 ZipEntry z = new ZipEntry(e.name());
+                if (stored) {
+                    z.setMethod(ZipEntry.STORED);
+                    z.setSize(e.content().length);
+                    z.setCompressedSize(e.content().length);
+                    java.util.zip.CRC32 crc = new java.util.zip.CRC32();
+                    crc.update(e.content());
+                    z.setCrc(crc.getValue());
+                }
                 z.setLastModifiedTime(FileTime.from(Instant.parse("2024-06-01T00:00:00Z")));
                 out.putNextEntry(z);
                 out.write(e.content());
@@ -95,6 +112,16 @@ final class TestTakeout {
         }
         n.putObject("googlePhotosOrigin").putObject("mobileUpload").put("deviceType", "ANDROID_PHONE");
         return n.toString().getBytes(java.nio.charset.StandardCharsets.UTF_8);
+    }
+
+    /** A photo's sidecar with whatever its {@code photoTakenTime} and description say, however odd. */
+    static String sidecarJson(String title, String timestamp, String description) {
+        ObjectNode n = JSON.createObjectNode();
+        n.put("title", title);
+        n.put("description", description);
+        n.putObject("photoTakenTime").put("timestamp", timestamp);
+        n.put("url", "https://photos.google.com/photo/AF1Qip");
+        return n.toString();
     }
 
     static byte[] sidecar(String title, Instant taken) {

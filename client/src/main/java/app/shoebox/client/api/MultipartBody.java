@@ -106,9 +106,26 @@ public final class MultipartBody {
         return ("--" + boundary + "--\r\n").getBytes(StandardCharsets.UTF_8);
     }
 
-    /** A file name inside a quoted header parameter: no quote, backslash or line break survives. */
+    /**
+     * A file name inside a quoted header parameter: no quote, backslash, line break or other control
+     * character survives (servers refuse a header with one; the {@code filename} field keeps the name as it is).
+     */
     private static String quoted(String name) {
-        return name.replace("\\", "_").replace("\"", "%22").replace("\r", " ").replace("\n", " ");
+        StringBuilder q = new StringBuilder(name.length());
+        name.codePoints().forEach(c -> {
+            switch (c) {
+                case '\\' -> q.append('_');
+                case '"' -> q.append("%22");
+                default -> {
+                    if (Character.isISOControl(c)) {
+                        q.append(' ');
+                    } else {
+                        q.appendCodePoint(c);
+                    }
+                }
+            }
+        });
+        return q.toString();
     }
 
     /** The body as one stream: headers and field values from memory, file parts from their openers. */
@@ -233,7 +250,7 @@ public final class MultipartBody {
     }
 
     private static String message(IOException e) {
-        return e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage();
+        return SourceReadException.reason(e);
     }
 
     /** The whole body in memory, for tests of small bodies. */

@@ -79,7 +79,7 @@ final class AppendLog implements AutoCloseable {
             }
             lines++;
         } catch (IOException e) {
-            throw new UncheckedIOException("cannot write to " + file + ": " + e.getMessage(), e);
+            throw new StateWriteException("cannot write to " + file + ": " + e.getMessage(), e);
         }
     }
 
@@ -92,7 +92,7 @@ final class AppendLog implements AutoCloseable {
         try {
             out.force(false);
         } catch (IOException e) {
-            throw new UncheckedIOException("cannot sync " + file + ": " + e.getMessage(), e);
+            throw new StateWriteException("cannot sync " + file + ": " + e.getMessage(), e);
         }
     }
 

@@ -11,6 +11,7 @@ import app.shoebox.client.sources.Source;
 import app.shoebox.client.sources.SourceAsset;
 import app.shoebox.client.state.HashCache;
 import app.shoebox.client.state.Journal;
+import app.shoebox.client.state.StateWriteException;
 
 import java.io.FilterInputStream;
 import java.io.IOException;
@@ -286,6 +287,8 @@ public final class UploadPipeline {
             body.run();
         } catch (InterruptedException | CancellationException e) {
             stop("interrupted");
+        } catch (StateWriteException e) {
+            stop(e.getMessage());
         } catch (RuntimeException e) {
             stop("internal error in the " + stage + " stage: " + e);
             stageFailure = e;
@@ -617,9 +620,13 @@ public final class UploadPipeline {
             followUps(w);
         } catch (RuntimeException e) {
             // A bug must not stop the run nor vanish: each file of the group says what happened to it.
+            String why = e instanceof StateWriteException ? e.getMessage() : "internal error: " + e;
+            if (e instanceof StateWriteException) {
+                stop(why);
+            }
             for (Item it : w.items()) {
                 if (it.assetId == null && !it.failed) {
-                    fail(it, "internal error: " + e);
+                    fail(it, why);
                 } else if (it.assetId != null) {
                     warn(it, "uploaded, but its follow-ups hit an internal error: " + e + " (the next run tries again)");
                 }
@@ -978,6 +985,6 @@ public final class UploadPipeline {
     }
 
     private static String message(Exception e) {
-        return e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage();
+        return SourceReadException.reason(e);
     }
 }

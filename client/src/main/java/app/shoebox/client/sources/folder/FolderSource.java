@@ -1,6 +1,7 @@
 package app.shoebox.client.sources.folder;
 
 import app.shoebox.client.api.ServerInfo;
+import app.shoebox.client.api.SourceReadException;
 import app.shoebox.client.sources.AssetGroup;
 import app.shoebox.client.sources.Grouper;
 import app.shoebox.client.sources.ItemKey;
@@ -123,7 +124,7 @@ public final class FolderSource implements Source {
             try (DirectoryStream<Path> ds = Files.newDirectoryStream(dir)) {
                 ds.forEach(entries::add);
             } catch (IOException e) {
-                sink.note(dir.toString(), "folder not read: " + message(e));
+                sink.failed(dir.toString(), "folder not read, none of its files uploaded: " + message(e));
                 continue;
             }
             entries.sort(null);
@@ -136,7 +137,7 @@ public final class FolderSource implements Source {
             try {
                 dirReal = dir.toRealPath();
             } catch (IOException e) {
-                sink.note(dir.toString(), "folder not read: " + message(e));
+                sink.failed(dir.toString(), "folder not read, none of its files uploaded: " + message(e));
                 continue;
             }
             walkFolder(root, dirReal, files, sink);
@@ -189,7 +190,7 @@ public final class FolderSource implements Source {
                         subdirs.add(e);
                     }
                 } catch (IOException ex) {
-                    sink.note(e.toString(), "folder not read: " + message(ex));
+                    sink.failed(e.toString(), "folder not read, none of its files uploaded: " + message(ex));
                 }
             }
         } else if (attrs.isRegularFile()) {
@@ -307,6 +308,6 @@ public final class FolderSource implements Source {
     }
 
     private static String message(IOException e) {
-        return e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage();
+        return SourceReadException.reason(e);
     }
 }

@@ -9,6 +9,7 @@ import java.io.BufferedInputStream;
 import java.io.FilterInputStream;
 import java.io.IOException;
 import java.io.InputStream;
+import java.nio.charset.Charset;
 import java.nio.file.FileVisitResult;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -20,8 +21,10 @@ import java.util.Locale;
 import java.util.Optional;
 import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
+import java.util.zip.CRC32;
 import java.util.zip.GZIPInputStream;
 import java.util.zip.ZipEntry;
+import java.util.zip.ZipException;
 import java.util.zip.ZipFile;
 
 /**
@@ -31,10 +34,21 @@ import java.util.zip.ZipFile;
 sealed interface TakeoutPart extends AutoCloseable permits TakeoutPart.Zip, TakeoutPart.Tar, TakeoutPart.Folder {
 
     /** One entry as the scan sees it; {@code read} is valid only during the scan's callback. */
-    record Entry(String name, long size, Instant modified, int ordinal, long crc, Reader read) {
+    record Entry(String name, long size, Instant modified, int ordinal, long crc, Reader read, Optional<String> notAFile) {
+        Entry(String name, long size, Instant modified, int ordinal, long crc, Reader read) {
+            this(name, size, modified, ordinal, crc, read, Optional.empty());
+        }
+
+        /** A link, a pipe or a device: listed so that it is reported, never read. */
+        static Entry notAFile(String name, int ordinal, String what) {
+            return new Entry(name, -1, Instant.EPOCH, ordinal, 0, () -> {
+                throw new IOException(what);
+            }, Optional.of(what));
+        }
+
         /** The entry as kept after the scan: the reader (and the archive's entry object it holds) let go. */
         Entry kept() {
-            return new Entry(name, size, modified, ordinal, crc, null);
+            return new Entry(name, size, modified, ordinal, crc, null, notAFile);
         }
     }
 
@@ -50,6 +64,11 @@ sealed interface TakeoutPart extends AutoCloseable permits TakeoutPart.Zip, Take
 
     /** How the user knows this part: its file name. */
     String label();
+
+    /** What the user should know about the part as a whole. */
+    default Optional<String> caveat() {
+        return Optional.empty();
+    }
 
     /** Calls {@code visitor} for every file entry (not folders), in the order of the archive. */
     void scan(Visitor visitor) throws IOException;
@@ -89,8 +108,22 @@ sealed interface TakeoutPart extends AutoCloseable permits TakeoutPart.Zip, Take
         }
         if (name.endsWith(".zip")) {
             try {
-                return new Zip(path, new ZipFile(path.toFile()));
+                try {
+                    return new Zip(path, new ZipFile(path.toFile()), false);
+                } catch (ZipException notUtf8) {
+                    // Names without the UTF-8 flag that are not UTF-8 either (an old zip tool, CP437 or
+                    // Shift-JIS): every byte is a CP437 character, so the archive can be read whole.
+                    try {
+                        return new Zip(path, new ZipFile(path.toFile(), ZipFile.OPEN_READ, Charset.forName("IBM437")), true);
+                    } catch (IOException stillNot) {
+                        throw notUtf8;
+                    }
+                }
             } catch (IOException e) {
+                if (String.valueOf(e.getMessage()).contains("bad entry name")) {
+                    throw new IOException(path + " names its files in bytes that are not UTF-8 though it says they are ("
+                            + e.getMessage() + "); unpack it with a zip tool and upload the folder", e);
+                }
                 throw new IOException(path + " is not a readable zip file (" + e.getMessage()
                         + "); download this Takeout part again", e);
             }
@@ -110,12 +143,14 @@ sealed interface TakeoutPart extends AutoCloseable permits TakeoutPart.Zip, Take
     final class Zip implements TakeoutPart {
         private final Path path;
         private final ZipFile zip;
+        private final boolean legacyNames;
         private final String identity;
         private final String stamp;
 
-        Zip(Path path, ZipFile zip) throws IOException {
+        Zip(Path path, ZipFile zip, boolean legacyNames) throws IOException {
             this.path = path;
             this.zip = zip;
+            this.legacyNames = legacyNames;
             this.identity = "zip:" + path.toRealPath();
             this.stamp = stamp(path);
         }
@@ -123,6 +158,12 @@ sealed interface TakeoutPart extends AutoCloseable permits TakeoutPart.Zip, Take
         @Override
         public String label() {
             return path.getFileName().toString();
+        }
+
+        @Override
+        public Optional<String> caveat() {
+            return legacyNames ? Optional.of("the archive's file names are not UTF-8 (it was made by an older zip tool): read "
+                    + "as CP437, so names in other alphabets may look garbled on the server") : Optional.empty();
         }
 
         @Override
@@ -136,7 +177,8 @@ sealed interface TakeoutPart extends AutoCloseable permits TakeoutPart.Zip, Take
                     continue;
                 }
                 Instant modified = e.getLastModifiedTime() == null ? Instant.EPOCH : e.getLastModifiedTime().toInstant();
-                visitor.entry(new Entry(e.getName(), e.getSize(), modified, ordinal, e.getCrc(), () -> zip.getInputStream(e)));
+                visitor.entry(new Entry(e.getName(), e.getSize(), modified, ordinal, e.getCrc(),
+                        () -> new CheckedMember(zip.getInputStream(e), label() + "!" + e.getName(), e.getSize(), e.getCrc())));
             }
         }
 
@@ -148,7 +190,12 @@ sealed interface TakeoutPart extends AutoCloseable permits TakeoutPart.Zip, Take
                 if (z == null) {
                     throw new IOException(name + " is no longer in " + path);
                 }
-                return zip.getInputStream(z);
+                if (z.getSize() != e.size() || z.getCrc() != e.crc()) {
+                    // Members are found by name: of two with one name, only one can be read.
+                    throw new IOException(label() + " holds more than one member named " + name + " and only one of them "
+                            + "can be read in place: unpack the archive and upload its folder to get this one");
+                }
+                return new CheckedMember(zip.getInputStream(z), label() + "!" + name, e.size(), e.crc());
             };
         }
 
@@ -165,6 +212,69 @@ sealed interface TakeoutPart extends AutoCloseable permits TakeoutPart.Zip, Take
         @Override
         public void close() throws IOException {
             zip.close();
+        }
+    }
+
+    /**
+     * A zip member's bytes, checked against what the archive declares for it: no more than its size,
+     * and at the end exactly its size and its CRC-32. The JDK's {@code ZipFile} checks neither, so a
+     * damaged member or one whose declared size lies would otherwise be sent as it reads.
+     */
+    final class CheckedMember extends FilterInputStream {
+        private final String name;
+        private final long size;
+        private final long crc;
+        private final CRC32 computed = new CRC32();
+        private long count;
+
+        CheckedMember(InputStream in, String name, long size, long crc) {
+            super(in);
+            this.name = name;
+            this.size = size;
+            this.crc = crc;
+        }
+
+        @Override
+        public int read() throws IOException {
+            byte[] one = new byte[1];
+            int n = read(one, 0, 1);
+            return n < 0 ? -1 : one[0] & 0xff;
+        }
+
+        @Override
+        public int read(byte[] b, int off, int len) throws IOException {
+            int n;
+            try {
+                n = in.read(b, off, len);
+            } catch (IOException e) {
+                throw damaged("cannot be unpacked (" + e.getMessage() + ")", e);
+            }
+            if (n > 0) {
+                computed.update(b, off, n);
+                count += n;
+                if (size >= 0 && count > size) {
+                    throw damaged("holds more bytes than the " + size + " its archive declares", null);
+                }
+            } else if (n < 0) {
+                if (size >= 0 && count != size) {
+                    throw damaged("holds " + count + " bytes where its archive declares " + size, null);
+                }
+                if (crc >= 0 && computed.getValue() != crc) {
+                    throw damaged("does not match its checksum (CRC-32)", null);
+                }
+            }
+            return n;
+        }
+
+        @Override
+        public long skip(long n) throws IOException {
+            byte[] buf = new byte[(int) Math.min(n, 1 << 16)];
+            int r = read(buf, 0, buf.length);
+            return Math.max(r, 0);
+        }
+
+        private IOException damaged(String what, IOException cause) {
+            return new IOException(name + " is damaged: it " + what + "; download this Takeout part again", cause);
         }
     }
 
@@ -215,10 +325,18 @@ sealed interface TakeoutPart extends AutoCloseable permits TakeoutPart.Zip, Take
                     if (e.isDirectory()) {
                         continue;
                     }
-                    if (!e.isFile()) {
-                        visitor.entry(new Entry(e.getName(), -1, Instant.EPOCH, ordinal, 0, () -> {
-                            throw new IOException("a link, not a file");
-                        }));
+                    if (e.isSymbolicLink()) {
+                        visitor.entry(Entry.notAFile(e.getName(), ordinal, "a symbolic link (to " + e.getLinkName()
+                                + "), not a file: not followed"));
+                        continue;
+                    }
+                    if (e.isLink()) {
+                        visitor.entry(Entry.notAFile(e.getName(), ordinal, "a hard link (to " + e.getLinkName()
+                                + "), not a file: not followed (a member it names in the archive is uploaded as itself)"));
+                        continue;
+                    }
+                    if (!e.isFile() || e.isFIFO() || e.isCharacterDevice() || e.isBlockDevice()) {
+                        visitor.entry(Entry.notAFile(e.getName(), ordinal, "not a regular file (a device or a pipe)"));
                         continue;
                     }
                     TarArchiveInputStream current = in;
@@ -360,9 +478,8 @@ sealed interface TakeoutPart extends AutoCloseable permits TakeoutPart.Zip, Take
                         visitor.entry(new Entry(name, attrs.size(), attrs.lastModifiedTime().toInstant(), ordinal[0],
                                 attrs.lastModifiedTime().to(TimeUnit.NANOSECONDS), () -> Files.newInputStream(file)));
                     } else {
-                        visitor.entry(new Entry(name, -1, Instant.EPOCH, ordinal[0], 0, () -> {
-                            throw new IOException("a link, not a file");
-                        }));
+                        visitor.entry(Entry.notAFile(name, ordinal[0], attrs.isSymbolicLink() ? "a symbolic link, not a file: not followed"
+                                : "not a regular file (a device, a socket or a pipe)"));
                     }
                     return FileVisitResult.CONTINUE;
                 }

@@ -113,6 +113,7 @@ public final class TakeoutSource implements Source {
             if (sink.stopping()) {
                 return;
             }
+            part.caveat().ifPresent(c -> sink.note(part.label(), c));
             part.scan(e -> scanEntry(part, e, folders, sink));
         }
         for (Folder f : folders.values()) {
@@ -134,8 +135,8 @@ public final class TakeoutSource implements Source {
     private void scanEntry(TakeoutPart part, TakeoutPart.Entry e, Map<String, Folder> folders, Sink sink) throws IOException {
         String path = part.label() + "!" + e.name();
         if (TakeoutPart.unsafe(e.name())) {
-            sink.failed(path, "refused: the archive names a file outside itself (" + e.name()
-                    + "); a Takeout never does this, so the archive may be tampered with");
+            sink.failed(path, "refused: the archive names a file " + (e.name().indexOf('\0') >= 0 ? "with a NUL character in its name"
+                    : "outside itself (" + e.name() + ")") + "; a Takeout never does this, so the archive may be tampered with");
             return;
         }
         String[] segments = e.name().replace('\\', '/').split("/");
@@ -151,8 +152,8 @@ public final class TakeoutSource implements Source {
             sink.skipped(path, Math.max(0, e.size()), "not part of Google Photos (Takeout/" + segments[takeout + 1] + ")");
             return;
         }
-        if (e.size() < 0) {
-            sink.skipped(path, 0, "a link, not a file");
+        if (e.notAFile().isPresent()) {
+            sink.skipped(path, 0, e.notAFile().get());
             return;
         }
         String folderName = segments.length >= 2 ? segments[segments.length - 2] : "";
@@ -191,7 +192,9 @@ public final class TakeoutSource implements Source {
         try (InputStream in = e.read().open()) {
             json = GoogleJson.parse(in.readNBytes(MAX_JSON_BYTES + 1));
         } catch (IOException | RuntimeException x) {
-            sink.note(path, "not a JSON file Google Photos writes (" + x.getMessage() + "): not used");
+            // Jackson's own message, without the location it appends on lines of their own
+            String why = x instanceof com.fasterxml.jackson.core.JsonProcessingException j ? j.getOriginalMessage() : x.getMessage();
+            sink.note(path, "not a JSON file Google Photos writes (" + why + "): not used");
             return;
         }
         switch (json) {
@@ -251,9 +254,8 @@ public final class TakeoutSource implements Source {
                 sink.skipped(m.path(), m.entry().size(), "in Google Photos' trash");
                 continue;
             }
-            List<String> notes = photo.isEmpty() || inherited ? (inherited ? List.of()
-                    : List.of("no JSON sidecar matched: uploaded with the file's own date and without Google's metadata"))
-                    : List.of();
+            List<String> notes = photo.isEmpty() ? List.of("no JSON sidecar matched: uploaded with the file's own date and "
+                    + "without Google's metadata") : photo.get().ignored();
             assets.add(new SourceAsset(m.path(), m.fileName(), m.type(), m.entry().size(), m.entry().modified(),
                     m.part().key(m.entry()), m.part().content(m.entry()), Optional.empty(),
                     photo.map(GoogleJson.Photo::metadata).orElse(Metadata.NONE), album.map(Set::of).orElse(Set.of()), notes,
