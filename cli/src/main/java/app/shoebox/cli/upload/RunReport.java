@@ -61,7 +61,11 @@ final class RunReport implements UploadListener {
         Tally.Counts c = r.counts();
         out.println();
         out.println(dryRun ? "Dry run: nothing was uploaded or changed." : r.stopReason().isPresent() ? "Upload stopped." : "Upload finished.");
-        r.stopReason().ifPresent(s -> out.println("Stopped early: " + Format.printable(s) + "; running the same command again resumes."));
+        r.stopReason().ifPresent(s -> {
+            // The reason says what to do (download a part again, free space...); a plain re-run is not always enough.
+            out.println("Stopped early: " + Format.printable(s));
+            out.println("What this run did is kept: once the cause is dealt with, the same command resumes where it stopped.");
+        });
         out.printf("  found       %,10d files (%s)%n", c.found(), Format.bytes(c.foundBytes()));
         out.printf("  %-11s %,10d (%s)%n", dryRun ? "to upload" : "uploaded", c.uploaded(), Format.bytes(c.uploadedBytes()));
         out.printf("  duplicates  %,10d%n", c.duplicates());
