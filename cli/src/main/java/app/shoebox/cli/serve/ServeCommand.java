@@ -14,6 +14,7 @@ import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 import app.shoebox.cli.Main;
+import app.shoebox.cli.worker.WorkerCommand;
 
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -163,7 +164,7 @@ public final class ServeCommand implements Callable<Integer> {
         command.addAll(workerJavaOptions(System.getenv("SHOEBOX_WORKER_JAVA_OPTS")));
         command.addAll(List.of("-cp", System.getProperty("java.class.path"),
                 Main.class.getName(), "worker", "--library", library.toAbsolutePath().toString(),
-                "--storage-template", storageTemplate));
+                "--storage-template", storageTemplate, WorkerCommand.STOP_WITH_PARENT));
         return List.copyOf(command);
     }
 

@@ -18,6 +18,9 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
 import java.time.Duration;
 import java.util.Optional;
 import java.util.concurrent.Callable;
@@ -78,6 +81,14 @@ public final class WorkerCommand implements Callable<Integer> {
                     + "(env SHOEBOX_WATCH_LIBRARIES). One worker watches; the others stand by.")
     boolean watchLibraries;
 
+    /** The option {@code serve} starts its workers with. */
+    public static final String STOP_WITH_PARENT = "--stop-with-parent";
+
+    @Option(names = STOP_WITH_PARENT, hidden = true,
+            description = "Stop when the process that started this worker is gone: its end of this worker's standard input "
+                    + "closes (serve starts its workers so; a worker started by hand or by systemd leaves it out).")
+    boolean stopWithParent;
+
     @Override
     public Integer call() throws Exception {
         Optional<StorageTemplate> template = storageTemplate.template();
@@ -115,8 +126,31 @@ public final class WorkerCommand implements Callable<Integer> {
             db.close();
             stopped.countDown();
         }, "worker-shutdown"));
+        if (stopWithParent) {
+            stopWhenInputCloses(System.in);
+        }
         stopped.await();
         return 0;
+    }
+
+    /**
+     * A worker that {@code serve} started must not outlive it: killed alone ({@code kill -9}, or the
+     * kernel's out-of-memory killer), serve leaves its workers behind, still claiming jobs, and its
+     * restart starts new ones beside them. The kernel closes serve's end of the worker's standard
+     * input when serve dies, however it dies; the worker then stops as on SIGTERM (its running jobs
+     * finish within the grace period or are handed back).
+     */
+    static void stopWhenInputCloses(InputStream parentPipe) {
+        // A platform thread: it blocks on the pipe for the worker's whole life.
+        Thread.ofPlatform().daemon().name("parent-watch").start(() -> {
+            try {
+                parentPipe.transferTo(OutputStream.nullOutputStream());
+            } catch (IOException e) {
+                // a broken pipe says the same: the parent is gone
+            }
+            log.warn("the process that started this worker is gone (its end of the worker's standard input closed); stopping");
+            System.exit(0);
+        });
     }
 
     private static String hostName() {

@@ -167,6 +167,45 @@ class ServeCrashTest {
         }
     }
 
+    @Test
+    void killedAloneItLeavesNoWorkerBehindAndItsRestartRunsJustItsOwn() throws Exception {
+        Serve first = serve("first");
+        awaitLog(first, Pattern.compile("WorkerCommand - worker worker-\\S+ working"), "the supervised worker starts");
+        ProcessHandle worker = workerOf(first);
+        ProcessHandle postmaster = postmaster().orElseThrow();
+        // Only the server's JVM, as the out-of-memory killer would: not its process group.
+        first.process().destroyForcibly();
+        assertThat(first.process().waitFor(30, TimeUnit.SECONDS)).isTrue();
+
+        assertThat(worker.onExit().orTimeout(90, TimeUnit.SECONDS).handle((p, e) -> e == null).join())
+                .as("the worker notices its server is gone and stops").isTrue();
+        assertThat(postmaster.onExit().orTimeout(30, TimeUnit.SECONDS).handle((p, e) -> e == null).join())
+                .as("the embedded PostgreSQL does not outlive its server").isTrue();
+
+        Serve second = serve("second");
+        awaitLog(second, Pattern.compile("WorkerCommand - worker worker-\\S+ working"), "the restarted server's worker starts");
+        ProcessHandle newWorker = workerOf(second);
+        assertThat(ProcessHandle.allProcesses().filter(p -> isWorkerOf(p, library)).map(ProcessHandle::pid).toList())
+                .as("one worker for the library: the restarted server's").containsExactly(newWorker.pid());
+    }
+
+    /** Whether {@code p} is a {@code shoebox worker} of {@code library}, read from its command line in /proc. */
+    private static boolean isWorkerOf(ProcessHandle p, Path library) {
+        try {
+            List<String> args = List.of(Files.readString(Path.of("/proc", String.valueOf(p.pid()), "cmdline")).split("\0"));
+            return args.contains("worker") && args.contains(library.toAbsolutePath().toString());
+        } catch (IOException | RuntimeException e) {
+            return false; // gone, or not ours to read
+        }
+    }
+
+    /** The worker process {@code serve} said it started. */
+    private static ProcessHandle workerOf(Serve serve) throws Exception {
+        Matcher m = Pattern.compile("worker process (\\d+) started").matcher(Files.readString(serve.log()));
+        assertThat(m.find()).as("the server logs its worker's pid").isTrue();
+        return ProcessHandle.of(Long.parseLong(m.group(1))).orElseThrow(() -> new AssertionError("worker " + m.group(1) + " is not running"));
+    }
+
     private static void awaitLog(Serve serve, Pattern pattern, String what) throws Exception {
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(120);
         while (!pattern.matcher(Files.readString(serve.log())).find()) {

@@ -23,7 +23,7 @@ class WorkerCommandLineTest {
         int classPath = command.indexOf("-cp");
         assertThat(classPath).isGreaterThan(0);
         assertThat(command.subList(classPath + 2, command.size())).containsExactly(app.shoebox.cli.Main.class.getName(),
-                "worker", "--library", "/srv/library", "--storage-template", "{{y}}/{{filename}}");
+                "worker", "--library", "/srv/library", "--storage-template", "{{y}}/{{filename}}", "--stop-with-parent");
         assertThat(command.get(command.indexOf("-cp") - 1)).isEqualTo("--enable-native-access=ALL-UNNAMED");
     }
 
