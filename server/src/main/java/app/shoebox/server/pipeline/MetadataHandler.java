@@ -54,15 +54,14 @@ final class MetadataHandler implements AssetStep {
         Path file = library.resolve(asset.originalPath());
         MediaMetadata meta;
         Optional<MotionPhotoVideos.Copied> motion = Optional.empty();
-        MotionPhotoVideos.Dates dates;
         try {
             meta = extractor.extract(file, in.fileType(), asset.sidecarPath().map(library::resolve), asset.fileCreatedAt());
-            dates = new MotionPhotoVideos.Dates(meta.dateTimeOriginal(), localDateTime(meta), modified(file));
             switch (meta.motionPhoto()) {
                 // A bad claim costs the still nothing: it is a photo without motion, and the log says why.
                 case MotionPhoto.Invalid bad -> log.warn("asset {} ({}, {}): its {} video is not taken out: {}", id,
                         asset.originalFileName(), asset.originalPath(), bad.format().label(), bad.reason());
-                case MotionPhoto.Embedded video -> motion = Optional.of(MotionPhotoVideos.copy(library, file, video));
+                case MotionPhoto.Embedded video -> motion = Optional.of(MotionPhotoVideos.copy(library, file, video,
+                        new MotionPhotoVideos.Dates(meta.dateTimeOriginal(), localDateTime(meta), modified(file))));
                 case MotionPhoto.None none -> { }
             }
         } catch (MediaException e) {
@@ -73,7 +72,7 @@ final class MetadataHandler implements AssetStep {
             writeExif(tx, id, meta);
             writeAsset(tx, id, meta);
             if (copied.isPresent()) {
-                MotionPhotoVideos.link(tx, library, jobs, asset, copied.get(), dates);
+                MotionPhotoVideos.link(tx, library, jobs, asset, copied.get());
             }
             if (meta.livePhotoId().isPresent()) {
                 LivePhotos.link(tx, asset, meta.livePhotoId().get());

@@ -42,12 +42,12 @@ final class MotionPhotoVideos {
     private MotionPhotoVideos() {
     }
 
-    /** The video copied out of a still, waiting in a temporary file for the step's transaction. */
-    record Copied(Path temp, byte[] sha1, long size) {
+    /** The video copied out of a still, waiting in a temporary file for the step's transaction, with the still's dates. */
+    record Copied(Path temp, byte[] sha1, long size, Dates dates) {
     }
 
     /** Copies {@code video} out of {@code still} to a temporary file of the library; the file is the caller's. */
-    static Copied copy(Path library, Path still, MotionPhoto.Embedded video) throws MediaException {
+    static Copied copy(Path library, Path still, MotionPhoto.Embedded video, Dates dates) throws MediaException {
         Path temp;
         try {
             Path tmp = Files.createDirectories(library.resolve("tmp"));
@@ -59,7 +59,7 @@ final class MotionPhotoVideos {
         }
         try {
             MotionPhotos.Copied c = MotionPhotos.copy(still, video, temp);
-            return new Copied(temp, c.sha1(), c.size());
+            return new Copied(temp, c.sha1(), c.size(), dates);
         } catch (MediaException e) {
             deleteQuietly(temp);
             throw e;
@@ -75,7 +75,7 @@ final class MotionPhotoVideos {
      * its file in place when it has none, queues its own pipeline when new, and pairs it with the
      * still. The temporary file is moved or removed.
      */
-    static void link(Connection tx, Path library, JobClient jobs, PipelineAsset still, Copied copied, Dates dates) throws SQLException {
+    static void link(Connection tx, Path library, JobClient jobs, PipelineAsset still, Copied copied) throws SQLException {
         String hex = HexFormat.of().formatHex(copied.sha1());
         // Two stills with the same video read at once must not both insert it.
         try (PreparedStatement ps = tx.prepareStatement("SELECT pg_advisory_xact_lock(hashtext(?))")) {
@@ -95,7 +95,7 @@ final class MotionPhotoVideos {
         } else {
             motion = idOf(still.ownerId(), hex);
             String path = path(still.ownerId(), motion);
-            insert(tx, still, motion, path, copied, dates);
+            insert(tx, still, motion, path, copied);
             place(library, copied.temp(), path);
             jobs.insert(tx, AssetJobs.STEPS.getFirst().request(motion, AssetJobs.UPLOAD_PRIORITY));
         }
@@ -141,8 +141,8 @@ final class MotionPhotoVideos {
         }
     }
 
-    private static void insert(Connection tx, PipelineAsset still, UUID motion, String path, Copied copied, Dates dates)
-            throws SQLException {
+    private static void insert(Connection tx, PipelineAsset still, UUID motion, String path, Copied copied) throws SQLException {
+        Dates dates = copied.dates();
         try (PreparedStatement ps = tx.prepareStatement("""
                 INSERT INTO assets (id, owner_id, type, status, device_asset_id, device_id, original_path, original_file_name,
                                     mime_type, checksum, file_size, file_created_at, file_modified_at, local_date_time, visibility)
